@@ -1,0 +1,106 @@
+package dev.capsule.events;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.exc.InvalidTypeIdException;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import java.io.IOException;
+
+/**
+ * Reads and writes events as JSON. Reading checks the major version before anything else,
+ * and every failure is an {@link EventDecodingException} whose message names the problem.
+ * Unknown fields are ignored: that is what lets a newer minor version add them.
+ */
+public final class EventCodec {
+
+    private static final ObjectMapper MAPPER = new ObjectMapper()
+            .registerModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE);
+
+    private EventCodec() {
+    }
+
+    /** The mapper events are written with, for code that builds event payloads such as blocks. */
+    public static ObjectMapper mapper() {
+        return MAPPER;
+    }
+
+    public static byte[] encode(CapsuleEvent event) {
+        try {
+            return MAPPER.writeValueAsBytes(event);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write event " + event.type() + " " + event.eventId(), e);
+        }
+    }
+
+    public static String encodeToString(CapsuleEvent event) {
+        try {
+            return MAPPER.writeValueAsString(event);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write event " + event.type() + " " + event.eventId(), e);
+        }
+    }
+
+    /** Reads an event of any type. */
+    public static CapsuleEvent decode(byte[] json) {
+        if (json == null || json.length == 0) {
+            throw new EventDecodingException("empty event: expected a JSON object");
+        }
+        JsonNode tree;
+        try {
+            tree = MAPPER.readTree(json);
+        } catch (JsonProcessingException e) {
+            throw new EventDecodingException("malformed JSON: " + e.getOriginalMessage(), e);
+        } catch (IOException e) {
+            throw new EventDecodingException("unreadable event: " + e.getMessage(), e);
+        }
+        return fromTree(tree);
+    }
+
+    public static CapsuleEvent decode(String json) {
+        return decode(json == null ? null : json.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /** Reads an event that must be of the given type. */
+    public static <T extends CapsuleEvent> T decode(byte[] json, Class<T> type) {
+        CapsuleEvent event = decode(json);
+        if (!type.isInstance(event)) {
+            throw new EventDecodingException("expected a " + type.getSimpleName() + " event but got '" + event.type() + "'");
+        }
+        return type.cast(event);
+    }
+
+    private static CapsuleEvent fromTree(JsonNode tree) {
+        if (tree == null || !tree.isObject()) {
+            throw new EventDecodingException("an event must be a JSON object");
+        }
+        JsonNode version = tree.get("schemaVersion");
+        if (version == null || !version.isTextual()) {
+            throw new EventDecodingException("schemaVersion is missing: expected \"" + SchemaVersion.CURRENT + "\"");
+        }
+        int major = SchemaVersion.majorOf(version.asText());
+        if (major != SchemaVersion.MAJOR) {
+            throw new EventDecodingException("unsupported schemaVersion " + version.asText()
+                    + ": this reader understands major version " + SchemaVersion.MAJOR);
+        }
+        if (!tree.hasNonNull("type")) {
+            throw new EventDecodingException("type is missing");
+        }
+        try {
+            return MAPPER.treeToValue(tree, CapsuleEvent.class);
+        } catch (InvalidTypeIdException e) {
+            throw new EventDecodingException("unknown event type '" + tree.get("type").asText() + "'", e);
+        } catch (ValueInstantiationException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            throw new EventDecodingException("invalid " + tree.get("type").asText() + " event: " + cause.getMessage(), e);
+        } catch (JsonProcessingException e) {
+            throw new EventDecodingException("invalid " + tree.get("type").asText() + " event: " + e.getOriginalMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,34 @@
+package dev.capsule.events;
+
+/**
+ * The event schema version, {@code MAJOR.MINOR}. A new minor version only adds fields,
+ * which older readers ignore; a new major version is a break that readers must refuse.
+ */
+public final class SchemaVersion {
+
+    /** The major version this code reads and writes. */
+    public static final int MAJOR = 1;
+
+    /** The minor version this code writes. */
+    public static final int MINOR = 0;
+
+    /** The version written into every event produced by this code. */
+    public static final String CURRENT = MAJOR + "." + MINOR;
+
+    private SchemaVersion() {
+    }
+
+    /**
+     * The major part of a version string such as {@code "1.3"}.
+     *
+     * @throws EventDecodingException when the string is not {@code MAJOR.MINOR}
+     */
+    public static int majorOf(String version) {
+        int dot = version.indexOf('.');
+        try {
+            return Integer.parseInt(dot < 0 ? version : version.substring(0, dot));
+        } catch (NumberFormatException e) {
+            throw new EventDecodingException("schemaVersion '" + version + "' is not of the form MAJOR.MINOR", e);
+        }
+    }
+}

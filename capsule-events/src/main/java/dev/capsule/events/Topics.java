@@ -1,0 +1,26 @@
+package dev.capsule.events;
+
+/**
+ * The Kafka topics of Capsule. Every record on them is keyed by session id, so that one
+ * session's events stay in one partition and in order.
+ */
+public final class Topics {
+
+    /** User messages from every channel, on their way to session-service. */
+    public static final String INBOUND = "capsule.inbound";
+
+    /** Replies, notifies, stream chunks and blocks, on their way back to the channels. */
+    public static final String OUTBOUND = "capsule.outbound";
+
+    /** Session state and collection changes, folded into PostgreSQL by persistence-service. */
+    public static final String CHANGES = "capsule.changes";
+
+    /** Events that could not be processed, with the reason in a header. */
+    public static final String DEAD_LETTER = "capsule.deadletter";
+
+    /** Every topic, in the order the local stack creates them. */
+    public static final java.util.List<String> ALL = java.util.List.of(INBOUND, OUTBOUND, CHANGES, DEAD_LETTER);
+
+    private Topics() {
+    }
+}

@@ -1,0 +1,122 @@
+package dev.capsule.events;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class EventCodecTest {
+
+    static final TraceContext TRACE = new TraceContext("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01", null);
+    static final UserRef USER = new UserRef("u1", "ana@example.org", "u1");
+
+    static Stream<CapsuleEvent> oneOfEachType() {
+        ObjectNode card = EventCodec.mapper().createObjectNode().put("kind", "task_card").put("title", "Ship it");
+        ObjectNode data = EventCodec.mapper().createObjectNode().put("turns", 3);
+        return Stream.of(
+                InboundMessage.of(meta(), USER, "web", "hello", "gw-1"),
+                Reply.of(meta(), "in-1", 1, "web", "gw-1", "#1: hello"),
+                Notify.of(meta(), "in-1", 2, "api", null, "typing"),
+                StreamChunk.of(meta(), "in-1", 3, "web", "gw-1", "st-1", 0, "Hel"),
+                StreamEnd.of(meta(), "in-1", 4, "web", "gw-1", "st-1", 1, "Hel", false),
+                Show.of(meta(), "in-1", 5, "web", "gw-1", card),
+                TurnEnded.of(meta(), "in-1", 6, "web", "gw-1", 5),
+                TurnFailed.of(meta(), "in-1", 7, "web", "gw-1", "handler_error", "Something went wrong"),
+                SessionOpened.of(meta(), USER, "web"),
+                SessionClosed.of(meta(), "idle"),
+                StateChanged.of(meta(), 4, data));
+    }
+
+    static EventMeta meta() {
+        return EventMeta.next("s-1", TRACE);
+    }
+
+    @ParameterizedTest
+    @MethodSource("oneOfEachType")
+    void everyEventRoundTripsThroughJson(CapsuleEvent event) {
+        byte[] json = EventCodec.encode(event);
+        assertEquals(event, EventCodec.decode(json));
+        String text = new String(json, StandardCharsets.UTF_8);
+        assertTrue(text.contains("\"type\":\"" + event.type() + "\""), text);
+        assertTrue(text.contains("\"schemaVersion\":\"1.0\""), text);
+    }
+
+    @Test
+    void everyEventTypeOfTheContractIsCoveredByTheRoundTrip() {
+        Set<Class<?>> covered = new HashSet<>();
+        oneOfEachType().forEach(e -> covered.add(e.getClass()));
+        Set<Class<?>> declared = new HashSet<>();
+        collectLeaves(CapsuleEvent.class, declared);
+        assertEquals(declared, covered);
+    }
+
+    private static void collectLeaves(Class<?> type, Set<Class<?>> into) {
+        if (type.isRecord()) {
+            into.add(type);
+            return;
+        }
+        for (Class<?> sub : type.getPermittedSubclasses()) {
+            collectLeaves(sub, into);
+        }
+    }
+
+    @Test
+    void anUnknownMajorVersionIsRejectedNamingTheVersion() {
+        String json = EventCodec.encodeToString(Reply.of(meta(), "in-1", 1, "web", null, "hi"))
+                .replace("\"schemaVersion\":\"1.0\"", "\"schemaVersion\":\"2.0\"");
+        EventDecodingException e = assertThrows(EventDecodingException.class, () -> EventCodec.decode(json));
+        assertTrue(e.getMessage().contains("unsupported schemaVersion 2.0"), e.getMessage());
+    }
+
+    @Test
+    void aNewerMinorVersionWithAnAddedFieldIsRead() {
+        Reply reply = Reply.of(meta(), "in-1", 1, "web", null, "hi");
+        String json = EventCodec.encodeToString(reply)
+                .replace("\"schemaVersion\":\"1.0\"", "\"schemaVersion\":\"1.7\",\"addedLater\":true");
+        Reply read = EventCodec.decode(json.getBytes(StandardCharsets.UTF_8), Reply.class);
+        assertEquals(reply.text(), read.text());
+        assertEquals("1.7", read.schemaVersion());
+    }
+
+    @Test
+    void malformedJsonIsRejectedAsMalformed() {
+        EventDecodingException e = assertThrows(EventDecodingException.class,
+                () -> EventCodec.decode("{\"type\":\"reply\", oops"));
+        assertTrue(e.getMessage().startsWith("malformed JSON"), e.getMessage());
+    }
+
+    @Test
+    void otherBadInputIsRejectedNamingTheProblem() {
+        List<String[]> cases = List.of(
+                new String[] {"", "empty event"},
+                new String[] {"[1,2]", "must be a JSON object"},
+                new String[] {"{\"type\":\"reply\"}", "schemaVersion is missing"},
+                new String[] {"{\"type\":\"reply\",\"schemaVersion\":\"x\"}", "not of the form MAJOR.MINOR"},
+                new String[] {"{\"schemaVersion\":\"1.0\"}", "type is missing"},
+                new String[] {"{\"type\":\"teleport\",\"schemaVersion\":\"1.0\"}", "unknown event type 'teleport'"},
+                new String[] {"{\"type\":\"reply\",\"schemaVersion\":\"1.0\",\"eventId\":\"e\",\"timestamp\":\"2026-01-01T00:00:00Z\","
+                        + "\"inReplyTo\":\"i\",\"channel\":\"web\",\"text\":\"t\"}", "sessionId is required"},
+                new String[] {"{\"type\":\"reply\",\"schemaVersion\":\"1.0\",\"eventId\":\"e\",\"sessionId\":\"s\",\"timestamp\":\"yesterday\"}",
+                        "invalid reply event"});
+        for (String[] c : cases) {
+            EventDecodingException e = assertThrows(EventDecodingException.class, () -> EventCodec.decode(c[0]), c[0]);
+            assertTrue(e.getMessage().contains(c[1]), "for " + c[0] + " got: " + e.getMessage());
+        }
+    }
+
+    @Test
+    void decodingAsTheWrongTypeSaysWhatCame() {
+        byte[] json = EventCodec.encode(Notify.of(meta(), "in-1", 1, "web", null, "typing"));
+        EventDecodingException e = assertThrows(EventDecodingException.class, () -> EventCodec.decode(json, Reply.class));
+        assertTrue(e.getMessage().contains("got 'notify'"), e.getMessage());
+    }
+}

@@ -1,0 +1,24 @@
+package dev.capsule.sdk;
+
+import io.smallrye.mutiny.Uni;
+
+/**
+ * A conversational application written in reactive style: each hook returns a {@link Uni}
+ * and the turn ends when it completes (and every stream it started has ended). It must not
+ * block. Same contract as {@link CapsuleApp} otherwise.
+ */
+public interface ReactiveCapsuleApp {
+
+    /** Runs once when a session is created, before its first message. */
+    default Uni<Void> enter(Session session) {
+        return Uni.createFrom().voidItem();
+    }
+
+    /** Handles one user message; a failed {@code Uni} becomes an error event for the user. */
+    Uni<Void> onMessage(Session session, Message message);
+
+    /** Runs once when a session is closed. */
+    default Uni<Void> exit(Session session) {
+        return Uni.createFrom().voidItem();
+    }
+}

@@ -1,0 +1,123 @@
+package dev.capsule.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A real PostgreSQL server process on a free port, in a fresh data folder, with a
+ * {@code capsule} database. PostgreSQL refuses to run as root, so as root it runs as the
+ * {@code postgres} user that Debian's package creates. Durability is off: tests need speed,
+ * not crash safety of the test database.
+ */
+public final class PostgresServer implements AutoCloseable {
+
+    public static final String DATABASE = "capsule";
+    public static final String USER = "capsule";
+    public static final String PASSWORD = "capsule";
+
+    private final Process process;
+    private final int port;
+
+    private PostgresServer(Process process, int port) {
+        this.process = process;
+        this.port = port;
+    }
+
+    public static PostgresServer start(Path workDir) {
+        Path bin = ServerBinaries.postgresBin();
+        int port = Ports.free();
+        Path data = workDir.resolve("pgdata");
+        Path log = workDir.resolve("postgres.log");
+        try {
+            Files.createDirectories(workDir);
+            boolean root = "root".equals(System.getProperty("user.name"));
+            if (root) {
+                run(List.of("chown", "-R", "postgres:", workDir.toString()), workDir.resolve("chown.log"));
+            }
+            Path pw = workDir.resolve("pw");
+            Files.writeString(pw, PASSWORD);
+            if (root) {
+                run(List.of("chown", "postgres:", pw.toString()), workDir.resolve("chown.log"));
+            }
+            run(asServerUser(root, bin.resolve("initdb").toString(), "-D", data.toString(), "-U", USER,
+                    "--pwfile=" + pw, "--auth=md5", "-E", "UTF8", "--no-sync", "--no-instructions"), workDir.resolve("initdb.log"));
+            Process p = new ProcessBuilder(asServerUser(root, bin.resolve("postgres").toString(), "-D", data.toString(),
+                    "-p", String.valueOf(port), "-k", workDir.toString(), "-c", "listen_addresses=127.0.0.1",
+                    "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off",
+                    "-c", "max_connections=200", "-c", "shared_buffers=64MB"))
+                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            Ports.awaitListening("postgres", port, p, Duration.ofSeconds(30), log.toString());
+            PostgresServer server = new PostgresServer(p, port);
+            server.createDatabase(bin, root, workDir);
+            return server;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start PostgreSQL in " + workDir, e);
+        }
+    }
+
+    private void createDatabase(Path bin, boolean root, Path workDir) throws IOException {
+        Path createdb = bin.resolve("createdb");
+        List<String> cmd = new ArrayList<>(asServerUser(root, createdb.toString(), "-h", workDir.toString(),
+                "-p", String.valueOf(port), "-U", USER, DATABASE));
+        // The socket folder is trusted by nothing but the password; pass it through the environment.
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(workDir.resolve("createdb.log").toFile());
+        pb.environment().put("PGPASSWORD", PASSWORD);
+        await(pb.start(), "createdb", workDir.resolve("createdb.log"));
+    }
+
+    private static List<String> asServerUser(boolean root, String... command) {
+        List<String> cmd = new ArrayList<>();
+        if (root) {
+            cmd.addAll(List.of("runuser", "-u", "postgres", "--"));
+        }
+        cmd.addAll(List.of(command));
+        return cmd;
+    }
+
+    private static void run(List<String> command, Path log) throws IOException {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        await(p, command.get(0), log);
+    }
+
+    private static void await(Process p, String what, Path log) {
+        try {
+            int code = p.waitFor();
+            if (code != 0) {
+                throw new IllegalStateException(what + " failed with exit code " + code + "; see " + log);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while running " + what, e);
+        }
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public String reactiveUrl() {
+        return "postgresql://127.0.0.1:" + port + "/" + DATABASE;
+    }
+
+    public String jdbcUrl() {
+        return "jdbc:postgresql://127.0.0.1:" + port + "/" + DATABASE;
+    }
+
+    @Override
+    public void close() {
+        // SIGTERM to the server itself (not only to runuser) is PostgreSQL's "smart" shutdown.
+        process.descendants().forEach(ProcessHandle::destroy);
+        process.destroy();
+        try {
+            process.waitFor();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,70 @@
+package dev.capsule.testing;
+
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The real servers of one test JVM: Kafka, Redis and PostgreSQL, each started on first use
+ * and stopped when the JVM exits. Every test class of a module shares them, so each is
+ * started once per module, not once per class.
+ */
+public final class TestStack {
+
+    private static KafkaBroker kafka;
+    private static RedisServer redis;
+    private static PostgresServer postgres;
+
+    private TestStack() {
+    }
+
+    private static Path workDir(String name) {
+        return Path.of(System.getProperty("capsule.test.dir", "target/test-servers"))
+                .toAbsolutePath().resolve(name + "-" + ProcessHandle.current().pid());
+    }
+
+    public static synchronized KafkaBroker kafka() {
+        if (kafka == null) {
+            kafka = KafkaBroker.start();
+            Runtime.getRuntime().addShutdownHook(new Thread(kafka::close, "stop-test-kafka"));
+        }
+        return kafka;
+    }
+
+    public static synchronized RedisServer redis() {
+        if (redis == null) {
+            redis = RedisServer.start(workDir("redis"));
+            Runtime.getRuntime().addShutdownHook(new Thread(redis::close, "stop-test-redis"));
+        }
+        return redis;
+    }
+
+    public static synchronized PostgresServer postgres() {
+        if (postgres == null) {
+            postgres = PostgresServer.start(workDir("postgres"));
+            Runtime.getRuntime().addShutdownHook(new Thread(postgres::close, "stop-test-postgres"));
+        }
+        return postgres;
+    }
+
+    /** Quarkus configuration pointing a service at the Kafka broker. */
+    public static Map<String, String> kafkaConfig() {
+        return Map.of("kafka.bootstrap.servers", kafka().bootstrapServers());
+    }
+
+    /** Quarkus configuration pointing a service at the Redis server. */
+    public static Map<String, String> redisConfig() {
+        return Map.of("quarkus.redis.hosts", redis().url());
+    }
+
+    /** Quarkus configuration pointing a service's reactive and JDBC datasources at PostgreSQL. */
+    public static Map<String, String> postgresConfig() {
+        PostgresServer pg = postgres();
+        Map<String, String> config = new HashMap<>();
+        config.put("quarkus.datasource.reactive.url", pg.reactiveUrl());
+        config.put("quarkus.datasource.jdbc.url", pg.jdbcUrl());
+        config.put("quarkus.datasource.username", PostgresServer.USER);
+        config.put("quarkus.datasource.password", PostgresServer.PASSWORD);
+        return config;
+    }
+}
