@@ -58,14 +58,8 @@ final class ServerBinaries {
         return Arrays.stream(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator))
                 .map(dir -> Path.of(dir, name))
                 .filter(Files::isExecutable)
-                .findFirst()
-                .map(p -> {
-                    try {
-                        return p.toRealPath();
-                    } catch (java.io.IOException e) {
-                        return p;
-                    }
-                });
+                // Not resolved to its real path: redis-server is a link to a binary that picks its role by name.
+                .findFirst();
     }
 
     private static Optional<Path> executable(Path p) {

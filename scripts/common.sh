@@ -1,0 +1,128 @@
+# Shared by every ./capsule command: settings, messages, the JDK, packages, PID files.
+# Sourced, not run.
+
+# --- Settings: every port, heap and folder can be set from the environment. -----------------
+CAPSULE_HOME=${CAPSULE_HOME:-$ROOT/.capsule}
+CAPSULE_DATA_DIR=${CAPSULE_DATA_DIR:-$CAPSULE_HOME/data}
+CAPSULE_LOG_DIR=${CAPSULE_LOG_DIR:-$CAPSULE_HOME/logs}
+CAPSULE_RUN_DIR=$CAPSULE_HOME/run
+
+CAPSULE_GATEWAY_PORT=${CAPSULE_GATEWAY_PORT:-8080}
+CAPSULE_SESSION_PORT=${CAPSULE_SESSION_PORT:-8081}
+CAPSULE_ADAPTERS_PORT=${CAPSULE_ADAPTERS_PORT:-8082}
+CAPSULE_PERSISTENCE_PORT=${CAPSULE_PERSISTENCE_PORT:-8083}
+CAPSULE_KAFKA_PORT=${CAPSULE_KAFKA_PORT:-9092}
+CAPSULE_KAFKA_CONTROLLER_PORT=${CAPSULE_KAFKA_CONTROLLER_PORT:-9093}
+CAPSULE_REDIS_PORT=${CAPSULE_REDIS_PORT:-6379}
+CAPSULE_PG_PORT=${CAPSULE_PG_PORT:-5432}
+CAPSULE_PARTITIONS=${CAPSULE_PARTITIONS:-6}
+
+# Heaps sized so that Kafka, Redis, PostgreSQL and four services share 2 cores and 24 GiB
+# with room to spare for a test run or a benchmark beside them.
+CAPSULE_KAFKA_HEAP=${CAPSULE_KAFKA_HEAP:-768m}
+CAPSULE_SERVICE_HEAP=${CAPSULE_SERVICE_HEAP:-384m}
+CAPSULE_READY_TIMEOUT=${CAPSULE_READY_TIMEOUT:-180}
+
+SERVICES=(gateway-service session-service channel-adapters persistence-service)
+
+# --- Messages. ----------------------------------------------------------------------------
+say()  { printf '%s\n' "$*"; }
+step() { printf '• %s\n' "$*"; }
+warn() { printf 'capsule: warning: %s\n' "$*" >&2; }
+# Fails fast; during `up`, also stops what that start began, so nothing is left half-started.
+die()  { printf 'capsule: %s\n' "$*" >&2; declare -F rollback >/dev/null && rollback; exit 1; }
+
+# --- The JDK: JAVA_HOME, then java on the PATH, then /usr/lib/jvm; 21 or newer. --------------
+java_major() { # prints the major version of the java binary $1
+  "$1" -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.specification.version/ {print $2; exit}'
+}
+
+find_jdk() {
+  local candidates=() c v best="" best_v=0
+  [ -n "${JAVA_HOME:-}" ] && candidates+=("$JAVA_HOME")
+  c=$(command -v java 2>/dev/null) && candidates+=("$(dirname "$(dirname "$(readlink -f "$c")")")")
+  for c in /usr/lib/jvm/*/; do candidates+=("${c%/}"); done
+  for c in "${candidates[@]}"; do
+    [ -x "$c/bin/java" ] && [ -x "$c/bin/javac" ] || continue
+    v=$(java_major "$c/bin/java")
+    [ -n "$v" ] && [ "$v" -ge 21 ] 2>/dev/null || continue
+    # JAVA_HOME wins when it fits; otherwise the newest JDK found.
+    if [ -n "${JAVA_HOME:-}" ] && [ "$c" = "$JAVA_HOME" ]; then best=$c; best_v=$v; break; fi
+    if [ "$v" -gt "$best_v" ]; then best=$c; best_v=$v; fi
+  done
+  [ -n "$best" ] || die "no JDK 21 or newer found (looked at JAVA_HOME, java on the PATH, /usr/lib/jvm).
+  Install one, e.g. 'apt-get install openjdk-21-jdk-headless' or a Temurin JDK 21+, or set JAVA_HOME to it."
+  export JAVA_HOME=$best
+  JAVA=$JAVA_HOME/bin/java
+  JAVA_VERSION=$best_v
+  # Maven on JDK 23+ warns about sun.misc.Unsafe in its own libraries; keep its output readable.
+  if [ "$JAVA_VERSION" -ge 23 ]; then
+    export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow --enable-native-access=ALL-UNNAMED"
+  fi
+}
+
+mvnw() { "$ROOT/mvnw" -B "$@"; }
+
+# --- Debian packages for Redis and PostgreSQL (see the README for why these). ----------------
+pg_bin_dir() {
+  if [ -n "${CAPSULE_PG_BIN:-}" ]; then echo "$CAPSULE_PG_BIN"; return; fi
+  local d; d=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
+  [ -n "$d" ] && { echo "$d"; return; }
+  command -v initdb >/dev/null 2>&1 && dirname "$(command -v initdb)"
+}
+
+ensure_servers_installed() {
+  local missing=()
+  command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+  [ -n "$(pg_bin_dir)" ] && [ -x "$(pg_bin_dir)/initdb" ] || missing+=(postgresql)
+  [ ${#missing[@]} -eq 0 ] && return 0
+  if [ "$(id -u)" -ne 0 ]; then
+    die "missing ${missing[*]}: install with 'sudo apt-get install ${missing[*]}' and run again."
+  fi
+  step "installing ${missing[*]} from Debian's packages (log: $CAPSULE_LOG_DIR/apt.log)"
+  mkdir -p "$CAPSULE_LOG_DIR"
+  { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}"; } \
+    >"$CAPSULE_LOG_DIR/apt.log" 2>&1 || die "installing ${missing[*]} failed; see $CAPSULE_LOG_DIR/apt.log"
+  # Debian's package starts its own servers where it can; Capsule runs its own, on its own ports.
+  service redis-server stop >/dev/null 2>&1 || true
+  service postgresql stop >/dev/null 2>&1 || true
+}
+
+# --- Processes that ./capsule started, by PID file. ----------------------------------------
+pid_file() { echo "$CAPSULE_RUN_DIR/$1.pid"; }
+
+# A PID file holds the PID, then a string the process's command line must contain: a PID
+# that the system gave to another program since is never taken for ours.
+write_pid() { # name pid marker
+  mkdir -p "$CAPSULE_RUN_DIR"
+  printf '%s\n%s\n' "$2" "$3" >"$(pid_file "$1")"
+}
+
+# The PID of component $1 if it runs and is ours, else nothing (and a non-zero status).
+running_pid() {
+  local f pid marker; f=$(pid_file "$1")
+  [ -f "$f" ] || return 1
+  { read -r pid; read -r marker; } <"$f"
+  [ -n "$pid" ] && [ -r "/proc/$pid/cmdline" ] || return 1
+  tr '\0' ' ' <"/proc/$pid/cmdline" | grep -qF -- "$marker" || return 1
+  echo "$pid"
+}
+
+port_taken() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# Stops component $1 by its PID (TERM, then KILL after 30 s); forgets the PID file.
+stop_component() {
+  local name=$1 pid i
+  pid=$(running_pid "$name") || { rm -f "$(pid_file "$name")"; return 0; }
+  kill -TERM "$pid" 2>/dev/null
+  for i in $(seq 1 300); do
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  if kill -0 "$pid" 2>/dev/null; then
+    warn "$name (pid $pid) did not stop within 30 s; killing it"
+    kill -KILL "$pid" 2>/dev/null
+  fi
+  rm -f "$(pid_file "$name")"
+  say "  stopped $name (pid $pid)"
+}

@@ -1,0 +1,249 @@
+# The local stack: build, then Kafka, Redis, PostgreSQL and the four services, each as a
+# process of its own with a PID file, a log and a data folder under .capsule/. Sourced.
+
+KAFKA_LIBS=$CAPSULE_HOME/kafka/libs
+JWT_DIR=$CAPSULE_HOME/jwt
+STARTED=()   # what this `up` started, to stop again if a later step fails
+
+service_port() {
+  case $1 in
+    gateway-service) echo "$CAPSULE_GATEWAY_PORT" ;;
+    session-service) echo "$CAPSULE_SESSION_PORT" ;;
+    channel-adapters) echo "$CAPSULE_ADAPTERS_PORT" ;;
+    persistence-service) echo "$CAPSULE_PERSISTENCE_PORT" ;;
+  esac
+}
+
+# --- Build what is stale. ------------------------------------------------------------------
+build_if_stale() {
+  local stamp=$CAPSULE_HOME/build.stamp stale=no s
+  for s in "${SERVICES[@]}"; do [ -f "$ROOT/$s/target/quarkus-app/quarkus-run.jar" ] || stale=yes; done
+  if [ $stale = no ] && [ -f "$stamp" ]; then
+    [ -n "$(cd "$ROOT" && find . \( -path ./.capsule -o -name target -o -name node_modules -o -path ./.git \) -prune -o \
+      \( -name pom.xml -o -path '*/src/*' \) -type f -newer "$stamp" -print -quit)" ] && stale=yes
+  else
+    stale=yes
+  fi
+  if [ $stale = no ]; then step "build is up to date"; return; fi
+  step "building (log: $CAPSULE_LOG_DIR/build.log)"
+  mkdir -p "$CAPSULE_LOG_DIR"
+  (cd "$ROOT" && mvnw install -DskipTests) >"$CAPSULE_LOG_DIR/build.log" 2>&1 \
+    || { tail -25 "$CAPSULE_LOG_DIR/build.log" >&2; die "the build failed; see $CAPSULE_LOG_DIR/build.log"; }
+  touch "$stamp"
+}
+
+# --- Kafka, in KRaft mode, from its Maven Central artifacts. --------------------------------
+kafka_libs() {
+  [ -f "$KAFKA_LIBS/.complete" ] && return
+  step "gathering the Kafka broker's jars from Maven Central (log: $CAPSULE_LOG_DIR/kafka-libs.log)"
+  rm -rf "$KAFKA_LIBS"; mkdir -p "$KAFKA_LIBS"
+  mvnw -f "$ROOT/deploy/local/kafka/pom.xml" dependency:copy-dependencies -DoutputDirectory="$KAFKA_LIBS" \
+    >"$CAPSULE_LOG_DIR/kafka-libs.log" 2>&1 || die "could not fetch Kafka's jars; see $CAPSULE_LOG_DIR/kafka-libs.log"
+  touch "$KAFKA_LIBS/.complete"
+}
+
+kafka_java() { # runs a Kafka main class with the broker's classpath
+  "$JAVA" -Dlog4j2.configurationFile="$ROOT/deploy/local/kafka/log4j2.properties" -cp "$KAFKA_LIBS/*" "$@"
+}
+
+start_kafka() {
+  local data=$CAPSULE_DATA_DIR/kafka conf=$CAPSULE_HOME/kafka/server.properties log=$CAPSULE_LOG_DIR/kafka.log
+  if running_pid kafka >/dev/null; then step "kafka already runs (pid $(running_pid kafka))"; return; fi
+  kafka_libs
+  mkdir -p "$data" "$(dirname "$conf")"
+  cat >"$conf" <<EOF
+process.roles=broker,controller
+node.id=1
+controller.quorum.voters=1@127.0.0.1:$CAPSULE_KAFKA_CONTROLLER_PORT
+listeners=PLAINTEXT://127.0.0.1:$CAPSULE_KAFKA_PORT,CONTROLLER://127.0.0.1:$CAPSULE_KAFKA_CONTROLLER_PORT
+advertised.listeners=PLAINTEXT://127.0.0.1:$CAPSULE_KAFKA_PORT
+controller.listener.names=CONTROLLER
+listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
+inter.broker.listener.name=PLAINTEXT
+log.dirs=$data
+num.partitions=$CAPSULE_PARTITIONS
+auto.create.topics.enable=false
+offsets.topic.replication.factor=1
+transaction.state.log.replication.factor=1
+transaction.state.log.min.isr=1
+group.initial.rebalance.delay.ms=0
+EOF
+  if [ ! -f "$data/meta.properties" ]; then
+    step "formatting Kafka storage in $data"
+    kafka_java kafka.tools.StorageTool format -t "$(kafka_java kafka.tools.StorageTool random-uuid)" -c "$conf" \
+      >>"$log" 2>&1 || die "formatting Kafka storage failed; see $log"
+  fi
+  step "starting kafka on 127.0.0.1:$CAPSULE_KAFKA_PORT"
+  nohup "$JAVA" -Xms256m -Xmx"$CAPSULE_KAFKA_HEAP" -Dcapsule.component=kafka \
+    -Dlog4j2.configurationFile="$ROOT/deploy/local/kafka/log4j2.properties" \
+    -cp "$KAFKA_LIBS/*" kafka.Kafka "$conf" >>"$log" 2>&1 </dev/null &
+  write_pid kafka $! "capsule.component=kafka"
+  STARTED+=(kafka)
+  await_port kafka "$CAPSULE_KAFKA_PORT" 90 "$log"
+  create_topics
+}
+
+create_topics() {
+  local marker=$CAPSULE_DATA_DIR/kafka/.capsule-topics topic
+  [ -f "$marker" ] && return
+  for topic in capsule.inbound capsule.outbound capsule.changes capsule.deadletter; do
+    kafka_java org.apache.kafka.tools.TopicCommand --bootstrap-server "127.0.0.1:$CAPSULE_KAFKA_PORT" --create \
+      --if-not-exists --topic "$topic" --partitions "$CAPSULE_PARTITIONS" --replication-factor 1 \
+      >>"$CAPSULE_LOG_DIR/kafka.log" 2>&1 || fail "creating topic $topic failed" "$CAPSULE_LOG_DIR/kafka.log"
+  done
+  step "topics ready ($CAPSULE_PARTITIONS partitions each)"
+  touch "$marker"
+}
+
+# --- Redis: append-only file on, so that data survives down and up. -------------------------
+start_redis() {
+  local data=$CAPSULE_DATA_DIR/redis log=$CAPSULE_LOG_DIR/redis.log
+  if running_pid redis >/dev/null; then step "redis already runs (pid $(running_pid redis))"; return; fi
+  mkdir -p "$data"
+  step "starting redis on 127.0.0.1:$CAPSULE_REDIS_PORT"
+  nohup redis-server --port "$CAPSULE_REDIS_PORT" --bind 127.0.0.1 --dir "$data" --appendonly yes \
+    --daemonize no --protected-mode yes >>"$log" 2>&1 </dev/null &
+  # redis-server retitles itself once up; its name is in both titles.
+  write_pid redis $! "redis-server"
+  STARTED+=(redis)
+  await_port redis "$CAPSULE_REDIS_PORT" 30 "$log"
+}
+
+# --- PostgreSQL. It refuses to run as root; as root it runs as Debian's postgres user. -------
+pg_data_dir() {
+  local d=${CAPSULE_PG_DATA_DIR:-$CAPSULE_DATA_DIR/postgres} near=$CAPSULE_DATA_DIR
+  while [ ! -d "$near" ]; do near=$(dirname "$near"); done
+  # The postgres user must reach the folder; a root-only parent (a clone under a private
+  # temporary folder, say) would stop it, so such a stack keeps its database under /var/lib.
+  if [ "$(id -u)" -eq 0 ] && [ -z "${CAPSULE_PG_DATA_DIR:-}" ] && \
+     ! setpriv --reuid=postgres --regid=postgres --init-groups test -x "$near" 2>/dev/null; then
+    d=/var/lib/capsule/$(printf '%s' "$ROOT" | sha1sum | cut -c1-12)/postgres
+  fi
+  echo "$d"
+}
+
+as_pg_user_prefix() {
+  [ "$(id -u)" -eq 0 ] && echo "setpriv --reuid=postgres --regid=postgres --init-groups"
+}
+
+as_pg_user() { $(as_pg_user_prefix) "$@"; }
+
+start_postgres() {
+  local data bin log=$CAPSULE_LOG_DIR/postgres.log
+  data=$(pg_data_dir); bin=$(pg_bin_dir)
+  if running_pid postgres >/dev/null; then step "postgres already runs (pid $(running_pid postgres))"; return; fi
+  mkdir -p "$data"; chmod 700 "$data"
+  [ "$(id -u)" -eq 0 ] && { chown postgres: "$data"; touch "$log"; chown postgres: "$log"; }
+  if [ ! -f "$data/PG_VERSION" ]; then
+    step "creating the PostgreSQL cluster in $data"
+    local pw; pw=$(mktemp); echo capsule >"$pw"; [ "$(id -u)" -eq 0 ] && chown postgres: "$pw"
+    as_pg_user "$bin/initdb" -D "$data" -U capsule --pwfile="$pw" --auth=scram-sha-256 -E UTF8 >>"$log" 2>&1 \
+      || { rm -f "$pw"; die "initdb failed; see $log"; }
+    rm -f "$pw"
+  fi
+  step "starting postgres on 127.0.0.1:$CAPSULE_PG_PORT"
+  # Each wrapper execs the next, so the PID of the background job is the server's own.
+  nohup $(as_pg_user_prefix) "$bin/postgres" -D "$data" -p "$CAPSULE_PG_PORT" -k "$data" \
+    -c listen_addresses=127.0.0.1 -c shared_buffers=128MB -c max_connections=200 >>"$log" 2>&1 </dev/null &
+  write_pid postgres $! "$data"
+  STARTED+=(postgres)
+  await_port postgres "$CAPSULE_PG_PORT" 60 "$log"
+  if ! PGPASSWORD=capsule "$bin/psql" -h 127.0.0.1 -p "$CAPSULE_PG_PORT" -U capsule -d postgres -tAc \
+       "SELECT 1 FROM pg_database WHERE datname='capsule'" 2>>"$log" | grep -q 1; then
+    PGPASSWORD=capsule "$bin/createdb" -h 127.0.0.1 -p "$CAPSULE_PG_PORT" -U capsule capsule >>"$log" 2>&1 \
+      || fail "creating the capsule database failed" "$log"
+  fi
+}
+
+# --- The four services. ----------------------------------------------------------------------
+start_service() {
+  local name=$1 port log=$CAPSULE_LOG_DIR/$1.log
+  port=$(service_port "$name")
+  if running_pid "$name" >/dev/null; then step "$name already runs (pid $(running_pid "$name"))"; return; fi
+  step "starting $name on :$port"
+  (
+    cd "$CAPSULE_HOME" || exit 1
+    export QUARKUS_HTTP_PORT=$port
+    export KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:$CAPSULE_KAFKA_PORT
+    export QUARKUS_REDIS_HOSTS=redis://127.0.0.1:$CAPSULE_REDIS_PORT
+    export QUARKUS_DATASOURCE_REACTIVE_URL=postgresql://127.0.0.1:$CAPSULE_PG_PORT/capsule
+    export QUARKUS_DATASOURCE_JDBC_URL=jdbc:postgresql://127.0.0.1:$CAPSULE_PG_PORT/capsule
+    export CAPSULE_JWT_PUBLIC_KEY=$JWT_DIR/public.pem
+    exec nohup "$JAVA" -Xms64m -Xmx"$CAPSULE_SERVICE_HEAP" -XX:+UseSerialGC -XX:TieredStopAtLevel=1 \
+      -Dcapsule.component="$name" -jar "$ROOT/$name/target/quarkus-app/quarkus-run.jar" >>"$log" 2>&1 </dev/null
+  ) &
+  write_pid "$name" $! "capsule.component=$name"
+  STARTED+=("$name")
+}
+
+await_ready() { # name port: waits for /q/health/ready to answer UP
+  local name=$1 port=$2 log=$CAPSULE_LOG_DIR/$1.log deadline=$((SECONDS + CAPSULE_READY_TIMEOUT)) body
+  while :; do
+    body=$(curl -s -m 3 "http://127.0.0.1:$port/q/health/ready" 2>/dev/null)
+    case $body in *'"status": "UP"'*|*'"status":"UP"'*) return 0 ;; esac
+    running_pid "$name" >/dev/null || fail "$name exited during start" "$log"
+    [ $SECONDS -lt $deadline ] || fail "$name was not ready within ${CAPSULE_READY_TIMEOUT}s (last answer: ${body:-none})" "$log"
+    sleep 0.5
+  done
+}
+
+await_port() { # name port seconds log
+  local deadline=$((SECONDS + $3))
+  until port_taken "$2"; do
+    running_pid "$1" >/dev/null || fail "$1 exited during start" "$4"
+    [ $SECONDS -lt $deadline ] || fail "$1 did not listen on port $2 within $3 s" "$4"
+    sleep 0.2
+  done
+}
+
+# A failed start: say why and where to read more, and stop what this `up` started.
+fail() {
+  printf 'capsule: %s; see %s\n' "$1" "$2" >&2
+  [ -f "$2" ] && { echo "--- last lines of $2:" >&2; tail -15 "$2" >&2; }
+  rollback
+  exit 1
+}
+
+rollback() {
+  local i
+  [ ${#STARTED[@]} -eq 0 ] && return
+  echo "stopping what this start began: ${STARTED[*]}" >&2
+  for ((i = ${#STARTED[@]} - 1; i >= 0; i--)); do stop_component "${STARTED[$i]}" >&2; done
+  STARTED=()
+}
+
+check_ports_free() {
+  local entry name port var
+  for entry in kafka:$CAPSULE_KAFKA_PORT:CAPSULE_KAFKA_PORT kafka:$CAPSULE_KAFKA_CONTROLLER_PORT:CAPSULE_KAFKA_CONTROLLER_PORT \
+               redis:$CAPSULE_REDIS_PORT:CAPSULE_REDIS_PORT postgres:$CAPSULE_PG_PORT:CAPSULE_PG_PORT \
+               gateway-service:$CAPSULE_GATEWAY_PORT:CAPSULE_GATEWAY_PORT session-service:$CAPSULE_SESSION_PORT:CAPSULE_SESSION_PORT \
+               channel-adapters:$CAPSULE_ADAPTERS_PORT:CAPSULE_ADAPTERS_PORT persistence-service:$CAPSULE_PERSISTENCE_PORT:CAPSULE_PERSISTENCE_PORT; do
+    IFS=: read -r name port var <<<"$entry"
+    running_pid "$name" >/dev/null && continue
+    port_taken "$port" && die "port $port, which $name needs, is taken by another program.
+  Stop that program, or choose another port: $var=<port> ./capsule up"
+  done
+}
+
+# --- Dev credentials: a key pair for the local stack only, and tokens signed with it. ---------
+ensure_jwt_keys() {
+  [ -f "$JWT_DIR/private.pem" ] && return
+  mkdir -p "$JWT_DIR"; chmod 700 "$JWT_DIR"
+  openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$JWT_DIR/private.pem" 2>/dev/null \
+    && openssl pkey -in "$JWT_DIR/private.pem" -pubout -out "$JWT_DIR/public.pem" \
+    || die "openssl could not make the dev key pair in $JWT_DIR"
+}
+
+b64url() { openssl base64 -A | tr '+/' '-_' | tr -d '='; }
+
+dev_token() { # user-id: prints a JWT for the user, valid for 30 days, signed with the local key
+  local user=$1 now header payload sig
+  [ -f "$JWT_DIR/private.pem" ] || die "no local key pair yet: run ./capsule up first"
+  [[ $user =~ ^[A-Za-z0-9._@-]{1,64}$ ]] || die "a user id is 1 to 64 letters, digits, '.', '_', '@' or '-': got '$user'"
+  now=$(date +%s)
+  header=$(printf '{"alg":"RS256","typ":"JWT","kid":"capsule-local"}' | b64url)
+  payload=$(printf '{"iss":"https://capsule.local/dev","sub":"%s","upn":"%s","email":"%s@capsule.local","groups":["user"],"iat":%d,"exp":%d,"jti":"%s"}' \
+    "$user" "$user" "$user" "$now" $((now + 30 * 86400)) "$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')" | b64url)
+  sig=$(printf '%s.%s' "$header" "$payload" | openssl dgst -sha256 -sign "$JWT_DIR/private.pem" | b64url)
+  printf '%s.%s.%s\n' "$header" "$payload" "$sig"
+}
