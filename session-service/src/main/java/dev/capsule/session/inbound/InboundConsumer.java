@@ -1,0 +1,68 @@
+package dev.capsule.session.inbound;
+
+import dev.capsule.events.EventCodec;
+import dev.capsule.events.EventDecodingException;
+import dev.capsule.events.InboundMessage;
+import dev.capsule.session.lanes.SessionLanes;
+import dev.capsule.session.turn.TurnRunner;
+import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.eclipse.microprofile.reactive.messaging.Acknowledgment;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.jboss.logging.Logger;
+
+/**
+ * Takes inbound messages off Kafka and hands each to its session's lane, without waiting for
+ * the turn: the next record, maybe of another session, is taken at once. A record is
+ * acknowledged when its turn is done; the connector's throttled commit strategy commits an
+ * offset only when every record before it is acknowledged too, so a crash redelivers every
+ * unfinished turn (and the session state's list of handled ids drops those that did finish).
+ */
+@ApplicationScoped
+public class InboundConsumer {
+
+    static final String CHANNEL = "inbound";
+    private static final Logger LOG = Logger.getLogger(InboundConsumer.class);
+
+    private final SessionLanes lanes;
+    private final TurnRunner turns;
+
+    InboundConsumer(SessionLanes lanes, TurnRunner turns) {
+        this.lanes = lanes;
+        this.turns = turns;
+    }
+
+    @Incoming(CHANNEL)
+    @Acknowledgment(Acknowledgment.Strategy.MANUAL)
+    public CompletionStage<Void> onRecord(Message<byte[]> record) {
+        InboundMessage inbound;
+        try {
+            inbound = EventCodec.decode(record.getPayload(), InboundMessage.class);
+        } catch (EventDecodingException e) {
+            // Nothing to run: the gateway validates what it publishes, so this is another producer's bad record.
+            LOG.errorf("dropping an unreadable inbound record at %s: %s", where(record), e.getMessage());
+            return record.ack();
+        }
+        lanes.submit(inbound.sessionId(), () -> {
+            turns.run(inbound);
+            return null;
+        }).whenComplete((ignored, failure) -> {
+            if (failure == null) {
+                record.ack();
+            } else {
+                LOG.errorf(failure, "session %s: turn of message %s could not complete; it will be redelivered",
+                        inbound.sessionId(), inbound.eventId());
+                record.nack(failure);
+            }
+        });
+        return CompletableFuture.completedFuture(null);
+    }
+
+    private static String where(Message<byte[]> record) {
+        return record.getMetadata(IncomingKafkaRecordMetadata.class)
+                .map(m -> m.getTopic() + "-" + m.getPartition() + "@" + m.getOffset()).orElse("?");
+    }
+}

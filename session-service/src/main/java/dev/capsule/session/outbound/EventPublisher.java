@@ -1,0 +1,61 @@
+package dev.capsule.session.outbound;
+
+import dev.capsule.events.CapsuleEvent;
+import dev.capsule.events.EventCodec;
+import io.quarkus.runtime.ShutdownEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * Publishes the events of turns, keyed by session id. Sends leave in call order and the
+ * idempotent producer keeps that order per partition, so one session's events arrive in the
+ * order its handler made them. A plain producer (not an emitter) because a stream's chunks
+ * must leave at once, each send eager, and the turn waits for every acknowledgement.
+ */
+@ApplicationScoped
+public class EventPublisher {
+
+    private final KafkaProducer<String, byte[]> producer;
+
+    EventPublisher(@ConfigProperty(name = "kafka.bootstrap.servers") String bootstrap,
+                   @ConfigProperty(name = "quarkus.application.name") String client) {
+        this.producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ProducerConfig.CLIENT_ID_CONFIG, client + "-events",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.LINGER_MS_CONFIG, 1),
+                new StringSerializer(), new ByteArraySerializer());
+    }
+
+    /** Sends {@code event} to {@code topic}; the future completes when Kafka has it. */
+    public CompletableFuture<Void> publish(String topic, CapsuleEvent event) {
+        CompletableFuture<Void> acked = new CompletableFuture<>();
+        ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, event.sessionId(), EventCodec.encode(event));
+        record.headers().add("capsule-type", event.type().getBytes(StandardCharsets.UTF_8));
+        if (event.trace() != null && event.trace().traceparent() != null) {
+            record.headers().add("traceparent", event.trace().traceparent().getBytes(StandardCharsets.UTF_8));
+        }
+        producer.send(record, (metadata, error) -> {
+            if (error == null) {
+                acked.complete(null);
+            } else {
+                acked.completeExceptionally(error);
+            }
+        });
+        return acked;
+    }
+
+    void close(@Observes ShutdownEvent ignored) {
+        producer.close();
+    }
+}

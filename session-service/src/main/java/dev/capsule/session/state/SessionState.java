@@ -1,0 +1,24 @@
+package dev.capsule.session.state;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.capsule.events.UserRef;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * What session-service keeps of a session between turns, in Redis.
+ *
+ * @param version        bumped by every save; a save that expects an older version is refused
+ * @param data           the app's per-session state
+ * @param history        the recent window, oldest first
+ * @param outboundSeq    the seq of the last outbound event sent
+ * @param recentInbound  ids of the last inbound messages handled, to drop redeliveries
+ */
+public record SessionState(String sessionId, UserRef user, String channel, Instant createdAt, long version,
+                           ObjectNode data, List<HistoryItem> history, long outboundSeq, List<String> recentInbound) {
+
+    public SessionState {
+        history = List.copyOf(history);
+        recentInbound = List.copyOf(recentInbound);
+    }
+}

@@ -1,0 +1,133 @@
+package dev.capsule.session.turn;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.capsule.events.EventMeta;
+import dev.capsule.events.InboundMessage;
+import dev.capsule.events.SessionOpened;
+import dev.capsule.events.StateChanged;
+import dev.capsule.events.Topics;
+import dev.capsule.events.TurnEnded;
+import dev.capsule.events.TurnFailed;
+import dev.capsule.sdk.Capsule;
+import dev.capsule.sdk.Message;
+import dev.capsule.sdk.SessionData;
+import dev.capsule.session.app.AppInvoker;
+import dev.capsule.session.outbound.EventPublisher;
+import dev.capsule.session.state.HistoryItem;
+import dev.capsule.session.state.SessionState;
+import dev.capsule.session.state.SessionStore;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+/**
+ * Runs one turn: resolves the session (creating it and running {@code enter()} when new),
+ * runs the handler, waits for its streams and for Kafka to have every event, ends the turn,
+ * then saves the state fenced by version. Called on the session's lane, so never twice at
+ * once for one session.
+ */
+@ApplicationScoped
+public class TurnRunner {
+
+    private static final Logger LOG = Logger.getLogger(TurnRunner.class);
+    private static final int REMEMBERED_INBOUND = 64;
+
+    private final SessionStore store;
+    private final EventPublisher publisher;
+    private final AppInvoker app;
+    private final int historyWindow;
+    private final Duration turnTimeout;
+
+    TurnRunner(SessionStore store, EventPublisher publisher, AppInvoker app,
+               @ConfigProperty(name = "capsule.session.history-window", defaultValue = "50") int historyWindow,
+               @ConfigProperty(name = "capsule.session.turn-timeout", defaultValue = "PT5M") Duration turnTimeout) {
+        this.store = store;
+        this.publisher = publisher;
+        this.app = app;
+        this.historyWindow = historyWindow;
+        this.turnTimeout = turnTimeout;
+    }
+
+    /** Runs the turn of {@code inbound}; returns when its events are in Kafka and its state is saved. */
+    public void run(InboundMessage inbound) {
+        SessionState before = store.load(inbound.sessionId()).orElse(null);
+        if (before != null && before.recentInbound().contains(inbound.eventId())) {
+            LOG.debugf("session %s: message %s was handled already (a redelivery); skipped", inbound.sessionId(), inbound.eventId());
+            return;
+        }
+        boolean created = before == null;
+        if (created) {
+            before = new SessionState(inbound.sessionId(), inbound.user(), inbound.channel(), Instant.now(), 0,
+                    SessionData.empty().toJson(), List.of(), 0, List.of());
+        } else if (!before.user().id().equals(inbound.user().id())) {
+            LOG.warnf("session %s belongs to user %s; message %s from user %s dropped", inbound.sessionId(),
+                    before.user().id(), inbound.eventId(), inbound.user().id());
+            return;
+        }
+        List<HistoryItem> history = new ArrayList<>(before.history());
+        history.add(new HistoryItem(inbound.eventId(), "user", inbound.text(), inbound.timestamp()));
+        SessionData data = SessionData.of(before.data());
+        TurnSession session = new TurnSession(inbound, data, history, before.outboundSeq(), publisher);
+
+        Throwable failure = null;
+        try {
+            if (created) {
+                session.trackAck(publisher.publish(Topics.CHANGES,
+                        SessionOpened.of(EventMeta.next(inbound.sessionId(), inbound.trace()), inbound.user(), inbound.channel())));
+                Capsule.runWith(session, () -> app.enter(session));
+            }
+            Capsule.runWith(session, () -> app.onMessage(session,
+                    new Message(inbound.eventId(), inbound.text(), inbound.timestamp())));
+            session.allPending().get(turnTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            failure = e.getCause();
+        } catch (TimeoutException e) {
+            failure = new TimeoutException("the turn did not end within " + turnTimeout + " (a stream never ended?)");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            failure = e;
+        } catch (RuntimeException | Error e) {
+            failure = e;
+        }
+
+        EventMeta meta = EventMeta.next(inbound.sessionId(), inbound.trace());
+        if (failure == null) {
+            session.emit(s -> TurnEnded.of(meta, inbound.eventId(), s, inbound.channel(), inbound.route(), session.events()));
+        } else {
+            LOG.errorf(failure, "session %s: the handler failed on message %s", inbound.sessionId(), inbound.eventId());
+            session.emit(s -> TurnFailed.of(meta, inbound.eventId(), s, inbound.channel(), inbound.route(),
+                    "handler_error", "Sorry, something went wrong while answering. Please try again."));
+        }
+        awaitKafka(session);
+
+        // A failed turn keeps what was said but not its half-made changes to the data.
+        ObjectNode nextData = failure == null ? data.toJson() : before.data();
+        List<String> recent = new ArrayList<>(before.recentInbound());
+        recent.add(inbound.eventId());
+        SessionState after = new SessionState(before.sessionId(), before.user(), before.channel(), before.createdAt(),
+                before.version() + 1, nextData, session.history(historyWindow), session.seq(),
+                recent.subList(Math.max(0, recent.size() - REMEMBERED_INBOUND), recent.size()));
+        store.save(after);
+        publisher.publish(Topics.CHANGES, StateChanged.of(EventMeta.next(inbound.sessionId(), inbound.trace()),
+                after.version(), nextData)).join();
+    }
+
+    private void awaitKafka(TurnSession session) {
+        try {
+            session.allAcks().get(turnTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            // Only the publishing itself can still fail here: the turn is not done, redeliver it.
+            throw new IllegalStateException("session " + session.id() + ": Kafka did not take the turn's events", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while publishing the turn of session " + session.id(), e);
+        }
+    }
+}

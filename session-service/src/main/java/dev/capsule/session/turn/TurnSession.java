@@ -1,0 +1,251 @@
+package dev.capsule.session.turn;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.capsule.events.EventCodec;
+import dev.capsule.events.EventMeta;
+import dev.capsule.events.InboundMessage;
+import dev.capsule.events.Notify;
+import dev.capsule.events.OutboundEvent;
+import dev.capsule.events.Reply;
+import dev.capsule.events.Show;
+import dev.capsule.events.StreamChunk;
+import dev.capsule.events.StreamEnd;
+import dev.capsule.events.Topics;
+import dev.capsule.sdk.Channel;
+import dev.capsule.sdk.History;
+import dev.capsule.sdk.HistoryEntry;
+import dev.capsule.sdk.ReplyStream;
+import dev.capsule.sdk.Session;
+import dev.capsule.sdk.SessionData;
+import dev.capsule.sdk.User;
+import dev.capsule.sdk.blocks.Block;
+import dev.capsule.session.outbound.EventPublisher;
+import dev.capsule.session.state.HistoryItem;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Flow;
+import java.util.function.LongFunction;
+
+/**
+ * The {@link Session} a handler sees during one turn. Every reply becomes an outbound event
+ * at once, numbered with the session's next {@code seq}; the turn keeps the Kafka
+ * acknowledgements and the open streams, and ends only when all are done.
+ */
+final class TurnSession implements Session {
+
+    private final InboundMessage inbound;
+    private final User user;
+    private final SessionData data;
+    private final EventPublisher publisher;
+    private final List<HistoryItem> history;
+    private final List<CompletableFuture<Void>> acks = new ArrayList<>();
+    private final List<CompletableFuture<Void>> streams = new ArrayList<>();
+    private long seq;
+    private int events;
+
+    TurnSession(InboundMessage inbound, SessionData data, List<HistoryItem> history, long seq, EventPublisher publisher) {
+        this.inbound = inbound;
+        this.user = new User(inbound.user().id(), inbound.user().email(), inbound.user().ownerId());
+        this.data = data;
+        this.history = new ArrayList<>(history);
+        this.seq = seq;
+        this.publisher = publisher;
+    }
+
+    @Override
+    public String id() {
+        return inbound.sessionId();
+    }
+
+    @Override
+    public User user() {
+        return user;
+    }
+
+    @Override
+    public Channel channel() {
+        return Channel.named(inbound.channel());
+    }
+
+    @Override
+    public History history() {
+        List<HistoryEntry> entries;
+        synchronized (this) {
+            entries = history.stream().map(h -> new HistoryEntry(h.id(), HistoryEntry.Role.valueOf(h.role().toUpperCase()),
+                    h.text(), h.timestamp())).toList();
+        }
+        return () -> entries;
+    }
+
+    @Override
+    public SessionData data() {
+        return data;
+    }
+
+    @Override
+    public void reply(String text) {
+        requireText(text, "reply");
+        OutboundEvent e = emit(s -> Reply.of(meta(), inbound.eventId(), s, inbound.channel(), inbound.route(), text));
+        remember(e.eventId(), text);
+    }
+
+    @Override
+    public void notify(String text) {
+        requireText(text, "notify");
+        emit(s -> Notify.of(meta(), inbound.eventId(), s, inbound.channel(), inbound.route(), text));
+    }
+
+    @Override
+    public ReplyStream streamReply() {
+        return new Stream();
+    }
+
+    @Override
+    public void streamReplyFrom(Flow.Publisher<String> chunks) {
+        if (chunks == null) {
+            throw new IllegalArgumentException("streamReplyFrom needs a publisher of text chunks, not null");
+        }
+        Stream stream = new Stream();
+        chunks.subscribe(new Flow.Subscriber<>() {
+            @Override
+            public void onSubscribe(Flow.Subscription subscription) {
+                subscription.request(Long.MAX_VALUE);
+            }
+
+            @Override
+            public void onNext(String chunk) {
+                stream.write(chunk);
+            }
+
+            @Override
+            public void onError(Throwable failure) {
+                stream.fail(failure);
+            }
+
+            @Override
+            public void onComplete() {
+                stream.end();
+            }
+        });
+    }
+
+    @Override
+    public void show(Block block) {
+        if (block == null) {
+            throw new IllegalArgumentException("show needs a block, not null");
+        }
+        ObjectNode json = EventCodec.mapper().valueToTree(block);
+        json.put("kind", block.kind());
+        json.put("fallbackText", block.fallbackText());
+        OutboundEvent e = emit(s -> Show.of(meta(), inbound.eventId(), s, inbound.channel(), inbound.route(), json));
+        remember(e.eventId(), block.fallbackText());
+    }
+
+    private static void requireText(String text, String what) {
+        if (text == null) {
+            throw new IllegalArgumentException(what + " needs a text, not null");
+        }
+    }
+
+    private EventMeta meta() {
+        return EventMeta.next(inbound.sessionId(), inbound.trace());
+    }
+
+    /** Numbers and sends one outbound event; synchronized so that seq order is send order. */
+    synchronized OutboundEvent emit(LongFunction<OutboundEvent> build) {
+        OutboundEvent event = build.apply(++seq);
+        events++;
+        acks.add(publisher.publish(Topics.OUTBOUND, event));
+        return event;
+    }
+
+    private synchronized void remember(String id, String text) {
+        history.add(new HistoryItem(id, "app", text, java.time.Instant.now()));
+    }
+
+    /** Adds a Kafka acknowledgement the turn must wait for. */
+    synchronized void trackAck(CompletableFuture<Void> ack) {
+        acks.add(ack);
+    }
+
+    private synchronized void trackStream(CompletableFuture<Void> stream) {
+        streams.add(stream);
+    }
+
+    /** Everything the handler started: open streams and Kafka acknowledgements. */
+    synchronized CompletableFuture<Void> allPending() {
+        List<CompletableFuture<Void>> all = new ArrayList<>(streams);
+        all.addAll(acks);
+        return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new));
+    }
+
+    /** Kafka's acknowledgements of every event sent so far. */
+    synchronized CompletableFuture<Void> allAcks() {
+        return CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new));
+    }
+
+    synchronized long seq() {
+        return seq;
+    }
+
+    synchronized int events() {
+        return events;
+    }
+
+    synchronized List<HistoryItem> history(int window) {
+        return List.copyOf(history.subList(Math.max(0, history.size() - window), history.size()));
+    }
+
+    InboundMessage inbound() {
+        return inbound;
+    }
+
+    /** A streamed reply: the first write opens it, {@link #end()} closes it with the whole text. */
+    private final class Stream implements ReplyStream {
+
+        private final String streamId = UUID.randomUUID().toString();
+        private final StringBuilder text = new StringBuilder();
+        private final CompletableFuture<Void> finished = new CompletableFuture<>();
+        private int chunks;
+        private boolean ended;
+
+        Stream() {
+            trackStream(finished);
+        }
+
+        @Override
+        public synchronized void write(String chunk) {
+            if (ended) {
+                throw new IllegalStateException("this stream has ended: open a new one with session.streamReply()");
+            }
+            requireText(chunk, "a stream chunk");
+            int index = chunks++;
+            text.append(chunk);
+            emit(s -> StreamChunk.of(meta(), inbound.eventId(), s, inbound.channel(), inbound.route(), streamId, index, chunk));
+        }
+
+        @Override
+        public synchronized void end() {
+            close(false);
+            finished.complete(null);
+        }
+
+        synchronized void fail(Throwable failure) {
+            close(true);
+            finished.completeExceptionally(failure);
+        }
+
+        private void close(boolean cancelled) {
+            if (ended) {
+                return;
+            }
+            ended = true;
+            String whole = text.toString();
+            OutboundEvent e = emit(s -> StreamEnd.of(meta(), inbound.eventId(), s, inbound.channel(), inbound.route(),
+                    streamId, chunks, whole, cancelled));
+            remember(e.eventId(), whole);
+        }
+    }
+}
