@@ -17,15 +17,16 @@ CREATE TABLE messages (
 );
 CREATE INDEX messages_by_session ON messages (session_id, position);
 
--- Sessions: who owns them, and the latest state snapshot, fenced by its version.
+-- Sessions: who owns them, and the latest state snapshot, fenced by its version. Events of
+-- one session arrive on several topics in no fixed order, so any of them may create the row.
 CREATE TABLE sessions (
     session_id    TEXT PRIMARY KEY,
-    user_id       TEXT        NOT NULL,
-    owner_id      TEXT        NOT NULL,
-    channel       TEXT        NOT NULL,
+    user_id       TEXT,
+    owner_id      TEXT,
+    channel       TEXT,
     data          JSONB       NOT NULL DEFAULT '{}'::jsonb,
     data_version  BIGINT      NOT NULL DEFAULT 0,
-    opened_at     TIMESTAMPTZ NOT NULL,
+    opened_at     TIMESTAMPTZ,
     closed_at     TIMESTAMPTZ
 );
 CREATE INDEX sessions_by_user ON sessions (user_id);

@@ -12,7 +12,7 @@ import dev.capsule.sdk.Capsule;
 import dev.capsule.sdk.Message;
 import dev.capsule.sdk.SessionData;
 import dev.capsule.session.app.AppInvoker;
-import dev.capsule.session.outbound.EventPublisher;
+import dev.capsule.kafka.EventPublisher;
 import dev.capsule.session.state.HistoryItem;
 import dev.capsule.session.state.SessionState;
 import dev.capsule.session.state.SessionStore;

@@ -19,7 +19,7 @@ import dev.capsule.sdk.Session;
 import dev.capsule.sdk.SessionData;
 import dev.capsule.sdk.User;
 import dev.capsule.sdk.blocks.Block;
-import dev.capsule.session.outbound.EventPublisher;
+import dev.capsule.kafka.EventPublisher;
 import dev.capsule.session.state.HistoryItem;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,10 +1,7 @@
-package dev.capsule.session.outbound;
+package dev.capsule.kafka;
 
 import dev.capsule.events.CapsuleEvent;
 import dev.capsule.events.EventCodec;
-import io.quarkus.runtime.ShutdownEvent;
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -13,24 +10,21 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * Publishes the events of turns, keyed by session id. Sends leave in call order and the
+ * Publishes contract events, keyed by session id, with their type and trace in headers. Sends leave in call order and the
  * idempotent producer keeps that order per partition, so one session's events arrive in the
  * order its handler made them. A plain producer (not an emitter) because a stream's chunks
  * must leave at once, each send eager, and the turn waits for every acknowledgement.
  */
-@ApplicationScoped
-public class EventPublisher {
+public final class EventPublisher implements AutoCloseable {
 
     private final KafkaProducer<String, byte[]> producer;
 
-    EventPublisher(@ConfigProperty(name = "kafka.bootstrap.servers") String bootstrap,
-                   @ConfigProperty(name = "quarkus.application.name") String client) {
+    public EventPublisher(String bootstrapServers, String clientId) {
         this.producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ProducerConfig.CLIENT_ID_CONFIG, client + "-events",
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ProducerConfig.CLIENT_ID_CONFIG, clientId,
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.LINGER_MS_CONFIG, 1),
@@ -55,7 +49,8 @@ public class EventPublisher {
         return acked;
     }
 
-    void close(@Observes ShutdownEvent ignored) {
+    @Override
+    public void close() {
         producer.close();
     }
 }

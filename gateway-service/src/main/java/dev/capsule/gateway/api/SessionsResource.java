@@ -1,0 +1,140 @@
+package dev.capsule.gateway.api;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.capsule.events.EventCodec;
+import dev.capsule.events.InboundMessage;
+import dev.capsule.events.OutboundEvent;
+import dev.capsule.events.TraceContext;
+import dev.capsule.events.UserRef;
+import dev.capsule.gateway.auth.CurrentUser;
+import dev.capsule.gateway.delivery.Deliveries;
+import dev.capsule.gateway.delivery.TurnWaiter;
+import dev.capsule.gateway.history.HistoryReader;
+import dev.capsule.gateway.inbound.MessageIntake;
+import io.quarkus.security.Authenticated;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.sse.OutboundSseEvent;
+import jakarta.ws.rs.sse.Sse;
+import java.time.Duration;
+import java.util.UUID;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.jwt.JsonWebToken;
+
+/**
+ * The synchronous HTTP API: a message in, the turn's events out, as one JSON answer once the
+ * turn has ended or as server-sent events while it runs.
+ */
+@Path("/api/sessions")
+@Authenticated
+public class SessionsResource {
+
+    private final MessageIntake intake;
+    private final Deliveries deliveries;
+    private final HistoryReader history;
+    private final JsonWebToken token;
+    private final Sse sse;
+    private final Duration turnTimeout;
+
+    SessionsResource(MessageIntake intake, Deliveries deliveries, HistoryReader history, JsonWebToken token, Sse sse,
+                     @ConfigProperty(name = "capsule.gateway.turn-timeout", defaultValue = "PT60S") Duration turnTimeout) {
+        this.intake = intake;
+        this.deliveries = deliveries;
+        this.history = history;
+        this.token = token;
+        this.sse = sse;
+        this.turnTimeout = turnTimeout;
+    }
+
+    /** Creates a session for the caller and answers its id. */
+    @POST
+    @Produces(MediaType.APPLICATION_JSON)
+    public Uni<Response> create() {
+        String id = UUID.randomUUID().toString();
+        return intake.checkOwner(id, user()).map(ok -> Response.status(201)
+                .entity(EventCodec.mapper().createObjectNode().put("sessionId", id)).build());
+    }
+
+    /** Sends a message and answers the turn's events once the turn has ended. */
+    @POST
+    @Path("{id}/messages")
+    @Consumes(MediaType.WILDCARD)
+    @Produces(MediaType.APPLICATION_JSON)
+    public Uni<Response> send(@PathParam("id") String sessionId, byte[] body,
+                              @HeaderParam("traceparent") String traceparent) {
+        UserRef user = user();
+        String text = intake.readText(body);
+        return intake.checkOwner(sessionId, user).chain(() -> {
+            InboundMessage message = intake.message(sessionId, user, "api", text, new TraceContext(traceparent, null));
+            TurnWaiter waiter = deliveries.awaitTurn(message.eventId());
+            return intake.publish(message)
+                    .chain(() -> waiter.events().collect().asList()
+                            .ifNoItem().after(turnTimeout).failWith(() -> new MessageIntake.Rejection(504,
+                                    "the turn of message " + message.eventId() + " did not end within " + turnTimeout
+                                            + "; its events will still reach the history")))
+                    .map(events -> {
+                        ObjectNode answer = EventCodec.mapper().createObjectNode()
+                                .put("sessionId", sessionId).put("messageId", message.eventId());
+                        ArrayNode array = answer.putArray("events");
+                        events.forEach(e -> array.add(EventCodec.mapper().valueToTree(e)));
+                        return Response.ok(answer).build();
+                    })
+                    .eventually(() -> deliveries.forgetTurn(message.eventId()));
+        });
+    }
+
+    /** Sends a message and streams the turn's events as server-sent events, ending with the turn. */
+    @POST
+    @Path("{id}/messages")
+    @Consumes(MediaType.WILDCARD)
+    @Produces(MediaType.SERVER_SENT_EVENTS)
+    public Multi<OutboundSseEvent> stream(@PathParam("id") String sessionId, byte[] body,
+                                          @HeaderParam("traceparent") String traceparent) {
+        UserRef user = user();
+        String text = intake.readText(body);
+        return intake.checkOwner(sessionId, user).onItem().transformToMulti(ok -> {
+            InboundMessage message = intake.message(sessionId, user, "api", text, new TraceContext(traceparent, null));
+            TurnWaiter waiter = deliveries.awaitTurn(message.eventId());
+            return intake.publish(message).onItem().transformToMulti(published -> waiter.events())
+                    .ifNoItem().after(turnTimeout).recoverWithCompletion()
+                    .map(this::sseOf)
+                    .onTermination().invoke(() -> deliveries.forgetTurn(message.eventId()));
+        });
+    }
+
+    /** A page of the session's history from the read model, oldest first. */
+    @GET
+    @Path("{id}/history")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Uni<Response> history(@PathParam("id") String sessionId,
+                                 @QueryParam("limit") @DefaultValue("50") int limit,
+                                 @QueryParam("offset") @DefaultValue("0") long offset) {
+        if (limit < 1 || limit > 500 || offset < 0) {
+            throw new MessageIntake.Rejection(400, "limit is 1 to 500 and offset 0 or more");
+        }
+        return intake.checkOwner(sessionId, user())
+                .chain(() -> history.page(sessionId, limit, offset))
+                .map(page -> Response.ok(page).build());
+    }
+
+    private OutboundSseEvent sseOf(OutboundEvent event) {
+        return sse.newEventBuilder().name(event.type()).id(String.valueOf(event.seq()))
+                .data(EventCodec.encodeToString(event)).build();
+    }
+
+    private UserRef user() {
+        return CurrentUser.from(token);
+    }
+}

@@ -1,0 +1,53 @@
+package dev.capsule.gateway.delivery;
+
+import dev.capsule.events.OutboundEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+
+/**
+ * Who on this replica waits for which outbound events: HTTP requests wait for one turn (by the
+ * inbound message's id), chat sockets follow whole sessions. Every replica reads every
+ * outbound event and delivers those someone here waits for, so a user may be on any replica.
+ */
+@ApplicationScoped
+public class Deliveries {
+
+    private final ConcurrentHashMap<String, TurnWaiter> turns = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Set<Consumer<OutboundEvent>>> sessions = new ConcurrentHashMap<>();
+
+    /** Starts waiting for the turn of inbound message {@code messageId}; register before publishing it. */
+    public TurnWaiter awaitTurn(String messageId) {
+        TurnWaiter waiter = new TurnWaiter();
+        turns.put(messageId, waiter);
+        return waiter;
+    }
+
+    public void forgetTurn(String messageId) {
+        turns.remove(messageId);
+    }
+
+    public void follow(String sessionId, Consumer<OutboundEvent> listener) {
+        sessions.computeIfAbsent(sessionId, k -> ConcurrentHashMap.newKeySet()).add(listener);
+    }
+
+    public void unfollow(String sessionId, Consumer<OutboundEvent> listener) {
+        sessions.computeIfPresent(sessionId, (k, set) -> {
+            set.remove(listener);
+            return set.isEmpty() ? null : set;
+        });
+    }
+
+    /** Hands {@code event} to whoever here waits for it; nobody waiting is normal (another replica serves that user). */
+    public void dispatch(OutboundEvent event) {
+        TurnWaiter waiter = turns.get(event.inReplyTo());
+        if (waiter != null) {
+            waiter.accept(event);
+        }
+        Set<Consumer<OutboundEvent>> listeners = sessions.get(event.sessionId());
+        if (listeners != null) {
+            listeners.forEach(l -> l.accept(event));
+        }
+    }
+}

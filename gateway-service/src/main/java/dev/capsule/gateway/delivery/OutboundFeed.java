@@ -1,0 +1,116 @@
+package dev.capsule.gateway.delivery;
+
+import dev.capsule.events.EventCodec;
+import dev.capsule.events.EventDecodingException;
+import dev.capsule.events.OutboundEvent;
+import dev.capsule.events.Topics;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+/**
+ * Reads every partition of the outbound topic from its end, without a consumer group, and
+ * hands each event to {@link Deliveries}. No group because every replica needs every event
+ * (it cannot know in advance which replica a user's request lands on); from the end because
+ * a replica serves only requests and sockets opened after it started. The replica is ready
+ * only once the feed has its positions, so no reply to a request it accepted can be missed.
+ */
+@ApplicationScoped
+public class OutboundFeed {
+
+    private static final Logger LOG = Logger.getLogger(OutboundFeed.class);
+
+    private final Deliveries deliveries;
+    private final String bootstrap;
+    private final AtomicBoolean positioned = new AtomicBoolean();
+    private volatile boolean running = true;
+    private volatile KafkaConsumer<String, byte[]> consumer;
+    private Thread thread;
+
+    OutboundFeed(Deliveries deliveries, @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrap) {
+        this.deliveries = deliveries;
+        this.bootstrap = bootstrap;
+    }
+
+    void start(@Observes StartupEvent ignored) {
+        thread = Thread.ofPlatform().name("outbound-feed").daemon().start(this::loop);
+    }
+
+    public boolean isPositioned() {
+        return positioned.get();
+    }
+
+    private void loop() {
+        while (running) {
+            try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(Map.of(
+                    ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                    ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+                    ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 10,
+                    // Committed events only, so that events of an aborted Kafka transaction are never shown.
+                    ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
+                    new StringDeserializer(), new ByteArrayDeserializer())) {
+                consumer = c;
+                List<TopicPartition> partitions = c.partitionsFor(Topics.OUTBOUND, Duration.ofSeconds(30)).stream()
+                        .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+                c.assign(partitions);
+                c.seekToEnd(partitions);
+                partitions.forEach(c::position);
+                positioned.set(true);
+                LOG.infof("outbound feed reads %d partitions of %s", partitions.size(), Topics.OUTBOUND);
+                while (running) {
+                    for (ConsumerRecord<String, byte[]> record : c.poll(Duration.ofMillis(500))) {
+                        deliver(record);
+                    }
+                }
+            } catch (WakeupException e) {
+                // shutting down
+            } catch (RuntimeException e) {
+                positioned.set(false);
+                LOG.errorf(e, "outbound feed failed; reconnecting in 1 s (replies to this replica wait meanwhile)");
+                pause();
+            }
+        }
+    }
+
+    private void deliver(ConsumerRecord<String, byte[]> record) {
+        try {
+            deliveries.dispatch(EventCodec.decode(record.value(), OutboundEvent.class));
+        } catch (EventDecodingException e) {
+            LOG.errorf("skipping unreadable outbound record %s-%d@%d: %s", record.topic(), record.partition(),
+                    record.offset(), e.getMessage());
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "delivering outbound record %s-%d@%d failed", record.topic(), record.partition(), record.offset());
+        }
+    }
+
+    private void pause() {
+        try {
+            Thread.sleep(1000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            running = false;
+        }
+    }
+
+    void stop(@Observes ShutdownEvent ignored) {
+        running = false;
+        KafkaConsumer<String, byte[]> c = consumer;
+        if (c != null) {
+            c.wakeup();
+        }
+    }
+}

@@ -1,0 +1,101 @@
+package dev.capsule.gateway.inbound;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.capsule.events.EventCodec;
+import dev.capsule.events.EventMeta;
+import dev.capsule.events.InboundMessage;
+import dev.capsule.events.Topics;
+import dev.capsule.events.TraceContext;
+import dev.capsule.events.UserRef;
+import dev.capsule.gateway.auth.SessionOwnership;
+import dev.capsule.kafka.EventPublisher;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * Turns a user's raw message into an inbound event on Kafka, for the API and the chat socket
+ * alike: checks size, JSON shape and session ownership first, so that bad input is refused
+ * with a reason and nothing is published.
+ */
+@ApplicationScoped
+public class MessageIntake {
+
+    private final EventPublisher publisher;
+    private final SessionOwnership ownership;
+    private final int maxBytes;
+
+    MessageIntake(EventPublisher publisher, SessionOwnership ownership,
+                  @ConfigProperty(name = "capsule.gateway.max-message-bytes", defaultValue = "16384") int maxBytes) {
+        this.publisher = publisher;
+        this.ownership = ownership;
+        this.maxBytes = maxBytes;
+    }
+
+    /** Reads {@code {"text": "..."}}, or fails with a {@link Rejection}. */
+    public String readText(byte[] body) {
+        if (body == null || body.length == 0) {
+            throw new Rejection(400, "the body is empty: send {\"text\": \"...\"}");
+        }
+        if (body.length > maxBytes) {
+            throw new Rejection(413, "the message is " + body.length + " bytes; the limit is " + maxBytes);
+        }
+        JsonNode json;
+        try {
+            json = EventCodec.mapper().readTree(body);
+        } catch (IOException e) {
+            throw new Rejection(400, "the body is not JSON: send {\"text\": \"...\"}");
+        }
+        if (json == null || !json.isObject() || !json.path("text").isTextual()) {
+            throw new Rejection(400, "the body needs a \"text\" string: send {\"text\": \"...\"}");
+        }
+        String text = json.get("text").textValue();
+        if (text.isBlank()) {
+            throw new Rejection(400, "the text is empty");
+        }
+        return text;
+    }
+
+    /** Checks that {@code sessionId} is a usable id owned by (or now claimed for) {@code user}. */
+    public Uni<Void> checkOwner(String sessionId, UserRef user) {
+        if (sessionId == null || !sessionId.matches("[A-Za-z0-9._:-]{1,128}")) {
+            return Uni.createFrom().failure(new Rejection(400,
+                    "a session id is 1 to 128 letters, digits, '.', '_', ':' or '-'"));
+        }
+        return ownership.claim(sessionId, user.id()).onItem().transformToUni(mine -> mine
+                ? Uni.createFrom().voidItem()
+                : Uni.createFrom().failure(new Rejection(403, "session " + sessionId + " belongs to another user")));
+    }
+
+    /** A new inbound event for {@code text}; not yet published. */
+    public InboundMessage message(String sessionId, UserRef user, String channel, String text, TraceContext trace) {
+        return InboundMessage.of(EventMeta.next(sessionId, trace), user, channel, text, null);
+    }
+
+    /** Publishes {@code message}; completes when Kafka has it. */
+    public Uni<Void> publish(InboundMessage message) {
+        return Uni.createFrom().completionStage(() -> publisher.publish(Topics.INBOUND, message));
+    }
+
+    /** Bytes of a text frame or body, as the limit counts them. */
+    public static byte[] bytes(String s) {
+        return s == null ? null : s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Bad input, refused with an HTTP status and a reason the user can act on. */
+    public static final class Rejection extends RuntimeException {
+
+        private final int status;
+
+        public Rejection(int status, String message) {
+            super(message, null, false, false);
+            this.status = status;
+        }
+
+        public int status() {
+            return status;
+        }
+    }
+}

@@ -1,0 +1,81 @@
+package dev.capsule.persistence.fold;
+
+import dev.capsule.events.CapsuleEvent;
+import dev.capsule.events.EventCodec;
+import dev.capsule.events.InboundMessage;
+import dev.capsule.events.Reply;
+import dev.capsule.events.SessionClosed;
+import dev.capsule.events.SessionOpened;
+import dev.capsule.events.Show;
+import dev.capsule.events.StateChanged;
+import dev.capsule.events.StreamEnd;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.json.JsonObject;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+
+/**
+ * Folds one event into PostgreSQL. Every write is idempotent: messages are keyed by event id
+ * ({@code ON CONFLICT DO NOTHING}), snapshots only move to a higher version, so a redelivered
+ * event changes nothing. Kept: user messages, replies, finished streams (as one message) and
+ * blocks; not kept: notifies, chunks and turn markers.
+ */
+@ApplicationScoped
+public class EventFolds {
+
+    private static final String INSERT_MESSAGE = """
+            INSERT INTO messages (event_id, session_id, role, kind, text, block, in_reply_to, seq, user_id, created_at)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+            ON CONFLICT (event_id) DO NOTHING""";
+    private static final String OPEN_SESSION = """
+            INSERT INTO sessions (session_id, user_id, owner_id, channel, opened_at) VALUES ($1, $2, $3, $4, $5)
+            ON CONFLICT (session_id) DO UPDATE SET user_id = COALESCE(sessions.user_id, EXCLUDED.user_id),
+                owner_id = COALESCE(sessions.owner_id, EXCLUDED.owner_id),
+                channel = COALESCE(sessions.channel, EXCLUDED.channel),
+                opened_at = COALESCE(sessions.opened_at, EXCLUDED.opened_at)""";
+    private static final String SNAPSHOT = """
+            INSERT INTO sessions (session_id, data, data_version) VALUES ($1, $2, $3)
+            ON CONFLICT (session_id) DO UPDATE SET data = EXCLUDED.data, data_version = EXCLUDED.data_version
+            WHERE sessions.data_version < EXCLUDED.data_version""";
+    private static final String CLOSE_SESSION = """
+            INSERT INTO sessions (session_id, closed_at) VALUES ($1, $2)
+            ON CONFLICT (session_id) DO UPDATE SET closed_at = EXCLUDED.closed_at""";
+
+    private final Pool pool;
+
+    EventFolds(Pool pool) {
+        this.pool = pool;
+    }
+
+    public Uni<Void> fold(CapsuleEvent event) {
+        return switch (event) {
+            case InboundMessage m -> message(m, "user", "text", m.text(), null, null, null, m.user().id());
+            case Reply r -> message(r, "app", "text", r.text(), null, r.inReplyTo(), r.seq(), null);
+            case StreamEnd s -> message(s, "app", "stream", s.text(), null, s.inReplyTo(), s.seq(), null);
+            case Show s -> message(s, "app", "block", s.block().path("fallbackText").asText(s.block().path("kind").asText()),
+                    new JsonObject(s.block().toString()), s.inReplyTo(), s.seq(), null);
+            case SessionOpened o -> run(OPEN_SESSION, Tuple.of(o.sessionId(), o.user().id(), o.user().ownerId(), o.channel(), at(o.timestamp())));
+            case StateChanged c -> run(SNAPSHOT, Tuple.of(c.sessionId(), new JsonObject(c.data().toString()), c.version()));
+            case SessionClosed c -> run(CLOSE_SESSION, Tuple.of(c.sessionId(), at(c.timestamp())));
+            default -> Uni.createFrom().voidItem();
+        };
+    }
+
+    private Uni<Void> message(CapsuleEvent e, String role, String kind, String text, JsonObject block,
+                              String inReplyTo, Long seq, String userId) {
+        return run(INSERT_MESSAGE, Tuple.from(new Object[] {e.eventId(), e.sessionId(), role, kind, text, block,
+                inReplyTo, seq, userId, at(e.timestamp())}));
+    }
+
+    private Uni<Void> run(String sql, Tuple args) {
+        return pool.preparedQuery(sql).execute(args).replaceWithVoid();
+    }
+
+    private static OffsetDateTime at(Instant instant) {
+        return instant.atOffset(ZoneOffset.UTC);
+    }
+}
