@@ -1,0 +1,72 @@
+package dev.capsule.session;
+
+import dev.capsule.sdk.Capsule;
+import dev.capsule.sdk.CapsuleApp;
+import dev.capsule.sdk.Message;
+import dev.capsule.sdk.ReplyStream;
+import dev.capsule.sdk.Session;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The app session-service's tests run (capsule.app in the test profile): counts turns in the
+ * session data and has commands that fail, stall or stream, to prove the runtime's promises.
+ */
+@ApplicationScoped
+public class TestApp implements CapsuleApp {
+
+    /** Holds "/wait" turns until a test opens it. */
+    static volatile CountDownLatch gate = new CountDownLatch(0);
+
+    @Override
+    public void onMessage(Session session, Message message) {
+        int turn = session.data().getInt("turns", 0) + 1;
+        session.data().put("turns", turn);
+        String text = message.text();
+        if (text.equals("/throw")) {
+            throw new IllegalStateException("the handler failed on purpose");
+        } else if (text.equals("/wait")) {
+            await();
+            session.reply("#" + turn + ": waited");
+        } else if (text.startsWith("/stream ")) {
+            int chunks = Integer.parseInt(text.substring(8));
+            try (ReplyStream stream = session.streamReply()) {
+                for (int i = 0; i < chunks; i++) {
+                    stream.write("c" + i + ";");
+                }
+            }
+        } else if (text.equals("/whoami")) {
+            AtomicReference<String> inThread = new AtomicReference<>("none");
+            Thread background = Thread.ofVirtual().start(
+                    () -> inThread.set(Capsule.currentSession().map(Session::id).orElse("none")));
+            join(background);
+            session.reply("helper=" + Helper.sessionIdOrNone() + " thread=" + inThread.get());
+        } else {
+            session.reply("#" + turn + ": " + text);
+        }
+    }
+
+    private static void await() {
+        try {
+            gate.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void join(Thread t) {
+        try {
+            t.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Code deep in a call chain that was not handed the session. */
+    static final class Helper {
+        static String sessionIdOrNone() {
+            return Capsule.currentSession().map(Session::id).orElse("none");
+        }
+    }
+}

@@ -1,0 +1,196 @@
+package dev.capsule.session;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.capsule.events.InboundMessage;
+import dev.capsule.events.OutboundEvent;
+import dev.capsule.events.Reply;
+import dev.capsule.events.StreamChunk;
+import dev.capsule.events.StreamEnd;
+import dev.capsule.events.Topics;
+import dev.capsule.events.TurnEnded;
+import dev.capsule.events.TurnFailed;
+import dev.capsule.session.state.SessionState;
+import dev.capsule.session.state.SessionStore;
+import dev.capsule.session.state.StaleSessionException;
+import dev.capsule.testing.KafkaBroker;
+import dev.capsule.testing.KafkaResource;
+import dev.capsule.testing.RedisResource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.stream.IntStream;
+import org.apache.kafka.common.utils.Utils;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Turns on a real broker and Redis: order, concurrency, failures, streams, fencing. */
+@QuarkusTest
+@QuarkusTestResource(value = KafkaResource.class, restrictToAnnotatedClass = false)
+@QuarkusTestResource(value = RedisResource.class, restrictToAnnotatedClass = false)
+class TurnTest {
+
+    static final Duration WAIT = Duration.ofSeconds(30);
+
+    @Inject
+    SessionStore store;
+
+    KafkaTestClient kafka;
+
+    @BeforeEach
+    void connect() {
+        kafka = new KafkaTestClient(Topics.OUTBOUND);
+    }
+
+    @AfterEach
+    void disconnect() {
+        TestApp.gate = new CountDownLatch(0);
+        kafka.close();
+    }
+
+    static String session() {
+        return "s-" + UUID.randomUUID();
+    }
+
+    @Test
+    void messagesOfEachSessionAreHandledInOrderWithManySessionsInFlight() {
+        List<String> sessions = IntStream.range(0, 20).mapToObj(i -> session()).toList();
+        for (int m = 1; m <= 10; m++) {
+            for (String s : sessions) {
+                kafka.send(s, "u-" + s, "m" + m);
+            }
+        }
+        await().atMost(WAIT).until(() -> sessions.stream().allMatch(s -> kafka.of(s, TurnEnded.class).size() == 10));
+        for (String s : sessions) {
+            List<String> replies = kafka.of(s, Reply.class).stream().map(Reply::text).toList();
+            assertEquals(IntStream.rangeClosed(1, 10).mapToObj(i -> "#" + i + ": m" + i).toList(), replies, s);
+            List<Long> seqs = kafka.of(s, OutboundEvent.class).stream().map(OutboundEvent::seq).toList();
+            assertEquals(LongRange.closed(1, 20), seqs, "seq of " + s + " counts every outbound event without gaps");
+        }
+    }
+
+    @Test
+    void aSlowSessionDoesNotHoldUpAnotherSessionOfTheSamePartition() {
+        String slow = session();
+        String fast = sessionInSamePartitionAs(slow);
+        TestApp.gate = new CountDownLatch(1);
+        kafka.send(slow, "u-slow", "/wait");
+        kafka.send(fast, "u-fast", "hello");
+        await().atMost(WAIT).until(() -> kafka.of(fast, Reply.class).size() == 1);
+        assertTrue(kafka.of(slow, Reply.class).isEmpty(), "the slow session is still in its turn");
+        TestApp.gate.countDown();
+        await().atMost(WAIT).until(() -> kafka.of(slow, Reply.class).size() == 1);
+    }
+
+    @Test
+    void aThrowingHandlerSendsAnErrorEventAndTheSessionGoesOn() {
+        String s = session();
+        kafka.send(s, "u1", "one");
+        kafka.send(s, "u1", "/throw");
+        kafka.send(s, "u1", "three");
+        await().atMost(WAIT).until(() -> kafka.of(s, TurnEnded.class).size() == 2 && kafka.of(s, TurnFailed.class).size() == 1);
+        TurnFailed failed = kafka.of(s, TurnFailed.class).get(0);
+        assertEquals("handler_error", failed.error());
+        assertFalse(failed.message().contains("on purpose"), "the user is not shown the exception");
+        // The failed turn's change to the data was dropped: the next turn is #2, not #3.
+        assertEquals(List.of("#1: one", "#2: three"), kafka.of(s, Reply.class).stream().map(Reply::text).toList());
+    }
+
+    @Test
+    void aStreamsChunksArriveInOrderAndItsEndCarriesTheWholeText() {
+        String s = session();
+        kafka.send(s, "u1", "/stream 40");
+        await().atMost(WAIT).until(() -> kafka.of(s, StreamEnd.class).size() == 1);
+        List<StreamChunk> chunks = kafka.of(s, StreamChunk.class);
+        assertEquals(IntStream.range(0, 40).boxed().toList(), chunks.stream().map(StreamChunk::index).toList());
+        StreamEnd end = kafka.of(s, StreamEnd.class).get(0);
+        assertEquals(String.join("", chunks.stream().map(StreamChunk::text).toList()), end.text());
+        assertEquals(40, end.chunks());
+        assertTrue(end.seq() > chunks.get(chunks.size() - 1).seq());
+    }
+
+    @Test
+    void aRedeliveredMessageIsNotHandledTwice() {
+        String s = session();
+        InboundMessage first = kafka.send(s, "u1", "once");
+        await().atMost(WAIT).until(() -> kafka.of(s, TurnEnded.class).size() == 1);
+        kafka.sendRaw(first);
+        kafka.send(s, "u1", "twice");
+        await().atMost(WAIT).until(() -> kafka.of(s, TurnEnded.class).size() == 2);
+        assertEquals(List.of("#1: once", "#2: twice"), kafka.of(s, Reply.class).stream().map(Reply::text).toList());
+    }
+
+    @Test
+    void anotherUsersMessageToASessionIsNotRun() {
+        String s = session();
+        kafka.send(s, "owner", "mine");
+        kafka.send(s, "intruder", "theirs");
+        kafka.send(s, "owner", "mine again");
+        await().atMost(WAIT).until(() -> kafka.of(s, TurnEnded.class).size() == 2);
+        assertEquals(List.of("#1: mine", "#2: mine again"), kafka.of(s, Reply.class).stream().map(Reply::text).toList());
+    }
+
+    @Test
+    void currentSessionIsSetInHelpersAndInThreadsTheHandlerStarts() {
+        String s = session();
+        kafka.send(s, "u1", "/whoami");
+        await().atMost(WAIT).until(() -> kafka.of(s, Reply.class).size() == 1);
+        assertEquals("helper=" + s + " thread=" + s, kafka.of(s, Reply.class).get(0).text());
+        assertTrue(dev.capsule.sdk.Capsule.currentSession().isEmpty(), "no session outside a turn");
+    }
+
+    @Test
+    void aStaleInstanceCannotOverwriteNewerSessionState() {
+        String s = session();
+        SessionState v1 = state(s, 1);
+        store.save(v1);
+        store.save(state(s, 2));
+        StaleSessionException e = assertThrows(StaleSessionException.class, () -> store.save(state(s, 2)));
+        assertTrue(e.getMessage().contains("at version 2"), e.getMessage());
+        assertEquals(2, store.load(s).orElseThrow().version());
+    }
+
+    private static SessionState state(String s, long version) {
+        return new SessionState(s, KafkaTestClient.user("u1"), "api", Instant.now(), version,
+                JsonNodeFactory.instance.objectNode().put("v", version), List.of(), 0, List.of());
+    }
+
+    private static String sessionInSamePartitionAs(String other) {
+        int target = partition(other);
+        while (true) {
+            String candidate = session();
+            if (partition(candidate) == target) {
+                return candidate;
+            }
+        }
+    }
+
+    /** Kafka's default partitioner for a keyed record. */
+    private static int partition(String key) {
+        return Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % KafkaBroker.PARTITIONS;
+    }
+
+    /** 1..n as a list of longs. */
+    static final class LongRange {
+        static List<Long> closed(long from, long to) {
+            List<Long> all = new ArrayList<>();
+            for (long i = from; i <= to; i++) {
+                all.add(i);
+            }
+            return all;
+        }
+    }
+}
