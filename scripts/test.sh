@@ -16,7 +16,7 @@ run_tests() {
 # One closing line with the counts over every module's Surefire reports.
 summarize_tests() {
   local totals
-  totals=$(find "$ROOT" -path '*/target/surefire-reports/TEST-*.xml' -newer "$CAPSULE_HOME/test-run.stamp" -print0 2>/dev/null \
+  totals=$(find "$ROOT" \( -path '*/target/surefire-reports/TEST-*.xml' -o -path '*/target/failsafe-reports/TEST-*.xml' \) -newer "$CAPSULE_HOME/test-run.stamp" -print0 2>/dev/null \
     | xargs -0 -r grep -h -o '<testsuite [^>]*>' \
     | awk '{
         match($0, /tests="[0-9]+"/);    t += substr($0, RSTART + 7, RLENGTH - 8)

@@ -1,0 +1,214 @@
+package dev.capsule.system;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.capsule.events.EventCodec;
+import dev.capsule.events.EventMeta;
+import dev.capsule.events.InboundMessage;
+import dev.capsule.events.Topics;
+import dev.capsule.events.TraceContext;
+import dev.capsule.events.UserRef;
+import dev.capsule.testing.Ports;
+import dev.capsule.testing.PostgresServer;
+import dev.capsule.testing.TestStack;
+import io.smallrye.jwt.build.Jwt;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.IntStream;
+import java.util.stream.StreamSupport;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The message path as a user meets it: two gateway replicas, two session-service replicas and
+ * persistence-service, each a packaged service in its own process, on real Kafka, Redis and
+ * PostgreSQL, running the demo app. No sticky sessions: a user's requests go to either gateway.
+ */
+class MessagePathIT {
+
+    static final List<ServiceProcess> services = new ArrayList<>();
+    static final HttpClient http = HttpClient.newHttpClient();
+    static KeyPair keys;
+    static String gatewayA;
+    static String gatewayB;
+
+    @BeforeAll
+    static void startServices() throws Exception {
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+        generator.initialize(2048);
+        keys = generator.generateKeyPair();
+        Path publicKey = Files.createTempFile("capsule-it-public", ".pem");
+        Files.writeString(publicKey, "-----BEGIN PUBLIC KEY-----\n"
+                + Base64.getMimeEncoder().encodeToString(keys.getPublic().getEncoded()) + "\n-----END PUBLIC KEY-----\n");
+
+        PostgresServer pg = TestStack.postgres();
+        Map<String, String> env = new HashMap<>();
+        env.put("KAFKA_BOOTSTRAP_SERVERS", TestStack.kafka().bootstrapServers());
+        env.put("QUARKUS_REDIS_HOSTS", TestStack.redis().url());
+        env.put("QUARKUS_DATASOURCE_REACTIVE_URL", pg.reactiveUrl());
+        env.put("QUARKUS_DATASOURCE_JDBC_URL", pg.jdbcUrl());
+        env.put("QUARKUS_DATASOURCE_USERNAME", PostgresServer.USER);
+        env.put("QUARKUS_DATASOURCE_PASSWORD", PostgresServer.PASSWORD);
+        env.put("CAPSULE_JWT_PUBLIC_KEY", publicKey.toString());
+
+        int a = Ports.free();
+        int b = Ports.free();
+        services.add(ServiceProcess.start("persistence-service", "persistence", Ports.free(), env));
+        services.add(ServiceProcess.start("session-service", "session-1", Ports.free(), env));
+        services.add(ServiceProcess.start("session-service", "session-2", Ports.free(), env));
+        services.add(ServiceProcess.start("gateway-service", "gateway-a", a, env));
+        services.add(ServiceProcess.start("gateway-service", "gateway-b", b, env));
+        services.forEach(s -> s.awaitReady(Duration.ofSeconds(120)));
+        gatewayA = "http://127.0.0.1:" + a;
+        gatewayB = "http://127.0.0.1:" + b;
+    }
+
+    @AfterAll
+    static void stopServices() {
+        services.forEach(ServiceProcess::close);
+    }
+
+    static String token(String user) {
+        return Jwt.issuer("https://capsule.local/dev").subject(user).upn(user).expiresIn(600).sign(keys.getPrivate());
+    }
+
+    static HttpResponse<String> post(String base, String path, String user, String body, String accept) {
+        try {
+            return http.send(HttpRequest.newBuilder(URI.create(base + path))
+                    .header("Authorization", "Bearer " + token(user))
+                    .header("Content-Type", "application/json").header("Accept", accept)
+                    .timeout(Duration.ofSeconds(60))
+                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException | InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static JsonNode say(String base, String session, String user, String text) {
+        HttpResponse<String> r = post(base, "/api/sessions/" + session + "/messages", user,
+                "{\"text\":\"" + text + "\"}", "application/json");
+        assertEquals(200, r.statusCode(), r.body());
+        return json(r.body());
+    }
+
+    static JsonNode json(String body) {
+        try {
+            return EventCodec.mapper().readTree(body);
+        } catch (IOException e) {
+            throw new IllegalStateException(body, e);
+        }
+    }
+
+    static List<String> replies(JsonNode answer) {
+        return StreamSupport.stream(answer.get("events").spliterator(), false)
+                .filter(e -> e.get("type").asText().equals("reply")).map(e -> e.get("text").asText()).toList();
+    }
+
+    static JsonNode history(String base, String session, String user) {
+        try {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "/api/sessions/" + session + "/history?limit=500"))
+                    .header("Authorization", "Bearer " + token(user)).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, r.statusCode(), r.body());
+            return json(r.body());
+        } catch (IOException | InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void repliesFindTheGatewayReplicaThatWaitsForThemWhicheverItIs() {
+        String s = "it-" + UUID.randomUUID();
+        assertEquals(List.of("#1: hello"), replies(say(gatewayA, s, "ana", "hello")));
+        assertEquals(List.of("#2: again"), replies(say(gatewayB, s, "ana", "again")));
+        assertEquals(List.of("#3: and back"), replies(say(gatewayA, s, "ana", "and back")));
+    }
+
+    @Test
+    void aStreamArrivesAsServerSentEventsThroughEitherReplica() {
+        String s = "it-" + UUID.randomUUID();
+        HttpResponse<String> r = post(gatewayB, "/api/sessions/" + s + "/messages", "bo", "{\"text\":\"/stream\"}", "text/event-stream");
+        assertEquals(200, r.statusCode(), r.body());
+        long chunks = r.body().lines().filter(l -> l.equals("event:stream.chunk")).count();
+        assertTrue(chunks >= 20, "at least 20 chunks, got " + chunks + ":\n" + r.body());
+        List<String> kinds = r.body().lines().filter(l -> l.startsWith("event:")).toList();
+        assertEquals("event:turn.ended", kinds.get(kinds.size() - 1));
+        assertTrue(kinds.indexOf("event:stream.end") > kinds.lastIndexOf("event:stream.chunk"));
+    }
+
+    @Test
+    void manySessionsAcrossBothReplicasEachGetTheirRepliesInOrder() {
+        List<String> sessions = IntStream.range(0, 12).mapToObj(i -> "it-" + UUID.randomUUID()).toList();
+        List<CompletableFuture<List<String>>> all = sessions.stream().map(s -> CompletableFuture.supplyAsync(() -> {
+            List<String> got = new ArrayList<>();
+            for (int i = 1; i <= 5; i++) {
+                got.addAll(replies(say(i % 2 == 0 ? gatewayA : gatewayB, s, "user-" + s, "m" + i)));
+            }
+            return got;
+        })).toList();
+        for (CompletableFuture<List<String>> f : all) {
+            assertEquals(List.of("#1: m1", "#2: m2", "#3: m3", "#4: m4", "#5: m5"), f.join());
+        }
+    }
+
+    @Test
+    void historyIsWhatWasSaidOnceEachEvenAfterARedelivery() throws Exception {
+        String s = "it-" + UUID.randomUUID();
+        say(gatewayA, s, "cy", "first");
+        say(gatewayB, s, "cy", "/stream");
+        say(gatewayA, s, "cy", "/card");
+        // Deliver the first message's event again, as Kafka may after a crash.
+        JsonNode page = history(gatewayA, s, "cy");
+        String firstId = page.get("messages").get(0).get("id").asText();
+        InboundMessage again = new InboundMessage(firstId, "1.0", s, java.time.Instant.now(), TraceContext.NONE,
+                new UserRef("cy", null, "cy"), "api", "first", null);
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TestStack.kafka().bootstrapServers()),
+                new StringSerializer(), new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(Topics.INBOUND, s, EventCodec.encode(again))).get();
+        }
+        say(gatewayB, s, "cy", "last");
+        await().atMost(Duration.ofSeconds(30)).until(() -> history(gatewayB, s, "cy").get("messages").size() == 8);
+        List<String> said = StreamSupport.stream(history(gatewayB, s, "cy").get("messages").spliterator(), false)
+                .map(m -> m.get("role").asText() + ":" + m.get("kind").asText() + ":" + m.get("text").asText()).toList();
+        assertEquals("user:text:first", said.get(0));
+        assertEquals("app:text:#1: first", said.get(1));
+        assertEquals("user:text:/stream", said.get(2));
+        assertTrue(said.get(3).startsWith("app:stream:Streaming is how"), said.get(3));
+        assertEquals("user:text:/card", said.get(4));
+        assertTrue(said.get(5).startsWith("app:block:Ship the demo [open]"), said.get(5));
+        assertEquals("user:text:last", said.get(6));
+        assertEquals("app:text:#4: last", said.get(7), "the redelivered message was not run again: turn 4, not 5");
+    }
+
+    @Test
+    void anotherUsersSessionIsRefused() {
+        String s = "it-" + UUID.randomUUID();
+        say(gatewayA, s, "owner", "mine");
+        HttpResponse<String> r = post(gatewayB, "/api/sessions/" + s + "/messages", "intruder", "{\"text\":\"hi\"}", "application/json");
+        assertEquals(403, r.statusCode(), r.body());
+    }
+}
