@@ -12,7 +12,7 @@ CREATE TABLE messages (
     user_id     TEXT,
     created_at  TIMESTAMPTZ NOT NULL,
     stored_at   TIMESTAMPTZ NOT NULL DEFAULT now(),
-    -- Arrival order in the read model; history pages by it.
+    -- Arrival order in the read model: the last tie-breaker when history pages by time and seq.
     position    BIGSERIAL   NOT NULL
 );
 CREATE INDEX messages_by_session ON messages (session_id, position);

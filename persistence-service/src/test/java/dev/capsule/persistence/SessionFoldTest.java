@@ -1,0 +1,118 @@
+package dev.capsule.persistence;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.capsule.events.EventCodec;
+import dev.capsule.events.EventMeta;
+import dev.capsule.events.SessionClosed;
+import dev.capsule.events.SessionOpened;
+import dev.capsule.events.StateChanged;
+import dev.capsule.events.Topics;
+import dev.capsule.events.TraceContext;
+import dev.capsule.events.UserRef;
+import dev.capsule.testing.KafkaResource;
+import dev.capsule.testing.PostgresResource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.inject.Inject;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The session rows persistence-service keeps: who owns a session, and its latest state snapshot. */
+@QuarkusTest
+@QuarkusTestResource(value = KafkaResource.class, restrictToAnnotatedClass = false)
+@QuarkusTestResource(value = PostgresResource.class, restrictToAnnotatedClass = false)
+class SessionFoldTest {
+
+    private static final UserRef ADA = new UserRef("user-ada", "ada@example.com", "owner-ada");
+
+    private static EventLog log;
+
+    @Inject
+    Pool pool;
+
+    @BeforeAll
+    static void openLog() {
+        log = new EventLog();
+    }
+
+    @AfterAll
+    static void closeLog() {
+        log.close();
+    }
+
+    @Test
+    void stateSnapshotsOnlyMoveForwardAndSessionOpenedFillsTheOwnerEvenAfterTheSnapshot() throws Exception {
+        String session = UUID.randomUUID().toString();
+        ObjectNode three = data(3);
+        ObjectNode two = data(2);
+        byte[] threeBytes = EventCodec.encode(StateChanged.of(meta(session), 3, three));
+
+        // Version 3 (delivered twice) overtakes version 2, and both come before the session's opening.
+        log.publish(Topics.CHANGES, session, threeBytes);
+        log.publish(Topics.CHANGES, session, threeBytes);
+        log.publish(Topics.CHANGES, StateChanged.of(meta(session), 2, two));
+        log.publish(Topics.CHANGES, SessionOpened.of(meta(session), ADA, "support-telegram"));
+        log.awaitAllFolded();
+
+        Row row = session(session);
+        assertEquals(3L, row.getLong("data_version"));
+        assertEquals(three, json(row), "a lower version never replaces a higher one");
+        assertEquals(ADA.id(), row.getString("user_id"));
+        assertEquals(ADA.ownerId(), row.getString("owner_id"));
+        assertEquals("support-telegram", row.getString("channel"));
+        assertNotNull(row.getValue("opened_at"));
+        assertNull(row.getValue("closed_at"));
+        assertEquals(List.of(), log.deadLettersOf(session), "an old or repeated snapshot is skipped, not a failure");
+    }
+
+    @Test
+    void closingSessionKeepsItsOwnerAndSnapshot() throws Exception {
+        String session = UUID.randomUUID().toString();
+        ObjectNode one = data(1);
+
+        log.publish(Topics.CHANGES, SessionOpened.of(meta(session), ADA, "web"));
+        log.publish(Topics.CHANGES, StateChanged.of(meta(session), 1, one));
+        log.publish(Topics.CHANGES, SessionClosed.of(meta(session), "idle"));
+        log.awaitAllFolded();
+
+        Row row = session(session);
+        assertEquals(one, json(row));
+        assertEquals(ADA.ownerId(), row.getString("owner_id"));
+        assertEquals("web", row.getString("channel"));
+        assertNotNull(row.getValue("closed_at"));
+    }
+
+    private Row session(String id) {
+        RowSet<Row> rows = pool.preparedQuery("SELECT * FROM sessions WHERE session_id = $1")
+                .execute(Tuple.of(id)).await().indefinitely();
+        assertEquals(1, rows.size(), "one row per session");
+        return rows.iterator().next();
+    }
+
+    private static JsonNode json(Row row) throws JsonProcessingException {
+        return EventCodec.mapper().readTree(row.getJsonObject("data").encode());
+    }
+
+    private static ObjectNode data(int version) {
+        ObjectNode data = EventCodec.mapper().createObjectNode().put("turns", version).put("writtenBy", "v" + version);
+        data.putArray("topics").add("weather").add("v" + version);
+        return data;
+    }
+
+    private static EventMeta meta(String session) {
+        return EventMeta.next(session, TraceContext.NONE);
+    }
+}
