@@ -13,6 +13,7 @@ import dev.capsule.gateway.delivery.TurnWaiter;
 import dev.capsule.gateway.history.HistoryReader;
 import dev.capsule.gateway.inbound.MessageIntake;
 import io.quarkus.security.Authenticated;
+import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
@@ -95,23 +96,34 @@ public class SessionsResource {
         });
     }
 
-    /** Sends a message and streams the turn's events as server-sent events, ending with the turn. */
+    /**
+     * Sends a message and streams the turn's events as server-sent events, ending with the turn.
+     * An SSE response is committed (200 and its headers) as soon as this method returns its Multi,
+     * so every refusal, and a failed publish, must happen before that to answer its own status:
+     * hence a worker thread that waits for the ownership check and Kafka's acknowledgement.
+     */
     @POST
     @Path("{id}/messages")
     @Consumes(MediaType.WILDCARD)
     @Produces(MediaType.SERVER_SENT_EVENTS)
+    @Blocking
     public Multi<OutboundSseEvent> stream(@PathParam("id") String sessionId, byte[] body,
                                           @HeaderParam("traceparent") String traceparent) {
         UserRef user = user();
         String text = intake.readText(body);
-        return intake.checkOwner(sessionId, user).onItem().transformToMulti(ok -> {
-            InboundMessage message = intake.message(sessionId, user, "api", text, new TraceContext(traceparent, null));
-            TurnWaiter waiter = deliveries.awaitTurn(message.eventId());
-            return intake.publish(message).onItem().transformToMulti(published -> waiter.events())
-                    .ifNoItem().after(turnTimeout).recoverWithCompletion()
-                    .map(this::sseOf)
-                    .onTermination().invoke(() -> deliveries.forgetTurn(message.eventId()));
-        });
+        intake.checkOwner(sessionId, user).await().indefinitely();
+        InboundMessage message = intake.message(sessionId, user, "api", text, new TraceContext(traceparent, null));
+        TurnWaiter waiter = deliveries.awaitTurn(message.eventId());
+        try {
+            intake.publish(message).await().indefinitely();
+        } catch (RuntimeException e) {
+            deliveries.forgetTurn(message.eventId());
+            throw e;
+        }
+        return waiter.events()
+                .ifNoItem().after(turnTimeout).recoverWithCompletion()
+                .map(this::sseOf)
+                .onTermination().invoke(() -> deliveries.forgetTurn(message.eventId()));
     }
 
     /** A page of the session's history from the read model, oldest first. */

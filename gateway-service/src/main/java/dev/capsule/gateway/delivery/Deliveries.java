@@ -39,6 +39,12 @@ public class Deliveries {
         });
     }
 
+    /** How many listeners on this replica follow {@code sessionId}: none once every socket on it has closed. */
+    public int followers(String sessionId) {
+        Set<Consumer<OutboundEvent>> listeners = sessions.get(sessionId);
+        return listeners == null ? 0 : listeners.size();
+    }
+
     /** Hands {@code event} to whoever here waits for it; nobody waiting is normal (another replica serves that user). */
     public void dispatch(OutboundEvent event) {
         TurnWaiter waiter = turns.get(event.inReplyTo());

@@ -36,22 +36,39 @@ public class MessageIntake {
 
     /** Reads {@code {"text": "..."}}, or fails with a {@link Rejection}. */
     public String readText(byte[] body) {
-        if (body == null || body.length == 0) {
-            throw new Rejection(400, "the body is empty: send {\"text\": \"...\"}");
+        return textOf(readObject(body));
+    }
+
+    /**
+     * Reads a user's message as a JSON object, or fails with a {@link Rejection}: the checks
+     * every message passes before anything else looks at it, the API's body and a chat frame alike.
+     * The size is checked before parsing, so that an oversized message costs no parsing.
+     */
+    public JsonNode readObject(byte[] message) {
+        if (message == null || message.length == 0) {
+            throw new Rejection(400, "the message is empty: send {\"text\": \"...\"}");
         }
-        if (body.length > maxBytes) {
-            throw new Rejection(413, "the message is " + body.length + " bytes; the limit is " + maxBytes);
+        if (message.length > maxBytes) {
+            throw new Rejection(413, "the message is " + message.length + " bytes; the limit is " + maxBytes);
         }
         JsonNode json;
         try {
-            json = EventCodec.mapper().readTree(body);
+            json = EventCodec.mapper().readTree(message);
         } catch (IOException e) {
-            throw new Rejection(400, "the body is not JSON: send {\"text\": \"...\"}");
+            throw new Rejection(400, "the message is not JSON: send {\"text\": \"...\"}");
         }
-        if (json == null || !json.isObject() || !json.path("text").isTextual()) {
-            throw new Rejection(400, "the body needs a \"text\" string: send {\"text\": \"...\"}");
+        if (json == null || !json.isObject()) {
+            throw new Rejection(400, "the message is not a JSON object: send {\"text\": \"...\"}");
         }
-        String text = json.get("text").textValue();
+        return json;
+    }
+
+    /** The non-blank {@code "text"} string of a message read by {@link #readObject}, or a {@link Rejection}. */
+    public String textOf(JsonNode message) {
+        if (!message.path("text").isTextual()) {
+            throw new Rejection(400, "the message needs a \"text\" string: send {\"text\": \"...\"}");
+        }
+        String text = message.get("text").textValue();
         if (text.isBlank()) {
             throw new Rejection(400, "the text is empty");
         }

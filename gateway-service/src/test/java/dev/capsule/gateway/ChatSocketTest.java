@@ -1,0 +1,228 @@
+package dev.capsule.gateway;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.capsule.events.EventCodec;
+import dev.capsule.events.InboundMessage;
+import dev.capsule.gateway.delivery.Deliveries;
+import dev.capsule.testing.KafkaResource;
+import dev.capsule.testing.PostgresResource;
+import dev.capsule.testing.RedisResource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.websockets.next.BasicWebSocketConnector;
+import io.quarkus.websockets.next.WebSocketClientConnection;
+import io.restassured.http.ContentType;
+import io.vertx.core.http.UpgradeRejectedException;
+import jakarta.inject.Inject;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+@QuarkusTestResource(value = KafkaResource.class, restrictToAnnotatedClass = false)
+@QuarkusTestResource(value = RedisResource.class, restrictToAnnotatedClass = false)
+@QuarkusTestResource(value = PostgresResource.class, restrictToAnnotatedClass = false)
+class ChatSocketTest {
+
+    @Inject
+    FakeSessionService sessionService;
+
+    @Inject
+    Deliveries deliveries;
+
+    @TestHTTPResource("/")
+    URI base;
+
+    private final List<Client> clients = new CopyOnWriteArrayList<>();
+
+    @BeforeEach
+    void ready() {
+        Gateway.awaitReady();
+    }
+
+    @AfterEach
+    void closeClients() {
+        clients.stream().filter(c -> c.connection.isOpen()).forEach(c -> c.connection.closeAndAwait());
+    }
+
+    @Test
+    void aMessageGetsTheTurnsEventsAsFramesWithSessionIdAndSeq() {
+        Client client = connect(BasicWebSocketConnector.create().baseUri(base)
+                .addHeader("Authorization", "Bearer " + Gateway.token("u1")));
+        String session = Gateway.newSessionId();
+
+        client.send(message(session, "hello"));
+
+        JsonNode ended = client.await(frame("turn.ended", session));
+        JsonNode reply = client.frames.stream().filter(frame("reply", session)).findFirst().orElseThrow();
+        assertEquals("echo: hello", reply.get("text").textValue());
+        assertEquals(1, reply.get("seq").longValue());
+        assertEquals(2, ended.get("seq").longValue());
+        InboundMessage published = sessionService.received(session).getFirst();
+        assertEquals("web", published.channel());
+        assertEquals("u1", published.user().id());
+        assertEquals(published.eventId(), reply.get("inReplyTo").textValue());
+    }
+
+    @Test
+    void aBrowserTokenInTheAccessTokenParameterIsAccepted() {
+        Client client = connect(BasicWebSocketConnector.create()
+                .baseUri(base.resolve("/?access_token=" + Gateway.token("u1"))));
+        String session = Gateway.newSessionId();
+
+        client.send(message(session, "from a browser"));
+
+        client.await(frame("turn.ended", session));
+        assertEquals("u1", sessionService.received(session).getFirst().user().id());
+    }
+
+    @Test
+    void anUpgradeWithoutATokenIsRefusedWith401() {
+        assertUpgradeRefusedWith401(BasicWebSocketConnector.create().baseUri(base));
+    }
+
+    @Test
+    void anUpgradeWithABadTokenIsRefusedWith401() {
+        assertUpgradeRefusedWith401(BasicWebSocketConnector.create().baseUri(base)
+                .addHeader("Authorization", "Bearer not-a-jwt"));
+        assertUpgradeRefusedWith401(BasicWebSocketConnector.create()
+                .baseUri(base.resolve("/?access_token=" + Gateway.foreignToken("u1"))));
+    }
+
+    @Test
+    void aFrameThatIsNotJsonGetsAnErrorFrameAndTheSocketKeepsWorking() {
+        Client client = connect(BasicWebSocketConnector.create().baseUri(base)
+                .addHeader("Authorization", "Bearer " + Gateway.token("u1")));
+        String session = Gateway.newSessionId();
+
+        client.send("hello, not JSON");
+        JsonNode error = client.await(f -> f.path("type").asText().equals("error"));
+        assertEquals(400, error.get("status").intValue());
+        assertTrue(error.get("message").textValue().contains("not JSON"), error.toString());
+
+        client.send(message(session, "still there?"));
+        client.await(frame("turn.ended", session));
+        assertEquals(List.of("still there?"), sessionService.received(session).stream().map(InboundMessage::text).toList());
+    }
+
+    @Test
+    void anotherUsersSessionGetsA403ErrorFrameAndNoneOfItsEvents() {
+        Client alice = connect(BasicWebSocketConnector.create().baseUri(base)
+                .addHeader("Authorization", "Bearer " + Gateway.token("alice")));
+        Client bob = connect(BasicWebSocketConnector.create().baseUri(base)
+                .addHeader("Authorization", "Bearer " + Gateway.token("bob")));
+        String session = Gateway.newSessionId();
+        alice.send(message(session, "mine"));
+        alice.await(frame("turn.ended", session));
+
+        bob.send(message(session, "let me in"));
+        JsonNode refused = bob.await(f -> f.path("type").asText().equals("error"));
+        bob.send("{\"type\":\"follow\",\"sessionId\":\"" + session + "\"}");
+        bob.await(f -> f.path("type").asText().equals("error") && f != refused);
+        alice.send(message(session, "still mine"));
+        alice.await(f -> frame("turn.ended", session).test(f) && f.get("seq").longValue() == 4);
+
+        assertEquals(403, refused.get("status").intValue());
+        assertEquals(session, refused.get("sessionId").textValue());
+        assertEquals(List.of("error", "error"), bob.frames.stream().map(f -> f.path("type").asText()).toList());
+        assertEquals(List.of("mine", "still mine"), sessionService.received(session).stream().map(InboundMessage::text).toList());
+    }
+
+    @Test
+    void aFollowedSessionDeliversEachEventOnceAlsoForMessagesSentElsewhere() {
+        String session = Gateway.newSessionId();
+        Client client = connect(BasicWebSocketConnector.create().baseUri(base)
+                .addHeader("Authorization", "Bearer " + Gateway.token("u1")));
+        String follow = "{\"type\":\"follow\",\"sessionId\":\"" + session + "\"}";
+        client.send(follow);
+        client.send(follow);
+        // Frames are handled in order, so the answer to a bad frame means both follows are in place.
+        client.send("sync");
+        client.await(f -> f.path("type").asText().equals("error"));
+
+        given().auth().oauth2(Gateway.token("u1")).contentType(ContentType.JSON).accept(ContentType.JSON)
+                .body("{\"text\":\"over the API\"}")
+                .post("/api/sessions/{id}/messages", session).then().statusCode(200);
+
+        client.await(frame("turn.ended", session));
+        assertEquals(List.of("error", "reply", "turn.ended"), client.frames.stream().map(f -> f.path("type").asText()).toList());
+    }
+
+    @Test
+    void closingTheSocketUnfollowsItsSessions() {
+        String session = Gateway.newSessionId();
+        Client client = connect(BasicWebSocketConnector.create().baseUri(base)
+                .addHeader("Authorization", "Bearer " + Gateway.token("u1")));
+        client.send(message(session, "hello"));
+        client.await(frame("turn.ended", session));
+        assertEquals(1, deliveries.followers(session));
+
+        client.connection.closeAndAwait();
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> deliveries.followers(session) == 0);
+    }
+
+    private Client connect(BasicWebSocketConnector connector) {
+        Client client = new Client();
+        client.connection = connector.path("/ws/chat")
+                .onTextMessage((connection, text) -> client.frames.add(json(text)))
+                .connectAndAwait();
+        clients.add(client);
+        return client;
+    }
+
+    private static void assertUpgradeRefusedWith401(BasicWebSocketConnector connector) {
+        Throwable failure = assertThrows(Throwable.class, () -> connector.path("/ws/chat").connectAndAwait());
+        while (failure != null && !(failure instanceof UpgradeRejectedException)) {
+            failure = failure.getCause();
+        }
+        assertTrue(failure instanceof UpgradeRejectedException, "the upgrade should have been rejected");
+        assertEquals(401, ((UpgradeRejectedException) failure).getStatus());
+    }
+
+    private static String message(String session, String text) {
+        return EventCodec.mapper().createObjectNode().put("type", "message").put("sessionId", session).put("text", text)
+                .toString();
+    }
+
+    private static Predicate<JsonNode> frame(String type, String session) {
+        return f -> f.path("type").asText().equals(type) && f.path("sessionId").asText().equals(session);
+    }
+
+    private static JsonNode json(String text) {
+        try {
+            return EventCodec.mapper().readTree(text);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("the gateway sent a frame that is not JSON: " + text, e);
+        }
+    }
+
+    /** A chat client: its connection and every frame it has received, in order. */
+    private static final class Client {
+
+        final List<JsonNode> frames = new CopyOnWriteArrayList<>();
+        WebSocketClientConnection connection;
+
+        void send(String frame) {
+            connection.sendTextAndAwait(frame);
+        }
+
+        JsonNode await(Predicate<JsonNode> wanted) {
+            return org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30))
+                    .until(() -> frames.stream().filter(wanted).findFirst().orElse(null), f -> f != null);
+        }
+    }
+}
