@@ -22,10 +22,12 @@ public final class PostgresServer implements AutoCloseable {
 
     private final Process process;
     private final int port;
+    private final Path workDir;
 
-    private PostgresServer(Process process, int port) {
+    private PostgresServer(Process process, int port, Path workDir) {
         this.process = process;
         this.port = port;
+        this.workDir = workDir;
     }
 
     public static PostgresServer start(Path workDir) {
@@ -50,9 +52,9 @@ public final class PostgresServer implements AutoCloseable {
                     "-p", String.valueOf(port), "-k", workDir.toString(), "-c", "listen_addresses=127.0.0.1",
                     "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off",
                     "-c", "max_connections=200", "-c", "shared_buffers=64MB"))
-                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+                    .directory(workDir.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
             Ports.awaitListening("postgres", port, p, Duration.ofSeconds(30), log.toString());
-            PostgresServer server = new PostgresServer(p, port);
+            PostgresServer server = new PostgresServer(p, port, workDir);
             server.createDatabase(bin, root, workDir);
             return server;
         } catch (IOException e) {
@@ -65,7 +67,7 @@ public final class PostgresServer implements AutoCloseable {
         List<String> cmd = new ArrayList<>(asServerUser(root, createdb.toString(), "-h", workDir.toString(),
                 "-p", String.valueOf(port), "-U", USER, DATABASE));
         // The socket folder is trusted by nothing but the password; pass it through the environment.
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(workDir.toFile()).redirectErrorStream(true)
                 .redirectOutput(workDir.resolve("createdb.log").toFile());
         pb.environment().put("PGPASSWORD", PASSWORD);
         await(pb.start(), "createdb", workDir.resolve("createdb.log"));
@@ -81,7 +83,8 @@ public final class PostgresServer implements AutoCloseable {
     }
 
     private static void run(List<String> command, Path log) throws IOException {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process p = new ProcessBuilder(command).directory(log.getParent().toFile()).redirectErrorStream(true)
+                .redirectOutput(log.toFile()).start();
         await(p, command.get(0), log);
     }
 
@@ -116,8 +119,12 @@ public final class PostgresServer implements AutoCloseable {
         process.destroy();
         try {
             process.waitFor();
+            // The data folder is the test run's own; nothing in it outlives the run.
+            new ProcessBuilder("rm", "-rf", workDir.toString()).start().waitFor();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete " + workDir, e);
         }
     }
 }

@@ -23,6 +23,17 @@ public final class TestStack {
                 .toAbsolutePath().resolve(name + "-" + ProcessHandle.current().pid());
     }
 
+    /**
+     * As root, PostgreSQL runs as the postgres user, who may not reach a project checked out
+     * under a private folder; its files then live in a folder of its own under /tmp.
+     */
+    private static Path postgresWorkDir() {
+        if (!"root".equals(System.getProperty("user.name"))) {
+            return workDir("postgres");
+        }
+        return Path.of(System.getProperty("java.io.tmpdir"), "capsule-test-postgres-" + ProcessHandle.current().pid());
+    }
+
     public static synchronized KafkaBroker kafka() {
         if (kafka == null) {
             kafka = KafkaBroker.start();
@@ -41,7 +52,7 @@ public final class TestStack {
 
     public static synchronized PostgresServer postgres() {
         if (postgres == null) {
-            postgres = PostgresServer.start(workDir("postgres"));
+            postgres = PostgresServer.start(postgresWorkDir());
             Runtime.getRuntime().addShutdownHook(new Thread(postgres::close, "stop-test-postgres"));
         }
         return postgres;

@@ -1,31 +1,20 @@
 package dev.capsule.persistence;
 
-import static io.restassured.RestAssured.given;
-import static org.hamcrest.Matchers.equalTo;
-import static org.hamcrest.Matchers.hasItems;
-
+import dev.capsule.testing.HealthContract;
 import dev.capsule.testing.KafkaResource;
 import dev.capsule.testing.PostgresResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import org.junit.jupiter.api.Test;
+import java.util.List;
 
 @QuarkusTest
 @QuarkusTestResource(value = KafkaResource.class, restrictToAnnotatedClass = false)
 @QuarkusTestResource(value = PostgresResource.class, restrictToAnnotatedClass = false)
-class HealthTest {
+class HealthTest extends HealthContract {
 
-    @Test
-    void isLive() {
-        given().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
+    @Override
+    protected List<String> readinessChecks() {
+        return List.of("Kafka connection health check",
+                "Reactive PostgreSQL connections health check");
     }
-
-    @Test
-    void isReadyOnlyAfterCheckingItsRealConnections() {
-        given().get("/q/health/ready").then().statusCode(200)
-                .body("status", equalTo("UP"))
-                .body("checks.name", hasItems(CHECKS));
-    }
-
-    private static final String[] CHECKS = {"Kafka connection health check", "Reactive PostgreSQL connections health check"};
 }

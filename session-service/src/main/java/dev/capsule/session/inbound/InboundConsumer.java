@@ -9,6 +9,8 @@ import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Acknowledgment;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
@@ -29,10 +31,14 @@ public class InboundConsumer {
 
     private final SessionLanes lanes;
     private final TurnRunner turns;
+    private final int maxInFlight;
+    private final AtomicInteger inFlight = new AtomicInteger();
 
-    InboundConsumer(SessionLanes lanes, TurnRunner turns) {
+    InboundConsumer(SessionLanes lanes, TurnRunner turns,
+                    @ConfigProperty(name = "capsule.session.max-turns-in-flight", defaultValue = "2000") int maxInFlight) {
         this.lanes = lanes;
         this.turns = turns;
+        this.maxInFlight = maxInFlight;
     }
 
     @Incoming(CHANNEL)
@@ -46,10 +52,12 @@ public class InboundConsumer {
             LOG.errorf("dropping an unreadable inbound record at %s: %s", where(record), e.getMessage());
             return record.ack();
         }
-        lanes.submit(inbound.sessionId(), () -> {
+        inFlight.incrementAndGet();
+        CompletableFuture<Void> turn = lanes.<Void>submit(inbound.sessionId(), () -> {
             turns.run(inbound);
             return null;
         }).whenComplete((ignored, failure) -> {
+            inFlight.decrementAndGet();
             if (failure == null) {
                 record.ack();
             } else {
@@ -58,7 +66,8 @@ public class InboundConsumer {
                 record.nack(failure);
             }
         });
-        return CompletableFuture.completedFuture(null);
+        // Back-pressure: past the limit, take the next record only when this turn is done.
+        return inFlight.get() > maxInFlight ? turn.exceptionally(e -> null) : CompletableFuture.completedFuture(null);
     }
 
     private static String where(Message<byte[]> record) {
