@@ -108,12 +108,22 @@ running_pid() {
   echo "$pid"
 }
 
+# True while the process just started as component $1 lives. Unlike running_pid, no check of
+# its command line: right after the fork it may still be the shell, before it execs the server.
+still_starting() {
+  local pid; read -r pid <"$(pid_file "$1")" 2>/dev/null && [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null
+}
+
 port_taken() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 # Stops component $1 by its PID (TERM, then KILL after 30 s); forgets the PID file.
-stop_component() {
+stop_component() { # name [just-started]: a process this very run started is ours even before it execs
   local name=$1 pid i
-  pid=$(running_pid "$name") || { rm -f "$(pid_file "$name")"; return 0; }
+  if [ "${2:-}" = just-started ] && still_starting "$name"; then
+    read -r pid <"$(pid_file "$name")"
+  else
+    pid=$(running_pid "$name") || { rm -f "$(pid_file "$name")"; return 0; }
+  fi
   kill -TERM "$pid" 2>/dev/null
   for i in $(seq 1 300); do
     kill -0 "$pid" 2>/dev/null || break

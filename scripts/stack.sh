@@ -181,7 +181,7 @@ await_ready() { # name port: waits for /q/health/ready to answer UP
   while :; do
     body=$(curl -s -m 3 "http://127.0.0.1:$port/q/health/ready" 2>/dev/null)
     case $body in *'"status": "UP"'*|*'"status":"UP"'*) return 0 ;; esac
-    running_pid "$name" >/dev/null || fail "$name exited during start" "$log"
+    still_starting "$name" || fail "$name exited during start" "$log"
     [ $SECONDS -lt $deadline ] || fail "$name was not ready within ${CAPSULE_READY_TIMEOUT}s (last answer: ${body:-none})" "$log"
     sleep 0.5
   done
@@ -190,7 +190,7 @@ await_ready() { # name port: waits for /q/health/ready to answer UP
 await_port() { # name port seconds log
   local deadline=$((SECONDS + $3))
   until port_taken "$2"; do
-    running_pid "$1" >/dev/null || fail "$1 exited during start" "$4"
+    still_starting "$1" || fail "$1 exited during start" "$4"
     [ $SECONDS -lt $deadline ] || fail "$1 did not listen on port $2 within $3 s" "$4"
     sleep 0.2
   done
@@ -208,7 +208,7 @@ rollback() {
   local i
   [ ${#STARTED[@]} -eq 0 ] && return
   echo "stopping what this start began: ${STARTED[*]}" >&2
-  for ((i = ${#STARTED[@]} - 1; i >= 0; i--)); do stop_component "${STARTED[$i]}" >&2; done
+  for ((i = ${#STARTED[@]} - 1; i >= 0; i--)); do stop_component "${STARTED[$i]}" just-started >&2; done
   STARTED=()
 }
 
