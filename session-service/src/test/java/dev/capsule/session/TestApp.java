@@ -7,6 +7,7 @@ import dev.capsule.sdk.ReplyStream;
 import dev.capsule.sdk.Session;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -18,6 +19,9 @@ public class TestApp implements CapsuleApp {
 
     /** Holds "/wait" turns until a test opens it. */
     static volatile CountDownLatch gate = new CountDownLatch(0);
+
+    /** How many "/wait" turns are waiting at the gate now. */
+    static final AtomicInteger waiting = new AtomicInteger();
 
     @Override
     public void onMessage(Session session, Message message) {
@@ -36,6 +40,14 @@ public class TestApp implements CapsuleApp {
                     stream.write("c" + i + ";");
                 }
             }
+        } else if (text.equals("/slowstream")) {
+            // A long answer, as a model gives it; stops when the turn is interrupted.
+            try (ReplyStream stream = session.streamReply()) {
+                for (int i = 0; i < 200 && !Thread.currentThread().isInterrupted(); i++) {
+                    stream.write("s" + i + ";");
+                    pause(20);
+                }
+            }
         } else if (text.equals("/whoami")) {
             AtomicReference<String> inThread = new AtomicReference<>("none");
             Thread background = Thread.ofVirtual().start(
@@ -48,8 +60,19 @@ public class TestApp implements CapsuleApp {
     }
 
     private static void await() {
+        waiting.incrementAndGet();
         try {
             gate.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            waiting.decrementAndGet();
+        }
+    }
+
+    private static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -7,8 +7,10 @@ import dev.capsule.session.lanes.SessionLanes;
 import dev.capsule.session.turn.TurnRunner;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Acknowledgment;
@@ -32,13 +34,17 @@ public class InboundConsumer {
     private final SessionLanes lanes;
     private final TurnRunner turns;
     private final int maxInFlight;
+    private final DoubleTexting doubleTexting;
     private final AtomicInteger inFlight = new AtomicInteger();
+    private final ConcurrentHashMap<String, PendingBatch> batches = new ConcurrentHashMap<>();
 
     InboundConsumer(SessionLanes lanes, TurnRunner turns,
-                    @ConfigProperty(name = "capsule.session.max-turns-in-flight", defaultValue = "2000") int maxInFlight) {
+                    @ConfigProperty(name = "capsule.session.max-turns-in-flight", defaultValue = "2000") int maxInFlight,
+                    @ConfigProperty(name = "capsule.session.double-texting", defaultValue = "queue") String doubleTexting) {
         this.lanes = lanes;
         this.turns = turns;
         this.maxInFlight = maxInFlight;
+        this.doubleTexting = policy(doubleTexting);
     }
 
     @Incoming(CHANNEL)
@@ -53,10 +59,7 @@ public class InboundConsumer {
             return record.ack();
         }
         inFlight.incrementAndGet();
-        CompletableFuture<Void> turn = lanes.<Void>submit(inbound.sessionId(), () -> {
-            turns.run(inbound);
-            return null;
-        }).whenComplete((ignored, failure) -> {
+        CompletableFuture<Void> turn = schedule(inbound).whenComplete((ignored, failure) -> {
             inFlight.decrementAndGet();
             if (failure == null) {
                 record.ack();
@@ -68,6 +71,59 @@ public class InboundConsumer {
         });
         // Back-pressure: past the limit, take the next record only when this turn is done.
         return inFlight.get() > maxInFlight ? turn.exceptionally(e -> null) : CompletableFuture.completedFuture(null);
+    }
+
+    private static DoubleTexting policy(String name) {
+        try {
+            return DoubleTexting.valueOf(name.strip().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("capsule.session.double-texting=" + name
+                    + " is not a policy: use queue, interrupt or coalesce", e);
+        }
+    }
+
+    /** Puts the message on its session's lane as the double-texting policy says; completes when it was answered. */
+    private CompletableFuture<Void> schedule(InboundMessage inbound) {
+        String sessionId = inbound.sessionId();
+        return switch (doubleTexting) {
+            case QUEUE -> lanes.submit(sessionId, () -> {
+                turns.run(inbound);
+                return null;
+            });
+            case INTERRUPT -> {
+                turns.interrupt(sessionId);
+                yield lanes.submit(sessionId, () -> {
+                    turns.run(inbound);
+                    return null;
+                });
+            }
+            case COALESCE -> coalesce(inbound);
+        };
+    }
+
+    private CompletableFuture<Void> coalesce(InboundMessage inbound) {
+        String sessionId = inbound.sessionId();
+        while (true) {
+            PendingBatch waiting = batches.get(sessionId);
+            if (waiting != null && waiting.tryAdd(inbound)) {
+                return waiting.answered;
+            }
+            PendingBatch batch = new PendingBatch(inbound);
+            if (waiting == null ? batches.putIfAbsent(sessionId, batch) == null : batches.replace(sessionId, waiting, batch)) {
+                lanes.submit(sessionId, () -> {
+                    batches.remove(sessionId, batch);
+                    turns.run(batch.start());
+                    return null;
+                }).whenComplete((ok, failure) -> {
+                    if (failure == null) {
+                        batch.answered.complete(null);
+                    } else {
+                        batch.answered.completeExceptionally(failure);
+                    }
+                });
+                return batch.answered;
+            }
+        }
     }
 
     private static String where(Message<byte[]> record) {

@@ -21,9 +21,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
@@ -44,6 +47,7 @@ public class TurnRunner {
     private final AppInvoker app;
     private final int historyWindow;
     private final Duration turnTimeout;
+    private final ConcurrentHashMap<String, TurnSession> running = new ConcurrentHashMap<>();
 
     TurnRunner(SessionStore store, EventPublisher publisher, AppInvoker app,
                @ConfigProperty(name = "capsule.session.history-window", defaultValue = "50") int historyWindow,
@@ -57,51 +61,79 @@ public class TurnRunner {
 
     /** Runs the turn of {@code inbound}; returns when its events are in Kafka and its state is saved. */
     public void run(InboundMessage inbound) {
-        SessionState before = store.load(inbound.sessionId()).orElse(null);
-        if (before != null && before.recentInbound().contains(inbound.eventId())) {
-            LOG.debugf("session %s: message %s was handled already (a redelivery); skipped", inbound.sessionId(), inbound.eventId());
+        run(List.of(inbound));
+    }
+
+    /**
+     * Runs one turn for messages of one session that arrived while its previous turn ran (the
+     * {@code coalesce} policy): the handler sees them as one message, their texts joined by
+     * line breaks, answered under the last one's id; the others' turns end at once, empty.
+     */
+    public void run(List<InboundMessage> batch) {
+        InboundMessage last = batch.get(batch.size() - 1);
+        String sessionId = last.sessionId();
+        SessionState before = store.load(sessionId).orElse(null);
+        Set<String> handled = before == null ? Set.of() : Set.copyOf(before.recentInbound());
+        List<InboundMessage> fresh = batch.stream().filter(m -> !handled.contains(m.eventId())).toList();
+        if (fresh.isEmpty()) {
+            LOG.debugf("session %s: message %s was handled already (a redelivery); skipped", sessionId, last.eventId());
             return;
         }
+        InboundMessage inbound = fresh.get(fresh.size() - 1);
         boolean created = before == null;
         if (created) {
-            before = new SessionState(inbound.sessionId(), inbound.user(), inbound.channel(), Instant.now(), 0,
+            before = new SessionState(sessionId, inbound.user(), inbound.channel(), Instant.now(), 0,
                     SessionData.empty().toJson(), List.of(), 0, List.of());
         } else if (!before.user().id().equals(inbound.user().id())) {
-            LOG.warnf("session %s belongs to user %s; message %s from user %s dropped", inbound.sessionId(),
+            LOG.warnf("session %s belongs to user %s; message %s from user %s dropped", sessionId,
                     before.user().id(), inbound.eventId(), inbound.user().id());
             return;
         }
         List<HistoryItem> history = new ArrayList<>(before.history());
-        history.add(new HistoryItem(inbound.eventId(), "user", inbound.text(), inbound.timestamp()));
+        fresh.forEach(m -> history.add(new HistoryItem(m.eventId(), "user", m.text(), m.timestamp())));
         SessionData data = SessionData.of(before.data());
         TurnSession session = new TurnSession(inbound, data, history, before.outboundSeq(), publisher);
+        for (InboundMessage absorbed : fresh.subList(0, fresh.size() - 1)) {
+            EventMeta meta = EventMeta.next(sessionId, absorbed.trace());
+            session.emit(s -> TurnEnded.of(meta, absorbed.eventId(), s, absorbed.channel(), absorbed.route(), 0));
+        }
+        String text = fresh.stream().map(InboundMessage::text).collect(Collectors.joining("\n"));
 
         Throwable failure = null;
+        running.put(sessionId, session);
+        session.runningOn(Thread.currentThread());
         try {
             if (created) {
                 session.trackAck(publisher.publish(Topics.CHANGES,
-                        SessionOpened.of(EventMeta.next(inbound.sessionId(), inbound.trace()), inbound.user(), inbound.channel())));
+                        SessionOpened.of(EventMeta.next(sessionId, inbound.trace()), inbound.user(), inbound.channel())));
                 Capsule.runWith(session, () -> app.enter(session));
             }
-            Capsule.runWith(session, () -> app.onMessage(session,
-                    new Message(inbound.eventId(), inbound.text(), inbound.timestamp())));
+            Capsule.runWith(session, () -> app.onMessage(session, new Message(inbound.eventId(), text, inbound.timestamp())));
             session.allPending().get(turnTimeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             failure = e.getCause();
         } catch (TimeoutException e) {
             failure = new TimeoutException("the turn did not end within " + turnTimeout + " (a stream never ended?)");
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
             failure = e;
         } catch (RuntimeException | Error e) {
             failure = e;
+        } finally {
+            running.remove(sessionId, session);
+            session.runningOn(null);
+            // An interrupt meant for the handler must not break the publishing that follows.
+            Thread.interrupted();
+        }
+        if (failure != null && session.wasInterrupted()) {
+            LOG.debugf("session %s: turn of %s cut short by a newer message (%s)", sessionId, inbound.eventId(), failure);
+            failure = null;
         }
 
-        EventMeta meta = EventMeta.next(inbound.sessionId(), inbound.trace());
+        EventMeta meta = EventMeta.next(sessionId, inbound.trace());
         if (failure == null) {
             session.emit(s -> TurnEnded.of(meta, inbound.eventId(), s, inbound.channel(), inbound.route(), session.events()));
         } else {
-            LOG.errorf(failure, "session %s: the handler failed on message %s", inbound.sessionId(), inbound.eventId());
+            LOG.errorf(failure, "session %s: the handler failed on message %s", sessionId, inbound.eventId());
             session.emit(s -> TurnFailed.of(meta, inbound.eventId(), s, inbound.channel(), inbound.route(),
                     "handler_error", "Sorry, something went wrong while answering. Please try again."));
         }
@@ -110,13 +142,27 @@ public class TurnRunner {
         // A failed turn keeps what was said but not its half-made changes to the data.
         ObjectNode nextData = failure == null ? data.toJson() : before.data();
         List<String> recent = new ArrayList<>(before.recentInbound());
-        recent.add(inbound.eventId());
+        fresh.forEach(m -> recent.add(m.eventId()));
         SessionState after = new SessionState(before.sessionId(), before.user(), before.channel(), before.createdAt(),
                 before.version() + 1, nextData, session.history(historyWindow), session.seq(),
                 recent.subList(Math.max(0, recent.size() - REMEMBERED_INBOUND), recent.size()));
         store.save(after);
-        publisher.publish(Topics.CHANGES, StateChanged.of(EventMeta.next(inbound.sessionId(), inbound.trace()),
+        publisher.publish(Topics.CHANGES, StateChanged.of(EventMeta.next(sessionId, inbound.trace()),
                 after.version(), nextData)).join();
+    }
+
+    /**
+     * Cuts short the turn {@code sessionId} is running, if any (the {@code interrupt} policy).
+     *
+     * @return whether a turn was running
+     */
+    public boolean interrupt(String sessionId) {
+        TurnSession session = running.get(sessionId);
+        if (session == null) {
+            return false;
+        }
+        session.interrupt();
+        return true;
     }
 
     private void awaitKafka(TurnSession session) {

@@ -42,6 +42,10 @@ final class TurnSession implements Session {
     private final List<HistoryItem> history;
     private final List<CompletableFuture<Void>> acks = new ArrayList<>();
     private final List<CompletableFuture<Void>> streams = new ArrayList<>();
+    private final List<Stream> openStreams = new ArrayList<>();
+    private final List<Flow.Subscription> subscriptions = new ArrayList<>();
+    private volatile Thread handlerThread;
+    private volatile boolean interrupted;
     private long seq;
     private int events;
 
@@ -111,6 +115,11 @@ final class TurnSession implements Session {
         chunks.subscribe(new Flow.Subscriber<>() {
             @Override
             public void onSubscribe(Flow.Subscription subscription) {
+                if (!keep(subscription)) {
+                    subscription.cancel();
+                    stream.end();
+                    return;
+                }
                 subscription.request(Long.MAX_VALUE);
             }
 
@@ -165,6 +174,44 @@ final class TurnSession implements Session {
         history.add(new HistoryItem(id, "app", text, java.time.Instant.now()));
     }
 
+    /** Marks the calling thread as the one running the handler, so that an interrupt can reach it. */
+    void runningOn(Thread thread) {
+        handlerThread = thread;
+    }
+
+    /**
+     * Cuts the turn short because the user wrote again (the {@code interrupt} double-texting
+     * policy): open streams end as cancelled, stream sources are cancelled, the handler's thread
+     * is interrupted. The handler may finish what it was doing; nothing more is streamed.
+     */
+    void interrupt() {
+        List<Stream> open;
+        List<Flow.Subscription> sources;
+        synchronized (this) {
+            interrupted = true;
+            open = List.copyOf(openStreams);
+            sources = List.copyOf(subscriptions);
+        }
+        sources.forEach(Flow.Subscription::cancel);
+        open.forEach(Stream::cancel);
+        Thread thread = handlerThread;
+        if (thread != null) {
+            thread.interrupt();
+        }
+    }
+
+    boolean wasInterrupted() {
+        return interrupted;
+    }
+
+    private synchronized boolean keep(Flow.Subscription subscription) {
+        if (interrupted) {
+            return false;
+        }
+        subscriptions.add(subscription);
+        return true;
+    }
+
     /** Adds a Kafka acknowledgement the turn must wait for. */
     synchronized void trackAck(CompletableFuture<Void> ack) {
         acks.add(ack);
@@ -210,13 +257,20 @@ final class TurnSession implements Session {
         private final CompletableFuture<Void> finished = new CompletableFuture<>();
         private int chunks;
         private boolean ended;
+        private boolean cancelled;
 
         Stream() {
             trackStream(finished);
+            synchronized (TurnSession.this) {
+                openStreams.add(this);
+            }
         }
 
         @Override
         public synchronized void write(String chunk) {
+            if (ended && cancelled) {
+                return; // the user wrote again and the stream was cut: the rest is not wanted
+            }
             if (ended) {
                 throw new IllegalStateException("this stream has ended: open a new one with session.streamReply()");
             }
@@ -233,8 +287,19 @@ final class TurnSession implements Session {
         }
 
         synchronized void fail(Throwable failure) {
+            if (cancelled) {
+                return; // a source cancelled by an interrupt may report it as a failure
+            }
             close(true);
             finished.completeExceptionally(failure);
+        }
+
+        synchronized void cancel() {
+            if (!ended) {
+                close(true);
+                cancelled = true;
+            }
+            finished.complete(null);
         }
 
         private void close(boolean cancelled) {
@@ -242,6 +307,9 @@ final class TurnSession implements Session {
                 return;
             }
             ended = true;
+            synchronized (TurnSession.this) {
+                openStreams.remove(this);
+            }
             String whole = text.toString();
             OutboundEvent e = emit(s -> StreamEnd.of(meta(), inbound.eventId(), s, inbound.channel(), inbound.route(),
                     streamId, chunks, whole, cancelled));

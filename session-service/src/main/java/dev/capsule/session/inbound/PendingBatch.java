@@ -1,0 +1,38 @@
+package dev.capsule.session.inbound;
+
+import dev.capsule.events.InboundMessage;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Messages of one session waiting, under the coalesce policy, for the running turn to end.
+ * Messages join until the batch's own turn starts; after that a new batch begins.
+ */
+final class PendingBatch {
+
+    /** Completes when the batch's turn is done: every message in it was answered. */
+    final CompletableFuture<Void> answered = new CompletableFuture<>();
+
+    private final List<InboundMessage> messages = new ArrayList<>();
+    private boolean started;
+
+    PendingBatch(InboundMessage first) {
+        messages.add(first);
+    }
+
+    /** Adds {@code message} unless the batch's turn has started; then the caller starts a new batch. */
+    synchronized boolean tryAdd(InboundMessage message) {
+        if (started) {
+            return false;
+        }
+        messages.add(message);
+        return true;
+    }
+
+    /** Closes the batch to newcomers and returns its messages, in arrival order. */
+    synchronized List<InboundMessage> start() {
+        started = true;
+        return List.copyOf(messages);
+    }
+}

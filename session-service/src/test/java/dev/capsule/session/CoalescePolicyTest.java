@@ -1,0 +1,62 @@
+package dev.capsule.session;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.capsule.events.InboundMessage;
+import dev.capsule.events.Reply;
+import dev.capsule.events.Topics;
+import dev.capsule.events.TurnEnded;
+import dev.capsule.testing.KafkaResource;
+import dev.capsule.testing.RedisResource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import org.junit.jupiter.api.Test;
+
+/** Double-texting under the coalesce policy: messages sent during a turn are answered together. */
+@QuarkusTest
+@TestProfile(CoalescePolicyTest.Policy.class)
+@QuarkusTestResource(value = KafkaResource.class, restrictToAnnotatedClass = false)
+@QuarkusTestResource(value = RedisResource.class, restrictToAnnotatedClass = false)
+class CoalescePolicyTest {
+
+    static final Duration WAIT = Duration.ofSeconds(30);
+
+    public static class Policy implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("capsule.session.double-texting", "coalesce");
+        }
+    }
+
+    @Test
+    void messagesThatArriveDuringATurnAreAnsweredTogetherInOneTurn() {
+        TestApp.gate = new CountDownLatch(1);
+        try (KafkaTestClient kafka = new KafkaTestClient(Topics.OUTBOUND)) {
+            String s = "dt-" + UUID.randomUUID();
+            kafka.send(s, "u1", "/wait");
+            // Only messages that arrive while a turn runs are coalesced: let the first turn start.
+            await().atMost(WAIT).until(() -> TestApp.waiting.get() == 1);
+            InboundMessage a = kafka.send(s, "u1", "a");
+            InboundMessage b = kafka.send(s, "u1", "b");
+            InboundMessage c = kafka.send(s, "u1", "c");
+            // Each of a and b gets its turn's end (so a waiting request returns); c carries the answer.
+            TestApp.gate.countDown();
+            await().atMost(WAIT).until(() -> kafka.of(s, TurnEnded.class).size() == 4);
+            assertEquals(List.of("#1: waited", "#2: a\nb\nc"), kafka.of(s, Reply.class).stream().map(Reply::text).toList());
+            assertEquals(c.eventId(), kafka.of(s, Reply.class).get(1).inReplyTo());
+            List<String> ended = kafka.of(s, TurnEnded.class).stream().map(TurnEnded::inReplyTo).toList();
+            assertTrue(ended.containsAll(List.of(a.eventId(), b.eventId(), c.eventId())), ended.toString());
+        } finally {
+            TestApp.gate = new CountDownLatch(0);
+        }
+    }
+}
