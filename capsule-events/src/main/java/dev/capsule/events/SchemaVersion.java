@@ -9,8 +9,10 @@ public final class SchemaVersion {
     /** The major version this code reads and writes. */
     public static final int MAJOR = 1;
 
-    /** The minor version this code writes. */
-    public static final int MINOR = 0;
+    /**
+     * The minor version this code writes. 1.1 added {@code StateChanged.snapshot}.
+     */
+    public static final int MINOR = 1;
 
     /** The version written into every event produced by this code. */
     public static final String CURRENT = MAJOR + "." + MINOR;

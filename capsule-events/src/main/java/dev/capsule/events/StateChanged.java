@@ -8,12 +8,14 @@ import java.time.Instant;
  * A session's {@code data} after a turn, with the version that fences concurrent writers:
  * a snapshot with a lower version than the one stored never replaces it.
  *
- * @param version the state's version, one more than the state it replaces
- * @param data    the whole per-session state
+ * @param version  the state's version, one more than the state it replaces
+ * @param data     the whole per-session state
+ * @param snapshot the rest of the session's state (since 1.1; null in 1.0 events)
  */
 @JsonTypeName("state.changed")
 public record StateChanged(String eventId, String schemaVersion, String sessionId, Instant timestamp,
-                           TraceContext trace, long version, ObjectNode data) implements CapsuleEvent {
+                           TraceContext trace, long version, ObjectNode data, SessionSnapshot snapshot)
+        implements CapsuleEvent {
 
     public StateChanged {
         EventFields.check(eventId, schemaVersion, sessionId, timestamp);
@@ -22,7 +24,8 @@ public record StateChanged(String eventId, String schemaVersion, String sessionI
         }
     }
 
-    public static StateChanged of(EventMeta m, long version, ObjectNode data) {
-        return new StateChanged(m.eventId(), m.schemaVersion(), m.sessionId(), m.timestamp(), m.trace(), version, data);
+    public static StateChanged of(EventMeta m, long version, ObjectNode data, SessionSnapshot snapshot) {
+        return new StateChanged(m.eventId(), m.schemaVersion(), m.sessionId(), m.timestamp(), m.trace(), version, data,
+                snapshot);
     }
 }

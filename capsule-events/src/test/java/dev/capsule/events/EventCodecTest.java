@@ -33,7 +33,8 @@ class EventCodecTest {
                 TurnFailed.of(meta(), "in-1", 7, "web", "gw-1", "handler_error", "Something went wrong"),
                 SessionOpened.of(meta(), USER, "web"),
                 SessionClosed.of(meta(), "idle"),
-                StateChanged.of(meta(), 4, data));
+                StateChanged.of(meta(), 4, data, new SessionSnapshot(USER, "web", java.time.Instant.parse("2026-01-02T03:04:05Z"), 9,
+                        List.of("in-1"), List.of(new HistoryLine("in-1", "user", "hello", java.time.Instant.parse("2026-01-02T03:04:05Z"))))));
     }
 
     static EventMeta meta() {
@@ -47,7 +48,7 @@ class EventCodecTest {
         assertEquals(event, EventCodec.decode(json));
         String text = new String(json, StandardCharsets.UTF_8);
         assertTrue(text.contains("\"type\":\"" + event.type() + "\""), text);
-        assertTrue(text.contains("\"schemaVersion\":\"1.0\""), text);
+        assertTrue(text.contains("\"schemaVersion\":\"" + SchemaVersion.CURRENT + "\""), text);
     }
 
     @Test
@@ -72,7 +73,7 @@ class EventCodecTest {
     @Test
     void anUnknownMajorVersionIsRejectedNamingTheVersion() {
         String json = EventCodec.encodeToString(Reply.of(meta(), "in-1", 1, "web", null, "hi"))
-                .replace("\"schemaVersion\":\"1.0\"", "\"schemaVersion\":\"2.0\"");
+                .replace("\"schemaVersion\":\"" + SchemaVersion.CURRENT + "\"", "\"schemaVersion\":\"2.0\"");
         EventDecodingException e = assertThrows(EventDecodingException.class, () -> EventCodec.decode(json));
         assertTrue(e.getMessage().contains("unsupported schemaVersion 2.0"), e.getMessage());
     }
@@ -81,10 +82,19 @@ class EventCodecTest {
     void aNewerMinorVersionWithAnAddedFieldIsRead() {
         Reply reply = Reply.of(meta(), "in-1", 1, "web", null, "hi");
         String json = EventCodec.encodeToString(reply)
-                .replace("\"schemaVersion\":\"1.0\"", "\"schemaVersion\":\"1.7\",\"addedLater\":true");
+                .replace("\"schemaVersion\":\"" + SchemaVersion.CURRENT + "\"", "\"schemaVersion\":\"1.7\",\"addedLater\":true");
         Reply read = EventCodec.decode(json.getBytes(StandardCharsets.UTF_8), Reply.class);
         assertEquals(reply.text(), read.text());
         assertEquals("1.7", read.schemaVersion());
+    }
+
+    @Test
+    void aStateChangedOfVersion10WithoutSnapshotIsStillRead() {
+        String json = "{\"type\":\"state.changed\",\"schemaVersion\":\"1.0\",\"eventId\":\"e\",\"sessionId\":\"s\","
+                + "\"timestamp\":\"2026-01-01T00:00:00Z\",\"version\":2,\"data\":{\"turns\":2}}";
+        StateChanged read = EventCodec.decode(json.getBytes(StandardCharsets.UTF_8), StateChanged.class);
+        assertEquals(2, read.data().get("turns").asInt());
+        assertEquals(null, read.snapshot());
     }
 
     @Test

@@ -16,9 +16,16 @@ public final class KafkaBroker implements AutoCloseable {
     public static final int PARTITIONS = 3;
 
     private final EmbeddedKafkaBroker broker;
+    private final String bootstrap;
 
-    private KafkaBroker(EmbeddedKafkaBroker broker) {
+    private KafkaBroker(EmbeddedKafkaBroker broker, String bootstrap) {
         this.broker = broker;
+        this.bootstrap = bootstrap;
+    }
+
+    /** The broker another class loader of this JVM started (see {@link TestStack}); closing it is that loader's job. */
+    static KafkaBroker attach(String bootstrap) {
+        return new KafkaBroker(null, bootstrap);
     }
 
     public static KafkaBroker start() {
@@ -36,13 +43,13 @@ public final class KafkaBroker implements AutoCloseable {
                     p.put("group.initial.rebalance.delay.ms", "0");
                 })
                 .start();
-        KafkaBroker kafka = new KafkaBroker(broker);
+        KafkaBroker kafka = new KafkaBroker(broker, broker.getAdvertisedListeners());
         kafka.createTopics(Topics.ALL, PARTITIONS);
         return kafka;
     }
 
     public String bootstrapServers() {
-        return broker.getAdvertisedListeners();
+        return bootstrap;
     }
 
     public void createTopics(List<String> names, int partitions) {
@@ -58,6 +65,8 @@ public final class KafkaBroker implements AutoCloseable {
 
     @Override
     public void close() {
-        broker.close();
+        if (broker != null) {
+            broker.close();
+        }
     }
 }

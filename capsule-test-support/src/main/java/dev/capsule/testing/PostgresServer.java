@@ -100,6 +100,11 @@ public final class PostgresServer implements AutoCloseable {
         }
     }
 
+    /** The server another class loader of this JVM started (see {@link TestStack}); closing it is that loader's job. */
+    static PostgresServer attach(int port) {
+        return new PostgresServer(null, port, null);
+    }
+
     public int port() {
         return port;
     }
@@ -114,6 +119,9 @@ public final class PostgresServer implements AutoCloseable {
 
     @Override
     public void close() {
+        if (process == null) {
+            return;
+        }
         // SIGTERM to the server itself (not only to runuser) is PostgreSQL's "smart" shutdown.
         process.descendants().forEach(ProcessHandle::destroy);
         process.destroy();

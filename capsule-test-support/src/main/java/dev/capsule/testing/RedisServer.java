@@ -34,6 +34,11 @@ public final class RedisServer implements AutoCloseable {
         }
     }
 
+    /** The server another class loader of this JVM started (see {@link TestStack}); closing it is that loader's job. */
+    static RedisServer attach(int port) {
+        return new RedisServer(null, port);
+    }
+
     public int port() {
         return port;
     }
@@ -44,6 +49,9 @@ public final class RedisServer implements AutoCloseable {
 
     @Override
     public void close() {
+        if (process == null) {
+            return;
+        }
         process.destroy();
         try {
             process.waitFor();

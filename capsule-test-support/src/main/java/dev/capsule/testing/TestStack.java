@@ -7,7 +7,9 @@ import java.util.Map;
 /**
  * The real servers of one test JVM: Kafka, Redis and PostgreSQL, each started on first use
  * and stopped when the JVM exits. Every test class of a module shares them, so each is
- * started once per module, not once per class.
+ * started once per module, not once per class. Quarkus loads this class again for each test
+ * profile, so where each server listens is kept in JVM-wide system properties, and a later
+ * class loader attaches to the servers the first one started.
  */
 public final class TestStack {
 
@@ -36,26 +38,60 @@ public final class TestStack {
 
     public static synchronized KafkaBroker kafka() {
         if (kafka == null) {
-            kafka = KafkaBroker.start();
-            Runtime.getRuntime().addShutdownHook(new Thread(kafka::close, "stop-test-kafka"));
+            String running = System.getProperty("capsule.test.kafka");
+            if (running != null) {
+                kafka = KafkaBroker.attach(running);
+            } else {
+                kafka = KafkaBroker.start();
+                System.setProperty("capsule.test.kafka", kafka.bootstrapServers());
+                Runtime.getRuntime().addShutdownHook(new Thread(kafka::close, "stop-test-kafka"));
+            }
         }
         return kafka;
     }
 
     public static synchronized RedisServer redis() {
         if (redis == null) {
-            redis = RedisServer.start(workDir("redis"));
-            Runtime.getRuntime().addShutdownHook(new Thread(redis::close, "stop-test-redis"));
+            String running = System.getProperty("capsule.test.redis");
+            if (running != null) {
+                redis = RedisServer.attach(Integer.parseInt(running));
+            } else {
+                redis = RedisServer.start(workDir("redis"));
+                System.setProperty("capsule.test.redis", String.valueOf(redis.port()));
+                Runtime.getRuntime().addShutdownHook(new Thread(redis::close, "stop-test-redis"));
+            }
         }
         return redis;
     }
 
     public static synchronized PostgresServer postgres() {
         if (postgres == null) {
-            postgres = PostgresServer.start(postgresWorkDir());
-            Runtime.getRuntime().addShutdownHook(new Thread(postgres::close, "stop-test-postgres"));
+            String running = System.getProperty("capsule.test.postgres");
+            if (running != null) {
+                postgres = PostgresServer.attach(Integer.parseInt(running));
+            } else {
+                postgres = PostgresServer.start(postgresWorkDir());
+                migrate(postgres);
+                System.setProperty("capsule.test.postgres", String.valueOf(postgres.port()));
+                Runtime.getRuntime().addShutdownHook(new Thread(postgres::close, "stop-test-postgres"));
+            }
         }
         return postgres;
+    }
+
+    /**
+     * Applies the read model's migrations when capsule-schema is on the test classpath, so that
+     * a service reading PostgreSQL finds its tables without persistence-service running. The
+     * same files and history table as persistence-service's own Flyway, which then has nothing to do.
+     */
+    private static void migrate(PostgresServer pg) {
+        if (TestStack.class.getClassLoader().getResource("db/migration") == null) {
+            return;
+        }
+        org.flywaydb.core.Flyway.configure()
+                .dataSource(pg.jdbcUrl(), PostgresServer.USER, PostgresServer.PASSWORD)
+                .locations("classpath:db/migration")
+                .load().migrate();
     }
 
     /** Quarkus configuration pointing a service at the Kafka broker. */

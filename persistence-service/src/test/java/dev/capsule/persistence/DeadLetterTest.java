@@ -84,7 +84,7 @@ class DeadLetterTest {
         return switch (topic) {
             case Topics.INBOUND -> InboundMessage.of(meta, ADA, "web", "still there?", null);
             case Topics.OUTBOUND -> Reply.of(meta, UUID.randomUUID().toString(), 1, "web", null, "yes");
-            case Topics.CHANGES -> StateChanged.of(meta, 1, EventCodec.mapper().createObjectNode().put("turns", 1));
+            case Topics.CHANGES -> StateChanged.of(meta, 1, EventCodec.mapper().createObjectNode().put("turns", 1), null);
             default -> throw new IllegalArgumentException(topic);
         };
     }

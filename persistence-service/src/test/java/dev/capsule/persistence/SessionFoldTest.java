@@ -3,6 +3,7 @@ package dev.capsule.persistence;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -10,7 +11,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.capsule.events.EventCodec;
 import dev.capsule.events.EventMeta;
 import dev.capsule.events.SessionClosed;
+import dev.capsule.events.HistoryLine;
 import dev.capsule.events.SessionOpened;
+import dev.capsule.events.SessionSnapshot;
 import dev.capsule.events.StateChanged;
 import dev.capsule.events.Topics;
 import dev.capsule.events.TraceContext;
@@ -58,12 +61,12 @@ class SessionFoldTest {
         String session = UUID.randomUUID().toString();
         ObjectNode three = data(3);
         ObjectNode two = data(2);
-        byte[] threeBytes = EventCodec.encode(StateChanged.of(meta(session), 3, three));
+        byte[] threeBytes = EventCodec.encode(StateChanged.of(meta(session), 3, three, null));
 
         // Version 3 (delivered twice) overtakes version 2, and both come before the session's opening.
         log.publish(Topics.CHANGES, session, threeBytes);
         log.publish(Topics.CHANGES, session, threeBytes);
-        log.publish(Topics.CHANGES, StateChanged.of(meta(session), 2, two));
+        log.publish(Topics.CHANGES, StateChanged.of(meta(session), 2, two, null));
         log.publish(Topics.CHANGES, SessionOpened.of(meta(session), ADA, "support-telegram"));
         log.awaitAllFolded();
 
@@ -84,7 +87,7 @@ class SessionFoldTest {
         ObjectNode one = data(1);
 
         log.publish(Topics.CHANGES, SessionOpened.of(meta(session), ADA, "web"));
-        log.publish(Topics.CHANGES, StateChanged.of(meta(session), 1, one));
+        log.publish(Topics.CHANGES, StateChanged.of(meta(session), 1, one, null));
         log.publish(Topics.CHANGES, SessionClosed.of(meta(session), "idle"));
         log.awaitAllFolded();
 
@@ -93,6 +96,21 @@ class SessionFoldTest {
         assertEquals(ADA.ownerId(), row.getString("owner_id"));
         assertEquals("web", row.getString("channel"));
         assertNotNull(row.getValue("closed_at"));
+    }
+
+    @Test
+    void theWholeSnapshotIsKeptAndTheFoldPositionPassesIt() throws Exception {
+        String session = UUID.randomUUID().toString();
+        SessionSnapshot snapshot = new SessionSnapshot(ADA, "web", java.time.Instant.parse("2026-01-02T03:04:05Z"), 7,
+                List.of("in-1", "in-2"), List.of(new HistoryLine("in-1", "user", "hi", java.time.Instant.parse("2026-01-02T03:04:05Z"))));
+        log.publish(Topics.CHANGES, StateChanged.of(meta(session), 4, data(4), snapshot));
+        log.awaitAllFolded();
+
+        Row row = session(session);
+        assertEquals(snapshot, EventCodec.mapper().readValue(row.getJsonObject("snapshot").encode(), SessionSnapshot.class));
+        RowSet<Row> positions = pool.preparedQuery("SELECT next_offset FROM fold_positions WHERE topic = $1")
+                .execute(Tuple.of(Topics.CHANGES)).await().indefinitely();
+        assertTrue(positions.size() > 0, "the fold records how far it got");
     }
 
     private Row session(String id) {

@@ -9,6 +9,7 @@ import dev.capsule.events.Reply;
 import dev.capsule.events.Topics;
 import dev.capsule.events.TurnEnded;
 import dev.capsule.testing.KafkaResource;
+import dev.capsule.testing.PostgresResource;
 import dev.capsule.testing.RedisResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.Test;
 @TestProfile(CoalescePolicyTest.Policy.class)
 @QuarkusTestResource(value = KafkaResource.class, restrictToAnnotatedClass = false)
 @QuarkusTestResource(value = RedisResource.class, restrictToAnnotatedClass = false)
+@QuarkusTestResource(value = PostgresResource.class, restrictToAnnotatedClass = false)
 class CoalescePolicyTest {
 
     static final Duration WAIT = Duration.ofSeconds(30);

@@ -20,6 +20,7 @@ import dev.capsule.session.state.SessionStore;
 import dev.capsule.session.state.StaleSessionException;
 import dev.capsule.testing.KafkaBroker;
 import dev.capsule.testing.KafkaResource;
+import dev.capsule.testing.PostgresResource;
 import dev.capsule.testing.RedisResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -41,6 +42,7 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @QuarkusTestResource(value = KafkaResource.class, restrictToAnnotatedClass = false)
 @QuarkusTestResource(value = RedisResource.class, restrictToAnnotatedClass = false)
+@QuarkusTestResource(value = PostgresResource.class, restrictToAnnotatedClass = false)
 class TurnTest {
 
     static final Duration WAIT = Duration.ofSeconds(30);

@@ -205,6 +205,32 @@ class MessagePathIT {
     }
 
     @Test
+    void aSessionGoesOnAsIfNothingHappenedWhenRedisLosesEverything() throws Exception {
+        String s = "it-" + UUID.randomUUID();
+        assertEquals(List.of("#1: one"), replies(say(gatewayA, s, "di", "one")));
+        assertEquals(List.of("#2: two"), replies(say(gatewayB, s, "di", "two")));
+        flushRedis();
+        JsonNode third = say(gatewayA, s, "di", "three");
+        assertEquals(List.of("#3: three"), replies(third), "the turn number continues from PostgreSQL's snapshot");
+        assertTrue(StreamSupport.stream(third.get("events").spliterator(), false).noneMatch(e -> e.get("type").asText().equals("notify")),
+                "enter() did not run again (its welcome notify would be here)");
+        await().atMost(Duration.ofSeconds(30)).until(() -> history(gatewayB, s, "di").get("messages").size() == 6);
+        assertEquals(List.of("one", "#1: one", "two", "#2: two", "three", "#3: three"),
+                StreamSupport.stream(history(gatewayB, s, "di").get("messages").spliterator(), false)
+                        .map(m -> m.get("text").asText()).toList());
+    }
+
+    /** What `redis-cli FLUSHALL` does, spoken directly. */
+    static void flushRedis() throws IOException {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", TestStack.redis().port())) {
+            socket.getOutputStream().write("*1\r\n$8\r\nFLUSHALL\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            byte[] answer = new byte[5];
+            int n = socket.getInputStream().read(answer);
+            assertEquals("+OK", new String(answer, 0, Math.max(0, n), java.nio.charset.StandardCharsets.US_ASCII).strip());
+        }
+    }
+
+    @Test
     void anotherUsersSessionIsRefused() {
         String s = "it-" + UUID.randomUUID();
         say(gatewayA, s, "owner", "mine");

@@ -11,7 +11,7 @@ import dev.capsule.events.StateChanged;
 import dev.capsule.events.StreamEnd;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
-import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
@@ -38,41 +38,38 @@ public class EventFolds {
                 channel = COALESCE(sessions.channel, EXCLUDED.channel),
                 opened_at = COALESCE(sessions.opened_at, EXCLUDED.opened_at)""";
     private static final String SNAPSHOT = """
-            INSERT INTO sessions (session_id, data, data_version) VALUES ($1, $2, $3)
-            ON CONFLICT (session_id) DO UPDATE SET data = EXCLUDED.data, data_version = EXCLUDED.data_version
+            INSERT INTO sessions (session_id, data, data_version, snapshot) VALUES ($1, $2, $3, $4)
+            ON CONFLICT (session_id) DO UPDATE SET data = EXCLUDED.data, data_version = EXCLUDED.data_version,
+                snapshot = COALESCE(EXCLUDED.snapshot, sessions.snapshot)
             WHERE sessions.data_version < EXCLUDED.data_version""";
     private static final String CLOSE_SESSION = """
             INSERT INTO sessions (session_id, closed_at) VALUES ($1, $2)
             ON CONFLICT (session_id) DO UPDATE SET closed_at = EXCLUDED.closed_at""";
 
-    private final Pool pool;
-
-    EventFolds(Pool pool) {
-        this.pool = pool;
-    }
-
-    public Uni<Void> fold(CapsuleEvent event) {
+    /** Folds {@code event} with {@code sql}, the transaction it commits in. */
+    public Uni<Void> fold(SqlClient sql, CapsuleEvent event) {
         return switch (event) {
-            case InboundMessage m -> message(m, "user", "text", m.text(), null, null, null, m.user().id());
-            case Reply r -> message(r, "app", "text", r.text(), null, r.inReplyTo(), r.seq(), null);
-            case StreamEnd s -> message(s, "app", "stream", s.text(), null, s.inReplyTo(), s.seq(), null);
-            case Show s -> message(s, "app", "block", s.block().path("fallbackText").asText(s.block().path("kind").asText()),
+            case InboundMessage m -> message(sql, m, "user", "text", m.text(), null, null, null, m.user().id());
+            case Reply r -> message(sql, r, "app", "text", r.text(), null, r.inReplyTo(), r.seq(), null);
+            case StreamEnd s -> message(sql, s, "app", "stream", s.text(), null, s.inReplyTo(), s.seq(), null);
+            case Show s -> message(sql, s, "app", "block", s.block().path("fallbackText").asText(s.block().path("kind").asText()),
                     new JsonObject(s.block().toString()), s.inReplyTo(), s.seq(), null);
-            case SessionOpened o -> run(OPEN_SESSION, Tuple.of(o.sessionId(), o.user().id(), o.user().ownerId(), o.channel(), at(o.timestamp())));
-            case StateChanged c -> run(SNAPSHOT, Tuple.of(c.sessionId(), new JsonObject(c.data().toString()), c.version()));
-            case SessionClosed c -> run(CLOSE_SESSION, Tuple.of(c.sessionId(), at(c.timestamp())));
+            case SessionOpened o -> run(sql, OPEN_SESSION, Tuple.of(o.sessionId(), o.user().id(), o.user().ownerId(), o.channel(), at(o.timestamp())));
+            case StateChanged c -> run(sql, SNAPSHOT, Tuple.of(c.sessionId(), new JsonObject(c.data().toString()), c.version(),
+                    c.snapshot() == null ? null : new JsonObject(EventCodec.mapper().valueToTree(c.snapshot()).toString())));
+            case SessionClosed c -> run(sql, CLOSE_SESSION, Tuple.of(c.sessionId(), at(c.timestamp())));
             default -> Uni.createFrom().voidItem();
         };
     }
 
-    private Uni<Void> message(CapsuleEvent e, String role, String kind, String text, JsonObject block,
+    private Uni<Void> message(SqlClient sql, CapsuleEvent e, String role, String kind, String text, JsonObject block,
                               String inReplyTo, Long seq, String userId) {
-        return run(INSERT_MESSAGE, Tuple.from(new Object[] {e.eventId(), e.sessionId(), role, kind, text, block,
+        return run(sql, INSERT_MESSAGE, Tuple.from(new Object[] {e.eventId(), e.sessionId(), role, kind, text, block,
                 inReplyTo, seq, userId, at(e.timestamp())}));
     }
 
-    private Uni<Void> run(String sql, Tuple args) {
-        return pool.preparedQuery(sql).execute(args).replaceWithVoid();
+    private static Uni<Void> run(SqlClient sql, String statement, Tuple args) {
+        return sql.preparedQuery(statement).execute(args).replaceWithVoid();
     }
 
     private static OffsetDateTime at(Instant instant) {

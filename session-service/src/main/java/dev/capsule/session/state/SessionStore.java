@@ -18,10 +18,13 @@ public class SessionStore {
 
     private static final String KEY_PREFIX = "capsule:session:";
 
-    /** Returns -1 when written, else the stored version that refused the write. */
+    /**
+     * Returns -1 when written, else the stored version that refused the write. A missing key is
+     * written whatever was expected: the state was then loaded from PostgreSQL after Redis lost it.
+     */
     private static final String FENCED_SAVE = """
-            local stored = tonumber(redis.call('HGET', KEYS[1], 'version') or '0')
-            if stored ~= tonumber(ARGV[1]) then return stored end
+            local stored = redis.call('HGET', KEYS[1], 'version')
+            if stored and tonumber(stored) ~= tonumber(ARGV[1]) then return tonumber(stored) end
             redis.call('HSET', KEYS[1], 'version', ARGV[2], 'state', ARGV[3])
             return -1
             """;

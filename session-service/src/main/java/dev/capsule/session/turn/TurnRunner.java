@@ -13,9 +13,10 @@ import dev.capsule.sdk.Message;
 import dev.capsule.sdk.SessionData;
 import dev.capsule.session.app.AppInvoker;
 import dev.capsule.kafka.EventPublisher;
-import dev.capsule.session.state.HistoryItem;
+import dev.capsule.events.HistoryLine;
 import dev.capsule.session.state.SessionState;
 import dev.capsule.session.state.SessionStore;
+import dev.capsule.session.state.SnapshotReader;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.time.Instant;
@@ -31,7 +32,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
- * Runs one turn: resolves the session (creating it and running {@code enter()} when new),
+ * Runs one turn: resolves the session — from Redis, else from the snapshot PostgreSQL keeps
+ * (Redis is a cache), else new, running {@code enter()} —
  * runs the handler, waits for its streams and for Kafka to have every event, ends the turn,
  * then saves the state fenced by version. Called on the session's lane, so never twice at
  * once for one session.
@@ -43,16 +45,18 @@ public class TurnRunner {
     private static final int REMEMBERED_INBOUND = 64;
 
     private final SessionStore store;
+    private final SnapshotReader snapshots;
     private final EventPublisher publisher;
     private final AppInvoker app;
     private final int historyWindow;
     private final Duration turnTimeout;
     private final ConcurrentHashMap<String, TurnSession> running = new ConcurrentHashMap<>();
 
-    TurnRunner(SessionStore store, EventPublisher publisher, AppInvoker app,
+    TurnRunner(SessionStore store, SnapshotReader snapshots, EventPublisher publisher, AppInvoker app,
                @ConfigProperty(name = "capsule.session.history-window", defaultValue = "50") int historyWindow,
                @ConfigProperty(name = "capsule.session.turn-timeout", defaultValue = "PT5M") Duration turnTimeout) {
         this.store = store;
+        this.snapshots = snapshots;
         this.publisher = publisher;
         this.app = app;
         this.historyWindow = historyWindow;
@@ -72,7 +76,7 @@ public class TurnRunner {
     public void run(List<InboundMessage> batch) {
         InboundMessage last = batch.get(batch.size() - 1);
         String sessionId = last.sessionId();
-        SessionState before = store.load(sessionId).orElse(null);
+        SessionState before = store.load(sessionId).or(() -> snapshots.load(sessionId)).orElse(null);
         Set<String> handled = before == null ? Set.of() : Set.copyOf(before.recentInbound());
         List<InboundMessage> fresh = batch.stream().filter(m -> !handled.contains(m.eventId())).toList();
         if (fresh.isEmpty()) {
@@ -89,8 +93,8 @@ public class TurnRunner {
                     before.user().id(), inbound.eventId(), inbound.user().id());
             return;
         }
-        List<HistoryItem> history = new ArrayList<>(before.history());
-        fresh.forEach(m -> history.add(new HistoryItem(m.eventId(), "user", m.text(), m.timestamp())));
+        List<HistoryLine> history = new ArrayList<>(before.history());
+        fresh.forEach(m -> history.add(new HistoryLine(m.eventId(), "user", m.text(), m.timestamp())));
         SessionData data = SessionData.of(before.data());
         TurnSession session = new TurnSession(inbound, data, history, before.outboundSeq(), publisher);
         for (InboundMessage absorbed : fresh.subList(0, fresh.size() - 1)) {
@@ -148,7 +152,7 @@ public class TurnRunner {
                 recent.subList(Math.max(0, recent.size() - REMEMBERED_INBOUND), recent.size()));
         store.save(after);
         publisher.publish(Topics.CHANGES, StateChanged.of(EventMeta.next(sessionId, inbound.trace()),
-                after.version(), nextData)).join();
+                after.version(), nextData, after.snapshot())).join();
     }
 
     /**

@@ -20,7 +20,7 @@ import dev.capsule.sdk.SessionData;
 import dev.capsule.sdk.User;
 import dev.capsule.sdk.blocks.Block;
 import dev.capsule.kafka.EventPublisher;
-import dev.capsule.session.state.HistoryItem;
+import dev.capsule.events.HistoryLine;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -39,7 +39,7 @@ final class TurnSession implements Session {
     private final User user;
     private final SessionData data;
     private final EventPublisher publisher;
-    private final List<HistoryItem> history;
+    private final List<HistoryLine> history;
     private final List<CompletableFuture<Void>> acks = new ArrayList<>();
     private final List<CompletableFuture<Void>> streams = new ArrayList<>();
     private final List<Stream> openStreams = new ArrayList<>();
@@ -49,7 +49,7 @@ final class TurnSession implements Session {
     private long seq;
     private int events;
 
-    TurnSession(InboundMessage inbound, SessionData data, List<HistoryItem> history, long seq, EventPublisher publisher) {
+    TurnSession(InboundMessage inbound, SessionData data, List<HistoryLine> history, long seq, EventPublisher publisher) {
         this.inbound = inbound;
         this.user = new User(inbound.user().id(), inbound.user().email(), inbound.user().ownerId());
         this.data = data;
@@ -171,7 +171,7 @@ final class TurnSession implements Session {
     }
 
     private synchronized void remember(String id, String text) {
-        history.add(new HistoryItem(id, "app", text, java.time.Instant.now()));
+        history.add(new HistoryLine(id, "app", text, java.time.Instant.now()));
     }
 
     /** Marks the calling thread as the one running the handler, so that an interrupt can reach it. */
@@ -241,7 +241,7 @@ final class TurnSession implements Session {
         return events;
     }
 
-    synchronized List<HistoryItem> history(int window) {
+    synchronized List<HistoryLine> history(int window) {
         return List.copyOf(history.subList(Math.max(0, history.size() - window), history.size()));
     }
 

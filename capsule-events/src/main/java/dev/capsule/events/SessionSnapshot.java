@@ -1,0 +1,24 @@
+package dev.capsule.events;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Everything session-service needs to resume a session without Redis, carried by
+ * {@link StateChanged} since schema 1.1 so that PostgreSQL holds a full copy.
+ *
+ * @param user          the session's user
+ * @param channel       the channel it lives on
+ * @param createdAt     when it was created
+ * @param outboundSeq   the seq of its last outbound event
+ * @param recentInbound ids of the last inbound messages handled, to drop redeliveries
+ * @param history       the recent history window, oldest first
+ */
+public record SessionSnapshot(UserRef user, String channel, Instant createdAt, long outboundSeq,
+                              List<String> recentInbound, List<HistoryLine> history) {
+
+    public SessionSnapshot {
+        recentInbound = recentInbound == null ? List.of() : List.copyOf(recentInbound);
+        history = history == null ? List.of() : List.copyOf(history);
+    }
+}
