@@ -26,10 +26,11 @@ import java.time.Instant;
         @JsonSubTypes.Type(TurnFailed.class),
         @JsonSubTypes.Type(SessionOpened.class),
         @JsonSubTypes.Type(SessionClosed.class),
-        @JsonSubTypes.Type(StateChanged.class)
+        @JsonSubTypes.Type(StateChanged.class),
+        @JsonSubTypes.Type(DocumentChanged.class)
 })
 public sealed interface CapsuleEvent
-        permits InboundMessage, OutboundEvent, SessionOpened, SessionClosed, StateChanged {
+        permits InboundMessage, OutboundEvent, SessionOpened, SessionClosed, StateChanged, DocumentChanged {
 
     /** Unique id of this event; folds use it as their idempotency key. */
     String eventId();

@@ -10,9 +10,10 @@ public final class SchemaVersion {
     public static final int MAJOR = 1;
 
     /**
-     * The minor version this code writes. 1.1 added {@code StateChanged.snapshot}.
+     * The minor version this code writes. 1.1 added {@code StateChanged.snapshot}; 1.2 added
+     * {@code DocumentChanged}.
      */
-    public static final int MINOR = 1;
+    public static final int MINOR = 2;
 
     /** The version written into every event produced by this code. */
     public static final String CURRENT = MAJOR + "." + MINOR;

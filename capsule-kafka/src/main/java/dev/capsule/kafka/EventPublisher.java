@@ -8,6 +8,7 @@ import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
@@ -33,7 +34,12 @@ public final class EventPublisher implements AutoCloseable {
 
     /** Sends {@code event} to {@code topic}; the future completes when Kafka has it. */
     public CompletableFuture<Void> publish(String topic, CapsuleEvent event) {
-        CompletableFuture<Void> acked = new CompletableFuture<>();
+        return publishAt(topic, event).thenApply(written -> null);
+    }
+
+    /** Sends {@code event} to {@code topic}; the future completes with where Kafka wrote it. */
+    public CompletableFuture<RecordMetadata> publishAt(String topic, CapsuleEvent event) {
+        CompletableFuture<RecordMetadata> acked = new CompletableFuture<>();
         ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, event.sessionId(), EventCodec.encode(event));
         record.headers().add("capsule-type", event.type().getBytes(StandardCharsets.UTF_8));
         if (event.trace() != null && event.trace().traceparent() != null) {
@@ -41,7 +47,7 @@ public final class EventPublisher implements AutoCloseable {
         }
         producer.send(record, (metadata, error) -> {
             if (error == null) {
-                acked.complete(null);
+                acked.complete(metadata);
             } else {
                 acked.completeExceptionally(error);
             }

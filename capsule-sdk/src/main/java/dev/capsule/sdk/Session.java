@@ -1,6 +1,7 @@
 package dev.capsule.sdk;
 
 import dev.capsule.sdk.blocks.Block;
+import dev.capsule.sdk.db.Db;
 import java.util.concurrent.Flow;
 
 /**
@@ -27,6 +28,9 @@ public interface Session {
 
     /** Small per-session state, saved by the runtime after each turn. */
     SessionData data();
+
+    /** The user's durable collections, scoped to {@code user().ownerId()}. */
+    Db db();
 
     /** Sends a complete reply message; it is kept in the history. */
     void reply(String text);

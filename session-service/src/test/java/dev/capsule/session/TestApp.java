@@ -5,6 +5,11 @@ import dev.capsule.sdk.CapsuleApp;
 import dev.capsule.sdk.Message;
 import dev.capsule.sdk.ReplyStream;
 import dev.capsule.sdk.Session;
+import dev.capsule.sdk.db.ConflictException;
+import dev.capsule.sdk.db.Document;
+import dev.capsule.sdk.db.Query;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import java.util.NoSuchElementException;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -47,6 +52,31 @@ public class TestApp implements CapsuleApp {
                     stream.write("s" + i + ";");
                     pause(20);
                 }
+            }
+        } else if (text.startsWith("/doc-update ")) {
+            // /doc-update <collection> <id> <expected version>
+            String[] a = text.split(" ");
+            try {
+                Document d = session.db().collection(a[1]).update(a[2], Long.parseLong(a[3]),
+                        JsonNodeFactory.instance.objectNode().put("by", session.user().id()));
+                session.reply("updated to v" + d.version());
+            } catch (ConflictException e) {
+                session.reply("conflict at v" + e.currentVersion());
+            } catch (NoSuchElementException e) {
+                session.reply("no such document");
+            }
+        } else if (text.startsWith("/doc-get ")) {
+            String[] a = text.split(" ");
+            session.reply(session.db().collection(a[1]).get(a[2]).map(d -> "found v" + d.version()).orElse("none"));
+        } else if (text.startsWith("/doc-find ")) {
+            String[] a = text.split(" ");
+            session.reply("found " + session.db().collection(a[1]).find(Query.all()).documents().size());
+        } else if (text.startsWith("/doc-bad ")) {
+            try {
+                session.db().collection(text.substring(9));
+                session.reply("accepted");
+            } catch (IllegalArgumentException e) {
+                session.reply("refused: " + e.getMessage());
             }
         } else if (text.equals("/whoami")) {
             AtomicReference<String> inThread = new AtomicReference<>("none");

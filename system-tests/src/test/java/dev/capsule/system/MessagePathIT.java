@@ -220,6 +220,20 @@ class MessagePathIT {
                         .map(m -> m.get("text").asText()).toList());
     }
 
+    @Test
+    void notesAreReadBackInTheSameTurnAndTheNextAnywhereButNeverByAnotherUser() {
+        String ed = "ed-" + UUID.randomUUID();
+        String fi = "fi-" + UUID.randomUUID();
+        String first = "it-" + UUID.randomUUID();
+        String second = "it-" + UUID.randomUUID();
+        assertEquals(List.of("Noted: buy milk (1 notes)"), replies(say(gatewayA, first, ed, "/remember buy milk")));
+        // The count is read in the turn that wrote: it sees its own write.
+        assertEquals(List.of("Noted: call Ana (2 notes)"), replies(say(gatewayB, first, ed, "/remember call Ana")));
+        // Another session of the same user, through the other gateway, at once.
+        assertEquals(List.of("Your notes:\n- call Ana\n- buy milk"), replies(say(gatewayA, second, ed, "/notes")));
+        assertEquals(List.of("No notes yet. Try /remember buy milk"), replies(say(gatewayB, "it-" + UUID.randomUUID(), fi, "/notes")));
+    }
+
     /** What `redis-cli FLUSHALL` does, spoken directly. */
     static void flushRedis() throws IOException {
         try (java.net.Socket socket = new java.net.Socket("127.0.0.1", TestStack.redis().port())) {

@@ -1,6 +1,7 @@
 package dev.capsule.persistence.fold;
 
 import dev.capsule.events.CapsuleEvent;
+import dev.capsule.events.DocumentChanged;
 import dev.capsule.events.EventCodec;
 import dev.capsule.events.InboundMessage;
 import dev.capsule.events.Reply;
@@ -22,7 +23,7 @@ import java.time.ZoneOffset;
  * Folds one event into PostgreSQL. Every write is idempotent: messages are keyed by event id
  * ({@code ON CONFLICT DO NOTHING}), snapshots only move to a higher version, so a redelivered
  * event changes nothing. Kept: user messages, replies, finished streams (as one message) and
- * blocks; not kept: notifies, chunks and turn markers.
+ * blocks; not kept: notifies, chunks and turn markers. Documents keep their latest version.
  */
 @ApplicationScoped
 public class EventFolds {
@@ -42,6 +43,12 @@ public class EventFolds {
             ON CONFLICT (session_id) DO UPDATE SET data = EXCLUDED.data, data_version = EXCLUDED.data_version,
                 snapshot = COALESCE(EXCLUDED.snapshot, sessions.snapshot)
             WHERE sessions.data_version < EXCLUDED.data_version""";
+    private static final String PUT_DOCUMENT = """
+            INSERT INTO documents (owner_id, collection, id, version, deleted, data, created_at, updated_at)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+            ON CONFLICT (owner_id, collection, id) DO UPDATE SET version = EXCLUDED.version, deleted = EXCLUDED.deleted,
+                data = EXCLUDED.data, created_at = EXCLUDED.created_at, updated_at = EXCLUDED.updated_at
+            WHERE documents.version < EXCLUDED.version""";
     private static final String CLOSE_SESSION = """
             INSERT INTO sessions (session_id, closed_at) VALUES ($1, $2)
             ON CONFLICT (session_id) DO UPDATE SET closed_at = EXCLUDED.closed_at""";
@@ -58,6 +65,9 @@ public class EventFolds {
             case StateChanged c -> run(sql, SNAPSHOT, Tuple.of(c.sessionId(), new JsonObject(c.data().toString()), c.version(),
                     c.snapshot() == null ? null : new JsonObject(EventCodec.mapper().valueToTree(c.snapshot()).toString())));
             case SessionClosed c -> run(sql, CLOSE_SESSION, Tuple.of(c.sessionId(), at(c.timestamp())));
+            case DocumentChanged d -> run(sql, PUT_DOCUMENT, Tuple.from(new Object[] {d.ownerId(), d.collection(),
+                    d.documentId(), d.version(), d.deleted(), d.data() == null ? null : new JsonObject(d.data().toString()),
+                    at(d.createdAt()), at(d.updatedAt())}));
             default -> Uni.createFrom().voidItem();
         };
     }

@@ -12,11 +12,12 @@ import dev.capsule.sdk.Capsule;
 import dev.capsule.sdk.Message;
 import dev.capsule.sdk.SessionData;
 import dev.capsule.session.app.AppInvoker;
+import dev.capsule.session.collections.Collections;
 import dev.capsule.kafka.EventPublisher;
 import dev.capsule.events.HistoryLine;
 import dev.capsule.session.state.SessionState;
 import dev.capsule.session.state.SessionStore;
-import dev.capsule.session.state.SnapshotReader;
+import dev.capsule.session.readmodel.SnapshotReader;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.time.Instant;
@@ -46,17 +47,19 @@ public class TurnRunner {
 
     private final SessionStore store;
     private final SnapshotReader snapshots;
+    private final Collections collections;
     private final EventPublisher publisher;
     private final AppInvoker app;
     private final int historyWindow;
     private final Duration turnTimeout;
     private final ConcurrentHashMap<String, TurnSession> running = new ConcurrentHashMap<>();
 
-    TurnRunner(SessionStore store, SnapshotReader snapshots, EventPublisher publisher, AppInvoker app,
+    TurnRunner(SessionStore store, SnapshotReader snapshots, Collections collections, EventPublisher publisher, AppInvoker app,
                @ConfigProperty(name = "capsule.session.history-window", defaultValue = "50") int historyWindow,
                @ConfigProperty(name = "capsule.session.turn-timeout", defaultValue = "PT5M") Duration turnTimeout) {
         this.store = store;
         this.snapshots = snapshots;
+        this.collections = collections;
         this.publisher = publisher;
         this.app = app;
         this.historyWindow = historyWindow;
@@ -96,7 +99,8 @@ public class TurnRunner {
         List<HistoryLine> history = new ArrayList<>(before.history());
         fresh.forEach(m -> history.add(new HistoryLine(m.eventId(), "user", m.text(), m.timestamp())));
         SessionData data = SessionData.of(before.data());
-        TurnSession session = new TurnSession(inbound, data, history, before.outboundSeq(), publisher);
+        TurnSession session = new TurnSession(inbound, data, history, before.outboundSeq(), publisher,
+                collections.forOwner(before.user().ownerId(), sessionId, inbound.trace()));
         for (InboundMessage absorbed : fresh.subList(0, fresh.size() - 1)) {
             EventMeta meta = EventMeta.next(sessionId, absorbed.trace());
             session.emit(s -> TurnEnded.of(meta, absorbed.eventId(), s, absorbed.channel(), absorbed.route(), 0));

@@ -19,6 +19,7 @@ import dev.capsule.sdk.Session;
 import dev.capsule.sdk.SessionData;
 import dev.capsule.sdk.User;
 import dev.capsule.sdk.blocks.Block;
+import dev.capsule.sdk.db.Db;
 import dev.capsule.kafka.EventPublisher;
 import dev.capsule.events.HistoryLine;
 import java.util.ArrayList;
@@ -39,6 +40,7 @@ final class TurnSession implements Session {
     private final User user;
     private final SessionData data;
     private final EventPublisher publisher;
+    private final Db db;
     private final List<HistoryLine> history;
     private final List<CompletableFuture<Void>> acks = new ArrayList<>();
     private final List<CompletableFuture<Void>> streams = new ArrayList<>();
@@ -49,8 +51,10 @@ final class TurnSession implements Session {
     private long seq;
     private int events;
 
-    TurnSession(InboundMessage inbound, SessionData data, List<HistoryLine> history, long seq, EventPublisher publisher) {
+    TurnSession(InboundMessage inbound, SessionData data, List<HistoryLine> history, long seq, EventPublisher publisher,
+                Db db) {
         this.inbound = inbound;
+        this.db = db;
         this.user = new User(inbound.user().id(), inbound.user().email(), inbound.user().ownerId());
         this.data = data;
         this.history = new ArrayList<>(history);
@@ -86,6 +90,11 @@ final class TurnSession implements Session {
     @Override
     public SessionData data() {
         return data;
+    }
+
+    @Override
+    public Db db() {
+        return db;
     }
 
     @Override

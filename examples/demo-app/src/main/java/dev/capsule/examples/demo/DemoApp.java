@@ -1,9 +1,14 @@
 package dev.capsule.examples.demo;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.capsule.sdk.CapsuleApp;
 import dev.capsule.sdk.Message;
 import dev.capsule.sdk.Session;
 import dev.capsule.sdk.blocks.TaskCard;
+import dev.capsule.sdk.db.Collection;
+import dev.capsule.sdk.db.Document;
+import dev.capsule.sdk.db.Page;
+import dev.capsule.sdk.db.Query;
 import io.smallrye.mutiny.Multi;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
@@ -13,16 +18,18 @@ import java.util.List;
  * The demo app that {@code ./capsule up} runs. It shows every reply mode:
  * plain text is answered {@code #N: text} with N the turn number kept in the session's data;
  * {@code /stream} streams a fake model's answer; {@code /notify} sends a status, then a reply;
- * {@code /card} shows a task card.
+ * {@code /card} shows a task card; {@code /remember <text>} stores a note in the owner's
+ * collection and {@code /notes} lists them, newest first.
  */
 @ApplicationScoped
 public class DemoApp implements CapsuleApp {
 
     static final String TURNS = "turns";
+    static final String NOTES = "notes";
 
     @Override
     public void enter(Session session) {
-        session.notify("Welcome! Try /stream, /notify or /card.");
+        session.notify("Welcome! Try /stream, /notify, /card, /remember <text> or /notes.");
     }
 
     @Override
@@ -30,7 +37,12 @@ public class DemoApp implements CapsuleApp {
         int turn = session.data().getInt(TURNS, 0) + 1;
         session.data().put(TURNS, turn);
         String text = message.text().strip();
+        if (text.startsWith("/remember ")) {
+            remember(session, text.substring("/remember ".length()).strip());
+            return;
+        }
         switch (text) {
+            case "/notes" -> listNotes(session);
             case "/stream" -> session.streamReplyFrom(FakeModel.answer("Streaming is how a model's answer reaches you as it is written"));
             case "/notify" -> {
                 session.notify("Looking that up…");
@@ -41,6 +53,32 @@ public class DemoApp implements CapsuleApp {
                     List.of(new TaskCard.Action("Mark done", "done"), new TaskCard.Action("Snooze", "snooze"))));
             default -> session.reply("#" + turn + ": " + text);
         }
+    }
+
+    /** Stores a note in the owner's "notes" collection, then counts them: the count includes it at once. */
+    private static void remember(Session session, String note) {
+        if (note.isEmpty()) {
+            session.reply("What should I remember? Try /remember buy milk");
+            return;
+        }
+        Collection notes = session.db().collection(NOTES);
+        notes.insert(JsonNodeFactory.instance.objectNode().put("text", note));
+        int count = notes.find(Query.all().limit(Query.MAX_LIMIT)).documents().size();
+        session.reply("Noted: " + note + " (" + (count == Query.MAX_LIMIT ? count + "+" : count) + " notes)");
+    }
+
+    /** The owner's notes, newest first: the same in every session of the same user. */
+    private static void listNotes(Session session) {
+        Page page = session.db().collection(NOTES).find(Query.all().limit(50));
+        if (page.documents().isEmpty()) {
+            session.reply("No notes yet. Try /remember buy milk");
+            return;
+        }
+        StringBuilder list = new StringBuilder("Your notes:");
+        for (Document note : page.documents()) {
+            list.append("\n- ").append(note.fields().path("text").asText());
+        }
+        session.reply(list.toString());
     }
 
     /** A stand-in for a language model: emits an answer word by word, at a model's pace. */

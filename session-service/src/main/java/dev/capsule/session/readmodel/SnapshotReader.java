@@ -1,10 +1,11 @@
-package dev.capsule.session.state;
+package dev.capsule.session.readmodel;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.capsule.events.EventCodec;
 import dev.capsule.events.SessionSnapshot;
 import dev.capsule.events.Topics;
+import dev.capsule.session.state.SessionState;
 import io.quarkus.runtime.ShutdownEvent;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -14,7 +15,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
@@ -37,24 +37,26 @@ import org.jboss.logging.Logger;
 public class SnapshotReader {
 
     private static final Logger LOG = Logger.getLogger(SnapshotReader.class);
-    private static final String FOLDED = "SELECT next_offset FROM fold_positions WHERE topic = $1 AND partition = $2";
     private static final String SNAPSHOT = "SELECT data, data_version, snapshot FROM sessions WHERE session_id = $1";
 
     private final Pool pool;
+    private final FoldPositions folds;
     private final Admin admin;
-    private final Duration foldWait;
     private volatile int partitions;
 
-    SnapshotReader(Pool pool, @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrap,
-                   @ConfigProperty(name = "capsule.session.snapshot-fold-wait", defaultValue = "PT10S") Duration foldWait) {
+    SnapshotReader(Pool pool, FoldPositions folds, @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrap) {
         this.pool = pool;
+        this.folds = folds;
         this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
-        this.foldWait = foldWait;
     }
 
     public Optional<SessionState> load(String sessionId) {
-        if (!foldWait.isZero()) {
-            awaitFolded(partitionOf(sessionId));
+        if (folds.enabled()) {
+            TopicPartition tp = partitionOf(sessionId);
+            long end = get(admin.listOffsets(Map.of(tp, OffsetSpec.latest())).all()).get(tp).offset();
+            if (end > 0) {
+                folds.awaitFolded(tp, end - 1);
+            }
         }
         RowSet<Row> rows = pool.preparedQuery(SNAPSHOT).execute(Tuple.of(sessionId)).await().atMost(Duration.ofSeconds(10));
         if (rows.size() == 0) {
@@ -82,33 +84,6 @@ public class SnapshotReader {
         // The producer's default partitioner for a keyed record.
         int p = Utils.toPositive(Utils.murmur2(sessionId.getBytes(StandardCharsets.UTF_8))) % partitions;
         return new TopicPartition(Topics.CHANGES, p);
-    }
-
-    private void awaitFolded(TopicPartition tp) {
-        long end = get(admin.listOffsets(Map.of(tp, OffsetSpec.latest())).all()).get(tp).offset();
-        Instant deadline = Instant.now().plus(foldWait);
-        while (folded(tp) < end) {
-            if (Instant.now().isAfter(deadline)) {
-                LOG.warnf("persistence-service has not folded %s up to %d within %s; reading the snapshot it has", tp, end, foldWait);
-                return;
-            }
-            pause();
-        }
-    }
-
-    private long folded(TopicPartition tp) {
-        RowSet<Row> rows = pool.preparedQuery(FOLDED).execute(Tuple.of(tp.topic(), tp.partition()))
-                .await().atMost(Duration.ofSeconds(10));
-        return rows.size() == 0 ? 0 : rows.iterator().next().getLong("next_offset");
-    }
-
-    private static void pause() {
-        try {
-            Thread.sleep(20);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for the fold", e);
-        }
     }
 
     private static <T> T get(org.apache.kafka.common.KafkaFuture<T> future) {

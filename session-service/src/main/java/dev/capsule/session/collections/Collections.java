@@ -1,0 +1,35 @@
+package dev.capsule.session.collections;
+
+import dev.capsule.events.TraceContext;
+import dev.capsule.kafka.EventPublisher;
+import dev.capsule.sdk.db.Db;
+import dev.capsule.session.readmodel.FoldPositions;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/** Hands each turn the {@link Db} of its session's owner. */
+@ApplicationScoped
+public class Collections {
+
+    final EventPublisher publisher;
+    final OwnerWrites ownerWrites;
+    final DocumentVersions versions;
+    final DocumentReader reader;
+    final FoldPositions folds;
+    final int maxDocumentBytes;
+
+    Collections(EventPublisher publisher, OwnerWrites ownerWrites, DocumentVersions versions, DocumentReader reader,
+                FoldPositions folds, @ConfigProperty(name = "capsule.db.max-document-bytes", defaultValue = "65536") int maxDocumentBytes) {
+        this.publisher = publisher;
+        this.ownerWrites = ownerWrites;
+        this.versions = versions;
+        this.reader = reader;
+        this.folds = folds;
+        this.maxDocumentBytes = maxDocumentBytes;
+    }
+
+    /** The collections of {@code ownerId}, writing as session {@code sessionId}. */
+    public Db forOwner(String ownerId, String sessionId, TraceContext trace) {
+        return name -> new OwnerCollection(this, ownerId, sessionId, trace, name);
+    }
+}

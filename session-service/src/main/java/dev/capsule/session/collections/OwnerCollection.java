@@ -1,0 +1,148 @@
+package dev.capsule.session.collections;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.capsule.events.DocumentChanged;
+import dev.capsule.events.EventMeta;
+import dev.capsule.events.Topics;
+import dev.capsule.events.TraceContext;
+import dev.capsule.sdk.db.Collection;
+import dev.capsule.sdk.db.ConflictException;
+import dev.capsule.sdk.db.Document;
+import dev.capsule.sdk.db.DocumentTooLargeException;
+import dev.capsule.sdk.db.Page;
+import dev.capsule.sdk.db.Query;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.regex.Pattern;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * One collection of one owner, as a turn uses it. A write is an event on the changes topic,
+ * acknowledged before the call returns, its offset remembered for the owner; a read first
+ * waits until the fold into PostgreSQL has passed the owner's remembered writes.
+ */
+final class OwnerCollection implements Collection {
+
+    private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_-]{0,62}");
+
+    private final Collections c;
+    private final String ownerId;
+    private final String sessionId;
+    private final TraceContext trace;
+    private final String name;
+
+    OwnerCollection(Collections c, String ownerId, String sessionId, TraceContext trace, String name) {
+        if (name == null || !NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException("'" + name + "' is not a collection name: use 1 to 63 lower-case letters, "
+                    + "digits, '_' or '-', starting with a letter");
+        }
+        this.c = c;
+        this.ownerId = ownerId;
+        this.sessionId = sessionId;
+        this.trace = trace;
+        this.name = name;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public Document insert(ObjectNode fields) {
+        ObjectNode copy = checked(fields);
+        // Microseconds: what PostgreSQL keeps, so that the document read back is the one returned.
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        Document document = new Document(UUID.randomUUID().toString(), 1, now, now, copy);
+        write(document, false);
+        return document;
+    }
+
+    @Override
+    public Optional<Document> get(String id) {
+        awaitOwnWrites();
+        return c.reader.get(ownerId, name, id).filter(s -> !s.deleted()).map(DocumentReader.Stored::document);
+    }
+
+    @Override
+    public Document update(String id, long expectedVersion, ObjectNode fields) {
+        ObjectNode copy = checked(fields);
+        DocumentReader.Stored stored = current(id);
+        claim(id, expectedVersion, stored);
+        Document next = new Document(id, expectedVersion + 1, stored.document().createdAt(),
+                Instant.now().truncatedTo(ChronoUnit.MICROS), copy);
+        write(next, false);
+        return next;
+    }
+
+    @Override
+    public void delete(String id, long expectedVersion) {
+        DocumentReader.Stored stored = current(id);
+        claim(id, expectedVersion, stored);
+        write(new Document(id, expectedVersion + 1, stored.document().createdAt(),
+                Instant.now().truncatedTo(ChronoUnit.MICROS), null), true);
+    }
+
+    @Override
+    public Page find(Query query) {
+        awaitOwnWrites();
+        return c.reader.find(ownerId, name, query);
+    }
+
+    private DocumentReader.Stored current(String id) {
+        awaitOwnWrites();
+        return c.reader.get(ownerId, name, id).orElseThrow(() ->
+                new NoSuchElementException("collection " + name + " has no document " + id));
+    }
+
+    /** Moves the document's version on, or fails with the version it is at (0 once deleted). */
+    private void claim(String id, long expectedVersion, DocumentReader.Stored stored) {
+        if (stored.deleted()) {
+            throw new ConflictException(name, id, expectedVersion, 0);
+        }
+        long at = c.versions.checkAndSet(ownerId, name, id, expectedVersion, stored.document().version(), expectedVersion + 1);
+        if (at != -1) {
+            throw new ConflictException(name, id, expectedVersion, at);
+        }
+    }
+
+    private ObjectNode checked(ObjectNode fields) {
+        if (fields == null) {
+            throw new IllegalArgumentException("a document is a JSON object, not null");
+        }
+        int bytes = fields.toString().getBytes(StandardCharsets.UTF_8).length;
+        if (bytes > c.maxDocumentBytes) {
+            throw new DocumentTooLargeException(name, bytes, c.maxDocumentBytes);
+        }
+        return fields.deepCopy();
+    }
+
+    private void write(Document document, boolean deleted) {
+        DocumentChanged event = DocumentChanged.of(EventMeta.next(sessionId, trace), ownerId, name, document.id(),
+                document.version(), deleted, deleted ? null : document.fields(), document.createdAt(), document.updatedAt());
+        RecordMetadata written;
+        try {
+            written = c.publisher.publishAt(Topics.CHANGES, event).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while writing to collection " + name, e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("Kafka did not take the write to collection " + name + ": "
+                    + e.getCause().getMessage(), e.getCause());
+        }
+        c.ownerWrites.record(ownerId, written.partition(), written.offset());
+    }
+
+    private void awaitOwnWrites() {
+        for (Map.Entry<Integer, Long> w : c.ownerWrites.of(ownerId).entrySet()) {
+            c.folds.awaitFolded(new TopicPartition(Topics.CHANGES, w.getKey()), w.getValue());
+        }
+    }
+}
