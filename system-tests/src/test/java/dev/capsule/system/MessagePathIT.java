@@ -51,6 +51,7 @@ import org.junit.jupiter.api.Test;
 class MessagePathIT {
 
     static final List<ServiceProcess> services = new ArrayList<>();
+    static final Map<String, String> env = new HashMap<>();
     static final HttpClient http = HttpClient.newHttpClient();
     static KeyPair keys;
     static String gatewayA;
@@ -66,7 +67,6 @@ class MessagePathIT {
                 + Base64.getMimeEncoder().encodeToString(keys.getPublic().getEncoded()) + "\n-----END PUBLIC KEY-----\n");
 
         PostgresServer pg = TestStack.postgres();
-        Map<String, String> env = new HashMap<>();
         env.put("KAFKA_BOOTSTRAP_SERVERS", TestStack.kafka().bootstrapServers());
         env.put("QUARKUS_REDIS_HOSTS", TestStack.redis().url());
         env.put("QUARKUS_DATASOURCE_REACTIVE_URL", pg.reactiveUrl());
@@ -232,6 +232,76 @@ class MessagePathIT {
         // Another session of the same user, through the other gateway, at once.
         assertEquals(List.of("Your notes:\n- call Ana\n- buy milk"), replies(say(gatewayA, second, ed, "/notes")));
         assertEquals(List.of("No notes yet. Try /remember buy milk"), replies(say(gatewayB, "it-" + UUID.randomUUID(), fi, "/notes")));
+    }
+
+    @Test
+    void aTurnCutByKillNineRunsAgainAndItsWriteAndReplyCountOnce() throws Exception {
+        String user = "gu-" + UUID.randomUUID();
+        String s = "it-" + UUID.randomUUID();
+        // Ten notes make the summary's stream long enough (about half a second) to cut in the middle.
+        for (int i = 1; i <= 10; i++) {
+            say(i % 2 == 0 ? gatewayA : gatewayB, s, user, "/remember note number " + i);
+        }
+        try (EventTap changes = new EventTap(Topics.CHANGES); EventTap outbound = new EventTap(Topics.OUTBOUND)) {
+            CompletableFuture<JsonNode> summary = CompletableFuture.supplyAsync(() -> say(gatewayB, s, user, "/summary"));
+            // Mid-turn: the summary note is written and its stream has begun, not ended.
+            await().atMost(Duration.ofSeconds(30)).until(() -> changes.has(s, "document.changed") && outbound.has(s, "stream.chunk"));
+            assertTrue(!outbound.has(s, "stream.end"), "the kill must land before the turn ends");
+            List<ServiceProcess> sessions = services.stream().filter(p -> p.name.startsWith("session-")).toList();
+            sessions.forEach(ServiceProcess::kill);
+            services.removeAll(sessions);
+            services.add(ServiceProcess.start("session-service", "session-3", Ports.free(), env));
+            services.add(ServiceProcess.start("session-service", "session-4", Ports.free(), env));
+            services.forEach(p -> p.awaitReady(Duration.ofSeconds(120)));
+
+            JsonNode answer = summary.get(90, java.util.concurrent.TimeUnit.SECONDS);
+            List<String> kinds = StreamSupport.stream(answer.get("events").spliterator(), false).map(e -> e.get("type").asText()).toList();
+            assertEquals(1, kinds.stream().filter("stream.end"::equals).count(), "the waiting request saw one whole stream: " + kinds);
+        }
+        JsonNode notes = say(gatewayA, s, user, "/notes");
+        List<String> lines = List.of(replies(notes).get(0).split("\n"));
+        assertEquals(12, lines.size(), "one summary note and the ten notes, under the title: " + lines);
+        assertTrue(lines.get(1).startsWith("- Summary of 10 notes"), lines.toString());
+        await().atMost(Duration.ofSeconds(30)).until(() -> history(gatewayB, s, user).get("messages").size() == 24);
+        long streams = StreamSupport.stream(history(gatewayB, s, user).get("messages").spliterator(), false)
+                .filter(m -> m.get("kind").asText().equals("stream")).count();
+        assertEquals(1, streams, "the re-run turn's stream is kept once");
+    }
+
+    /** Every event of one topic from now on, for checking what happened mid-turn. */
+    static final class EventTap implements AutoCloseable {
+        private final org.apache.kafka.clients.consumer.KafkaConsumer<String, byte[]> consumer;
+        private final List<dev.capsule.events.CapsuleEvent> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        private final Thread reader;
+        private volatile boolean running = true;
+
+        EventTap(String topic) {
+            consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<>(Map.of(
+                    "bootstrap.servers", TestStack.kafka().bootstrapServers()),
+                    new org.apache.kafka.common.serialization.StringDeserializer(),
+                    new org.apache.kafka.common.serialization.ByteArrayDeserializer());
+            List<org.apache.kafka.common.TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                    .map(p -> new org.apache.kafka.common.TopicPartition(topic, p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToEnd(partitions);
+            partitions.forEach(consumer::position);
+            reader = Thread.ofPlatform().daemon().start(() -> {
+                while (running) {
+                    consumer.poll(Duration.ofMillis(20)).forEach(r -> seen.add(EventCodec.decode(r.value())));
+                }
+                consumer.close();
+            });
+        }
+
+        boolean has(String session, String type) {
+            return seen.stream().anyMatch(e -> e.sessionId().equals(session) && e.type().equals(type));
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            running = false;
+            reader.join(5000);
+        }
     }
 
     /** What `redis-cli FLUSHALL` does, spoken directly. */

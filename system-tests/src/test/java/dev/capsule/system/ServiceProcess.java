@@ -82,6 +82,16 @@ final class ServiceProcess implements AutoCloseable {
         }
     }
 
+    /** What {@code kill -9} does: no shutdown, no goodbye to Kafka. */
+    void kill() {
+        process.destroyForcibly();
+        try {
+            process.waitFor();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     @Override
     public void close() {
         process.destroy();

@@ -5,6 +5,7 @@ import dev.capsule.kafka.EventPublisher;
 import dev.capsule.sdk.db.Db;
 import dev.capsule.session.readmodel.FoldPositions;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /** Hands each turn the {@link Db} of its session's owner. */
@@ -28,8 +29,14 @@ public class Collections {
         this.maxDocumentBytes = maxDocumentBytes;
     }
 
-    /** The collections of {@code ownerId}, writing as session {@code sessionId}. */
-    public Db forOwner(String ownerId, String sessionId, TraceContext trace) {
-        return name -> new OwnerCollection(this, ownerId, sessionId, trace, name);
+    /**
+     * The collections of {@code ownerId} for the turn of message {@code turnId} of session
+     * {@code sessionId}. The turn's writes are numbered, and their ids derived from the turn and
+     * the number, so a turn that runs again after a crash repeats the same writes, not new ones.
+     */
+    public Db forTurn(String ownerId, String sessionId, TraceContext trace, String turnId) {
+        AtomicInteger writes = new AtomicInteger();
+        return name -> new OwnerCollection(this, ownerId, sessionId, trace, name,
+                () -> turnId + "/write/" + writes.incrementAndGet());
     }
 }

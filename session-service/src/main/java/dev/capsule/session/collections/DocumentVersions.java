@@ -13,11 +13,20 @@ import jakarta.enterprise.context.ApplicationScoped;
 public class DocumentVersions {
 
     private static final String KEY = "capsule:doc-version:";
-    /** Returns -1 when the version moved to ARGV[3], else the current version that refused it. */
+    /**
+     * Returns -1 when the version moved to ARGV[3] (or this very write, ARGV[4], already moved
+     * it: a turn run again after a crash), else the current version that refused it.
+     */
     private static final String CHECK_AND_SET = """
-            local current = tonumber(redis.call('GET', KEYS[1]) or ARGV[2])
+            local stored = redis.call('GET', KEYS[1])
+            local current = tonumber(ARGV[2])
+            if stored then
+                local sep = string.find(stored, '|', 1, true)
+                current = tonumber(string.sub(stored, 1, sep - 1))
+                if current == tonumber(ARGV[3]) and string.sub(stored, sep + 1) == ARGV[4] then return -1 end
+            end
             if current ~= tonumber(ARGV[1]) then return current end
-            redis.call('SET', KEYS[1], ARGV[3], 'EX', 86400)
+            redis.call('SET', KEYS[1], ARGV[3] .. '|' .. ARGV[4], 'EX', 86400)
             return -1
             """;
 
@@ -30,11 +39,13 @@ public class DocumentVersions {
     /**
      * Moves document {@code id} from {@code expected} to {@code next} if it is at {@code expected}.
      *
-     * @param stored the version PostgreSQL has (0 when none), used when Redis has none
+     * @param stored  the version PostgreSQL has (0 when none), used when Redis has none
+     * @param writeId the write asking, so that the same write asking again succeeds again
      * @return -1 when moved, else the version it is at
      */
-    public long checkAndSet(String ownerId, String collection, String id, long expected, long stored, long next) {
+    public long checkAndSet(String ownerId, String collection, String id, long expected, long stored, long next,
+                            String writeId) {
         return redis.execute("EVAL", CHECK_AND_SET, "1", KEY + ownerId + ":" + collection + ":" + id,
-                String.valueOf(expected), String.valueOf(stored), String.valueOf(next)).toLong();
+                String.valueOf(expected), String.valueOf(stored), String.valueOf(next), writeId).toLong();
     }
 }

@@ -17,8 +17,8 @@ import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.ExecutionException;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
@@ -37,8 +37,10 @@ final class OwnerCollection implements Collection {
     private final String sessionId;
     private final TraceContext trace;
     private final String name;
+    private final Supplier<String> nextWrite;
 
-    OwnerCollection(Collections c, String ownerId, String sessionId, TraceContext trace, String name) {
+    OwnerCollection(Collections c, String ownerId, String sessionId, TraceContext trace, String name,
+                    Supplier<String> nextWrite) {
         if (name == null || !NAME.matcher(name).matches()) {
             throw new IllegalArgumentException("'" + name + "' is not a collection name: use 1 to 63 lower-case letters, "
                     + "digits, '_' or '-', starting with a letter");
@@ -48,6 +50,7 @@ final class OwnerCollection implements Collection {
         this.sessionId = sessionId;
         this.trace = trace;
         this.name = name;
+        this.nextWrite = nextWrite;
     }
 
     @Override
@@ -60,8 +63,9 @@ final class OwnerCollection implements Collection {
         ObjectNode copy = checked(fields);
         // Microseconds: what PostgreSQL keeps, so that the document read back is the one returned.
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
-        Document document = new Document(UUID.randomUUID().toString(), 1, now, now, copy);
-        write(document, false);
+        String writeId = nextWrite.get();
+        Document document = new Document(EventMeta.derived(sessionId, trace, writeId + "/doc").eventId(), 1, now, now, copy);
+        write(writeId, document, false);
         return document;
     }
 
@@ -74,19 +78,21 @@ final class OwnerCollection implements Collection {
     @Override
     public Document update(String id, long expectedVersion, ObjectNode fields) {
         ObjectNode copy = checked(fields);
+        String writeId = nextWrite.get();
         DocumentReader.Stored stored = current(id);
-        claim(id, expectedVersion, stored);
+        claim(writeId, id, expectedVersion, stored);
         Document next = new Document(id, expectedVersion + 1, stored.document().createdAt(),
                 Instant.now().truncatedTo(ChronoUnit.MICROS), copy);
-        write(next, false);
+        write(writeId, next, false);
         return next;
     }
 
     @Override
     public void delete(String id, long expectedVersion) {
+        String writeId = nextWrite.get();
         DocumentReader.Stored stored = current(id);
-        claim(id, expectedVersion, stored);
-        write(new Document(id, expectedVersion + 1, stored.document().createdAt(),
+        claim(writeId, id, expectedVersion, stored);
+        write(writeId, new Document(id, expectedVersion + 1, stored.document().createdAt(),
                 Instant.now().truncatedTo(ChronoUnit.MICROS), null), true);
     }
 
@@ -103,14 +109,15 @@ final class OwnerCollection implements Collection {
     }
 
     /** Moves the document's version on, or fails with the version it is at (0 once deleted). */
-    private void claim(String id, long expectedVersion, DocumentReader.Stored stored) {
-        if (stored.deleted()) {
-            throw new ConflictException(name, id, expectedVersion, 0);
+    private void claim(String writeId, String id, long expectedVersion, DocumentReader.Stored stored) {
+        // A deleted document takes no more changes (no expected version matches -1), but the
+        // same write repeated by a turn that runs again is still accepted.
+        long at = c.versions.checkAndSet(ownerId, name, id, stored.deleted() ? -1 : expectedVersion,
+                stored.document().version(), expectedVersion + 1, writeId);
+        if (at == -1) {
+            return;
         }
-        long at = c.versions.checkAndSet(ownerId, name, id, expectedVersion, stored.document().version(), expectedVersion + 1);
-        if (at != -1) {
-            throw new ConflictException(name, id, expectedVersion, at);
-        }
+        throw new ConflictException(name, id, expectedVersion, stored.deleted() ? 0 : at);
     }
 
     private ObjectNode checked(ObjectNode fields) {
@@ -124,8 +131,8 @@ final class OwnerCollection implements Collection {
         return fields.deepCopy();
     }
 
-    private void write(Document document, boolean deleted) {
-        DocumentChanged event = DocumentChanged.of(EventMeta.next(sessionId, trace), ownerId, name, document.id(),
+    private void write(String writeId, Document document, boolean deleted) {
+        DocumentChanged event = DocumentChanged.of(EventMeta.derived(sessionId, trace, writeId), ownerId, name, document.id(),
                 document.version(), deleted, deleted ? null : document.fields(), document.createdAt(), document.updatedAt());
         RecordMetadata written;
         try {

@@ -100,10 +100,9 @@ public class TurnRunner {
         fresh.forEach(m -> history.add(new HistoryLine(m.eventId(), "user", m.text(), m.timestamp())));
         SessionData data = SessionData.of(before.data());
         TurnSession session = new TurnSession(inbound, data, history, before.outboundSeq(), publisher,
-                collections.forOwner(before.user().ownerId(), sessionId, inbound.trace()));
+                collections.forTurn(before.user().ownerId(), sessionId, inbound.trace(), inbound.eventId()));
         for (InboundMessage absorbed : fresh.subList(0, fresh.size() - 1)) {
-            EventMeta meta = EventMeta.next(sessionId, absorbed.trace());
-            session.emit(s -> TurnEnded.of(meta, absorbed.eventId(), s, absorbed.channel(), absorbed.route(), 0));
+            session.emit(s -> TurnEnded.of(session.meta(s), absorbed.eventId(), s, absorbed.channel(), absorbed.route(), 0));
         }
         String text = fresh.stream().map(InboundMessage::text).collect(Collectors.joining("\n"));
 
@@ -113,7 +112,8 @@ public class TurnRunner {
         try {
             if (created) {
                 session.trackAck(publisher.publish(Topics.CHANGES,
-                        SessionOpened.of(EventMeta.next(sessionId, inbound.trace()), inbound.user(), inbound.channel())));
+                        SessionOpened.of(EventMeta.derived(sessionId, inbound.trace(), inbound.eventId() + "/opened"),
+                                inbound.user(), inbound.channel())));
                 Capsule.runWith(session, () -> app.enter(session));
             }
             Capsule.runWith(session, () -> app.onMessage(session, new Message(inbound.eventId(), text, inbound.timestamp())));
@@ -137,12 +137,11 @@ public class TurnRunner {
             failure = null;
         }
 
-        EventMeta meta = EventMeta.next(sessionId, inbound.trace());
         if (failure == null) {
-            session.emit(s -> TurnEnded.of(meta, inbound.eventId(), s, inbound.channel(), inbound.route(), session.events()));
+            session.emit(s -> TurnEnded.of(session.meta(s), inbound.eventId(), s, inbound.channel(), inbound.route(), session.events()));
         } else {
             LOG.errorf(failure, "session %s: the handler failed on message %s", sessionId, inbound.eventId());
-            session.emit(s -> TurnFailed.of(meta, inbound.eventId(), s, inbound.channel(), inbound.route(),
+            session.emit(s -> TurnFailed.of(session.meta(s), inbound.eventId(), s, inbound.channel(), inbound.route(),
                     "handler_error", "Sorry, something went wrong while answering. Please try again."));
         }
         awaitKafka(session);
@@ -155,7 +154,7 @@ public class TurnRunner {
                 before.version() + 1, nextData, session.history(historyWindow), session.seq(),
                 recent.subList(Math.max(0, recent.size() - REMEMBERED_INBOUND), recent.size()));
         store.save(after);
-        publisher.publish(Topics.CHANGES, StateChanged.of(EventMeta.next(sessionId, inbound.trace()),
+        publisher.publish(Topics.CHANGES, StateChanged.of(EventMeta.derived(sessionId, inbound.trace(), inbound.eventId() + "/state"),
                 after.version(), nextData, after.snapshot())).join();
     }
 

@@ -24,7 +24,6 @@ import dev.capsule.kafka.EventPublisher;
 import dev.capsule.events.HistoryLine;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Flow;
 import java.util.function.LongFunction;
@@ -48,6 +47,7 @@ final class TurnSession implements Session {
     private final List<Flow.Subscription> subscriptions = new ArrayList<>();
     private volatile Thread handlerThread;
     private volatile boolean interrupted;
+    private int streamsOpened;
     private long seq;
     private int events;
 
@@ -100,14 +100,14 @@ final class TurnSession implements Session {
     @Override
     public void reply(String text) {
         requireText(text, "reply");
-        OutboundEvent e = emit(s -> Reply.of(meta(), inbound.eventId(), s, inbound.channel(), inbound.route(), text));
+        OutboundEvent e = emit(s -> Reply.of(meta(s), inbound.eventId(), s, inbound.channel(), inbound.route(), text));
         remember(e.eventId(), text);
     }
 
     @Override
     public void notify(String text) {
         requireText(text, "notify");
-        emit(s -> Notify.of(meta(), inbound.eventId(), s, inbound.channel(), inbound.route(), text));
+        emit(s -> Notify.of(meta(s), inbound.eventId(), s, inbound.channel(), inbound.route(), text));
     }
 
     @Override
@@ -157,7 +157,7 @@ final class TurnSession implements Session {
         ObjectNode json = EventCodec.mapper().valueToTree(block);
         json.put("kind", block.kind());
         json.put("fallbackText", block.fallbackText());
-        OutboundEvent e = emit(s -> Show.of(meta(), inbound.eventId(), s, inbound.channel(), inbound.route(), json));
+        OutboundEvent e = emit(s -> Show.of(meta(s), inbound.eventId(), s, inbound.channel(), inbound.route(), json));
         remember(e.eventId(), block.fallbackText());
     }
 
@@ -167,8 +167,12 @@ final class TurnSession implements Session {
         }
     }
 
-    private EventMeta meta() {
-        return EventMeta.next(inbound.sessionId(), inbound.trace());
+    /**
+     * The envelope of the turn's outbound event number {@code seq}. Its id is derived from the
+     * message and the seq, so a turn run again after a crash sends the same ids.
+     */
+    EventMeta meta(long seq) {
+        return EventMeta.derived(inbound.sessionId(), inbound.trace(), inbound.eventId() + "/out/" + seq);
     }
 
     /** Numbers and sends one outbound event; synchronized so that seq order is send order. */
@@ -181,6 +185,10 @@ final class TurnSession implements Session {
 
     private synchronized void remember(String id, String text) {
         history.add(new HistoryLine(id, "app", text, java.time.Instant.now()));
+    }
+
+    private synchronized int nextStreamNumber() {
+        return ++streamsOpened;
     }
 
     /** Marks the calling thread as the one running the handler, so that an interrupt can reach it. */
@@ -261,7 +269,7 @@ final class TurnSession implements Session {
     /** A streamed reply: the first write opens it, {@link #end()} closes it with the whole text. */
     private final class Stream implements ReplyStream {
 
-        private final String streamId = UUID.randomUUID().toString();
+        private final String streamId = EventMeta.derived(id(), null, inbound.eventId() + "/stream/" + nextStreamNumber()).eventId();
         private final StringBuilder text = new StringBuilder();
         private final CompletableFuture<Void> finished = new CompletableFuture<>();
         private int chunks;
@@ -286,7 +294,7 @@ final class TurnSession implements Session {
             requireText(chunk, "a stream chunk");
             int index = chunks++;
             text.append(chunk);
-            emit(s -> StreamChunk.of(meta(), inbound.eventId(), s, inbound.channel(), inbound.route(), streamId, index, chunk));
+            emit(s -> StreamChunk.of(meta(s), inbound.eventId(), s, inbound.channel(), inbound.route(), streamId, index, chunk));
         }
 
         @Override
@@ -320,7 +328,7 @@ final class TurnSession implements Session {
                 openStreams.remove(this);
             }
             String whole = text.toString();
-            OutboundEvent e = emit(s -> StreamEnd.of(meta(), inbound.eventId(), s, inbound.channel(), inbound.route(),
+            OutboundEvent e = emit(s -> StreamEnd.of(meta(s), inbound.eventId(), s, inbound.channel(), inbound.route(),
                     streamId, chunks, whole, cancelled));
             remember(e.eventId(), whole);
         }

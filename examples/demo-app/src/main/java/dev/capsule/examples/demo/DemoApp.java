@@ -19,7 +19,8 @@ import java.util.List;
  * plain text is answered {@code #N: text} with N the turn number kept in the session's data;
  * {@code /stream} streams a fake model's answer; {@code /notify} sends a status, then a reply;
  * {@code /card} shows a task card; {@code /remember <text>} stores a note in the owner's
- * collection and {@code /notes} lists them, newest first.
+ * collection, {@code /notes} lists them, newest first, and {@code /summary} keeps and streams a
+ * summary of them.
  */
 @ApplicationScoped
 public class DemoApp implements CapsuleApp {
@@ -43,7 +44,9 @@ public class DemoApp implements CapsuleApp {
         }
         switch (text) {
             case "/notes" -> listNotes(session);
-            case "/stream" -> session.streamReplyFrom(FakeModel.answer("Streaming is how a model's answer reaches you as it is written"));
+            case "/summary" -> summarize(session);
+            case "/stream" -> session.streamReplyFrom(FakeModel.answer(
+                    "Streaming is how a model's answer reaches you as it is written, one token at a time, until the whole answer is there."));
             case "/notify" -> {
                 session.notify("Looking that up…");
                 session.reply("#" + turn + ": done looking");
@@ -81,6 +84,19 @@ public class DemoApp implements CapsuleApp {
         session.reply(list.toString());
     }
 
+    /**
+     * Keeps a summary of the owner's notes as a note of its own, then streams it, as a model
+     * would: a turn that both writes and streams.
+     */
+    private static void summarize(Session session) {
+        Collection notes = session.db().collection(NOTES);
+        List<String> texts = notes.find(Query.all().limit(50)).documents().stream()
+                .map(d -> d.fields().path("text").asText()).toList();
+        String summary = "Summary of " + texts.size() + " notes: " + String.join("; ", texts);
+        notes.insert(JsonNodeFactory.instance.objectNode().put("text", summary).put("kind", "summary"));
+        session.streamReplyFrom(FakeModel.answer(summary));
+    }
+
     /** A stand-in for a language model: emits an answer word by word, at a model's pace. */
     static final class FakeModel {
 
@@ -88,7 +104,7 @@ public class DemoApp implements CapsuleApp {
         }
 
         static Multi<String> answer(String sentence) {
-            List<String> words = List.of((sentence + ", one token at a time, until the whole answer is there.").split(" "));
+            List<String> words = List.of(sentence.split(" "));
             return Multi.createFrom().ticks().every(Duration.ofMillis(15))
                     .select().first(words.size())
                     .map(i -> (i == 0 ? "" : " ") + words.get(i.intValue()));
