@@ -78,6 +78,11 @@ public class TestApp implements CapsuleApp {
             } catch (IllegalArgumentException e) {
                 session.reply("refused: " + e.getMessage());
             }
+        } else if (text.startsWith("/before ")) {
+            // /before <message id> <how many>
+            String[] a = text.split(" ");
+            session.reply(String.join("|", session.history().before(a[1], Integer.parseInt(a[2])).stream()
+                    .map(h -> h.role() + ":" + h.text()).toList()));
         } else if (text.equals("/whoami")) {
             AtomicReference<String> inThread = new AtomicReference<>("none");
             Thread background = Thread.ofVirtual().start(

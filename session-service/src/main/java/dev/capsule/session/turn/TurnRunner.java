@@ -17,6 +17,7 @@ import dev.capsule.kafka.EventPublisher;
 import dev.capsule.events.HistoryLine;
 import dev.capsule.session.state.SessionState;
 import dev.capsule.session.state.SessionStore;
+import dev.capsule.session.readmodel.HistoryPages;
 import dev.capsule.session.readmodel.SnapshotReader;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
@@ -48,18 +49,21 @@ public class TurnRunner {
     private final SessionStore store;
     private final SnapshotReader snapshots;
     private final Collections collections;
+    private final HistoryPages historyPages;
     private final EventPublisher publisher;
     private final AppInvoker app;
     private final int historyWindow;
     private final Duration turnTimeout;
     private final ConcurrentHashMap<String, TurnSession> running = new ConcurrentHashMap<>();
 
-    TurnRunner(SessionStore store, SnapshotReader snapshots, Collections collections, EventPublisher publisher, AppInvoker app,
+    TurnRunner(SessionStore store, SnapshotReader snapshots, Collections collections, HistoryPages historyPages,
+               EventPublisher publisher, AppInvoker app,
                @ConfigProperty(name = "capsule.session.history-window", defaultValue = "50") int historyWindow,
                @ConfigProperty(name = "capsule.session.turn-timeout", defaultValue = "PT5M") Duration turnTimeout) {
         this.store = store;
         this.snapshots = snapshots;
         this.collections = collections;
+        this.historyPages = historyPages;
         this.publisher = publisher;
         this.app = app;
         this.historyWindow = historyWindow;
@@ -100,7 +104,7 @@ public class TurnRunner {
         fresh.forEach(m -> history.add(new HistoryLine(m.eventId(), "user", m.text(), m.timestamp())));
         SessionData data = SessionData.of(before.data());
         TurnSession session = new TurnSession(inbound, data, history, before.outboundSeq(), publisher,
-                collections.forTurn(before.user().ownerId(), sessionId, inbound.trace(), inbound.eventId()));
+                collections.forTurn(before.user().ownerId(), sessionId, inbound.trace(), inbound.eventId()), historyPages);
         for (InboundMessage absorbed : fresh.subList(0, fresh.size() - 1)) {
             session.emit(s -> TurnEnded.of(session.meta(s), absorbed.eventId(), s, absorbed.channel(), absorbed.route(), 0));
         }

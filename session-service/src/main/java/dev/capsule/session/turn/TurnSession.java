@@ -20,6 +20,7 @@ import dev.capsule.sdk.SessionData;
 import dev.capsule.sdk.User;
 import dev.capsule.sdk.blocks.Block;
 import dev.capsule.sdk.db.Db;
+import dev.capsule.session.readmodel.HistoryPages;
 import dev.capsule.kafka.EventPublisher;
 import dev.capsule.events.HistoryLine;
 import java.util.ArrayList;
@@ -40,6 +41,7 @@ final class TurnSession implements Session {
     private final SessionData data;
     private final EventPublisher publisher;
     private final Db db;
+    private final HistoryPages pages;
     private final List<HistoryLine> history;
     private final List<CompletableFuture<Void>> acks = new ArrayList<>();
     private final List<CompletableFuture<Void>> streams = new ArrayList<>();
@@ -52,8 +54,9 @@ final class TurnSession implements Session {
     private int events;
 
     TurnSession(InboundMessage inbound, SessionData data, List<HistoryLine> history, long seq, EventPublisher publisher,
-                Db db) {
+                Db db, HistoryPages pages) {
         this.inbound = inbound;
+        this.pages = pages;
         this.db = db;
         this.user = new User(inbound.user().id(), inbound.user().email(), inbound.user().ownerId());
         this.data = data;
@@ -84,7 +87,18 @@ final class TurnSession implements Session {
             entries = history.stream().map(h -> new HistoryEntry(h.id(), HistoryEntry.Role.valueOf(h.role().toUpperCase()),
                     h.text(), h.timestamp())).toList();
         }
-        return () -> entries;
+        String sessionId = id();
+        return new History() {
+            @Override
+            public List<HistoryEntry> recent() {
+                return entries;
+            }
+
+            @Override
+            public List<HistoryEntry> before(String messageId, int limit) {
+                return pages.before(sessionId, messageId, limit);
+            }
+        };
     }
 
     @Override
