@@ -268,6 +268,31 @@ class MessagePathIT {
         assertEquals(1, streams, "the re-run turn's stream is kept once");
     }
 
+    @Test
+    void whilePersistenceIsDownTurnsGoOnAndItCatchesUpWithNoLossAndNoDuplicate() {
+        String user = "hu-" + UUID.randomUUID();
+        String s = "it-" + UUID.randomUUID();
+        ServiceProcess persistence = services.stream().filter(p -> p.name.startsWith("persistence")).findFirst().orElseThrow();
+        persistence.close();
+        services.remove(persistence);
+        for (int i = 1; i <= 5; i++) {
+            assertEquals(List.of("#" + i + ": while down " + i), replies(say(i % 2 == 0 ? gatewayA : gatewayB, s, user, "while down " + i)));
+        }
+        assertEquals(0, history(gatewayA, s, user).get("messages").size(), "nothing is folded while persistence is down");
+        ServiceProcess again = ServiceProcess.start("persistence-service", "persistence-2", Ports.free(), env);
+        services.add(again);
+        again.awaitReady(Duration.ofSeconds(120));
+        await().atMost(Duration.ofSeconds(60)).until(() -> history(gatewayB, s, user).get("messages").size() >= 10);
+        List<String> said = StreamSupport.stream(history(gatewayB, s, user).get("messages").spliterator(), false)
+                .map(m -> m.get("text").asText()).toList();
+        List<String> expected = new ArrayList<>();
+        for (int i = 1; i <= 5; i++) {
+            expected.add("while down " + i);
+            expected.add("#" + i + ": while down " + i);
+        }
+        assertEquals(expected, said);
+    }
+
     /** Every event of one topic from now on, for checking what happened mid-turn. */
     static final class EventTap implements AutoCloseable {
         private final org.apache.kafka.clients.consumer.KafkaConsumer<String, byte[]> consumer;
