@@ -85,6 +85,20 @@ class CollectionsTest {
     }
 
     @Test
+    void anOversizedDocumentIsRefusedWithTheLimitAndNothingIsWritten() {
+        try (KafkaTestClient kafka = new KafkaTestClient(Topics.OUTBOUND); KafkaTestClient changes = new KafkaTestClient(Topics.CHANGES)) {
+            String s = "c-" + UUID.randomUUID();
+            kafka.send(s, "u1", "/doc-big 70000");
+            kafka.send(s, "u1", "/doc-big 10");
+            await().atMost(WAIT).until(() -> replies(kafka, s).size() == 2);
+            assertTrue(replies(kafka, s).get(0).startsWith("refused: a document of 70011 bytes cannot be stored in collection notes: the limit is 65536 bytes"),
+                    replies(kafka, s).get(0));
+            assertEquals("stored", replies(kafka, s).get(1));
+            await().atMost(WAIT).until(() -> changes.of(s, DocumentChanged.class).size() == 1);
+        }
+    }
+
+    @Test
     void aBadCollectionNameIsRefusedWithTheRule() {
         try (KafkaTestClient kafka = new KafkaTestClient(Topics.OUTBOUND)) {
             String s = "c-" + UUID.randomUUID();

@@ -7,6 +7,7 @@ import dev.capsule.sdk.ReplyStream;
 import dev.capsule.sdk.Session;
 import dev.capsule.sdk.db.ConflictException;
 import dev.capsule.sdk.db.Document;
+import dev.capsule.sdk.db.DocumentTooLargeException;
 import dev.capsule.sdk.db.Query;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import java.util.NoSuchElementException;
@@ -71,6 +72,14 @@ public class TestApp implements CapsuleApp {
         } else if (text.startsWith("/doc-find ")) {
             String[] a = text.split(" ");
             session.reply("found " + session.db().collection(a[1]).find(Query.all()).documents().size());
+        } else if (text.startsWith("/doc-big ")) {
+            try {
+                session.db().collection("notes").insert(JsonNodeFactory.instance.objectNode()
+                        .put("text", "x".repeat(Integer.parseInt(text.substring(9)))));
+                session.reply("stored");
+            } catch (DocumentTooLargeException e) {
+                session.reply("refused: " + e.getMessage());
+            }
         } else if (text.startsWith("/doc-bad ")) {
             try {
                 session.db().collection(text.substring(9));
