@@ -146,10 +146,27 @@ public class ChatSocket {
             this.deliveries = deliveries;
             // Runs on the outbound feed's thread: send without waiting, so a slow socket holds up no other user.
             // Sends from that one thread keep the feed's order on the socket.
-            this.listener = event -> connection.sendText(EventCodec.encodeToString(event)).subscribe().with(
-                    sent -> { },
-                    failure -> LOG.debugf("event %s not sent to chat connection %s: %s",
-                            event.eventId(), connection.id(), failure.getMessage()));
+            this.listener = event -> {
+                if (!fresh(event)) {
+                    return; // a turn run again after a crash repeats seqs this socket has shown
+                }
+                connection.sendText(EventCodec.encodeToString(event)).subscribe().with(
+                        sent -> { },
+                        failure -> LOG.debugf("event %s not sent to chat connection %s: %s",
+                                event.eventId(), connection.id(), failure.getMessage()));
+            };
+        }
+
+        private final java.util.Map<String, Long> lastSeq = new java.util.HashMap<>();
+
+        /** True the first time this connection sees the session's {@code seq} (called on the feed's one thread). */
+        private boolean fresh(OutboundEvent event) {
+            Long last = lastSeq.get(event.sessionId());
+            if (last != null && event.seq() <= last) {
+                return false;
+            }
+            lastSeq.put(event.sessionId(), event.seq());
+            return true;
         }
 
         synchronized void add(String sessionId) {

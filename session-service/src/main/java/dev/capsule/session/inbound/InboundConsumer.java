@@ -4,9 +4,11 @@ import dev.capsule.events.EventCodec;
 import dev.capsule.events.EventDecodingException;
 import dev.capsule.events.InboundMessage;
 import dev.capsule.session.lanes.SessionLanes;
+import dev.capsule.session.state.StaleSessionException;
 import dev.capsule.session.turn.TurnRunner;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -86,16 +88,10 @@ public class InboundConsumer {
     private CompletableFuture<Void> schedule(InboundMessage inbound) {
         String sessionId = inbound.sessionId();
         return switch (doubleTexting) {
-            case QUEUE -> lanes.submit(sessionId, () -> {
-                turns.run(inbound);
-                return null;
-            });
+            case QUEUE -> lanes.submit(sessionId, () -> runUntilDone(List.of(inbound)));
             case INTERRUPT -> {
                 turns.interrupt(sessionId);
-                yield lanes.submit(sessionId, () -> {
-                    turns.run(inbound);
-                    return null;
-                });
+                yield lanes.submit(sessionId, () -> runUntilDone(List.of(inbound)));
             }
             case COALESCE -> coalesce(inbound);
         };
@@ -112,8 +108,7 @@ public class InboundConsumer {
             if (waiting == null ? batches.putIfAbsent(sessionId, batch) == null : batches.replace(sessionId, waiting, batch)) {
                 lanes.submit(sessionId, () -> {
                     batches.remove(sessionId, batch);
-                    turns.run(batch.start());
-                    return null;
+                    return runUntilDone(batch.start());
                 }).whenComplete((ok, failure) -> {
                     if (failure == null) {
                         batch.answered.complete(null);
@@ -122,6 +117,36 @@ public class InboundConsumer {
                     }
                 });
                 return batch.answered;
+            }
+        }
+    }
+
+    /**
+     * Runs the turn, and runs it again after a failure of Redis, PostgreSQL or Kafka (the
+     * handler's own failures end the turn inside it), backing off up to 5 s: only this
+     * session waits, and its record stays uncommitted until the turn is done. A session another
+     * instance has taken over (a rebalance) is left to that instance.
+     */
+    private Void runUntilDone(List<InboundMessage> batch) {
+        InboundMessage last = batch.get(batch.size() - 1);
+        long backoff = 100;
+        for (int attempt = 1; ; attempt++) {
+            try {
+                turns.run(batch);
+                return null;
+            } catch (StaleSessionException e) {
+                LOG.warnf("session %s: %s", last.sessionId(), e.getMessage());
+                return null;
+            } catch (RuntimeException e) {
+                LOG.warnf(e, "session %s: turn of message %s failed (attempt %d); running it again in %d ms",
+                        last.sessionId(), last.eventId(), attempt, backoff);
+                try {
+                    Thread.sleep(backoff);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+                backoff = Math.min(backoff * 2, 5000);
             }
         }
     }

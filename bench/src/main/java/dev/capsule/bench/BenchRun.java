@@ -1,0 +1,120 @@
+package dev.capsule.bench;
+
+import dev.capsule.bench.baseline.ForwarderBaseline;
+import dev.capsule.bench.capsule.CapsuleStep;
+import dev.capsule.bench.measure.Machine;
+import dev.capsule.bench.measure.StepResult;
+import dev.capsule.bench.report.ConsoleReport;
+import dev.capsule.bench.report.Report;
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * One run: the two baselines on the stack's broker and Redis, then Capsule itself, each up its
+ * ladder of rates until a step's p99 breaks the ceiling. The baselines go first, so that Capsule
+ * is measured on the same warm broker they leave behind, and nothing else loads it meanwhile.
+ */
+final class BenchRun {
+
+    private final Settings settings;
+    private final Profile profile;
+    private final long seed;
+    private final String runId;
+    private final Set<String> only;
+    private final ConsoleReport console;
+
+    /** {@code only}: which of baseline-a, baseline-b and capsule to run (all three for a report that compares). */
+    BenchRun(Settings settings, Profile profile, long seed, String runId, Set<String> only, ConsoleReport console) {
+        this.settings = settings;
+        this.profile = profile;
+        this.seed = seed;
+        this.runId = runId;
+        this.only = only;
+        this.console = console;
+    }
+
+    Report run() throws Exception {
+        Machine machine = Machine.current();
+        console.header();
+        List<StepResult> a = only.contains("baseline-a") ? baseline(false) : List.of();
+        List<StepResult> b = only.contains("baseline-b") ? baseline(true) : List.of();
+        List<StepResult> warmup = new ArrayList<>();
+        List<StepResult> capsule = only.contains("capsule") ? capsule(warmup) : List.of();
+        String workload = String.format("N sessions × %d messages per step (N = rate × %ds / %d), seed %d; "
+                        + "70%% plain, 20%% /stream (the demo app's 23 chunks, 15 ms apart), 10%% /notify; "
+                        + "half the sessions on POST …/messages with server-sent events, half on /ws/chat (%d sessions per socket)",
+                profile.messagesPerSession(), profile.step().toSeconds(), profile.messagesPerSession(), seed, 20);
+        return Report.of(runId, profile.name(), seed, machine, workload, a, b, capsule, warmup);
+    }
+
+    private List<StepResult> baseline(boolean withRedis) throws Exception {
+        List<StepResult> steps = new ArrayList<>();
+        try (ForwarderBaseline baseline = new ForwarderBaseline(settings, profile, runId, withRedis, seed)) {
+            // Discarded: the clients' and the broker's code paths warm up on it.
+            console.step("(warm-up)", baseline.step(1000, profile.baselineStep()));
+            for (int rate : profile.baselineRates()) {
+                StepResult step = baseline.step(rate, profile.baselineStep());
+                console.step(baseline.name(), step);
+                steps.add(step);
+                if (step.broken()) {
+                    break;
+                }
+            }
+        }
+        return steps;
+    }
+
+    /** True, having said why, when a service is no longer ready: later steps would measure only that. */
+    private boolean stopped(StackHealth health) {
+        List<String> down = health.notReady();
+        if (down.isEmpty()) {
+            return false;
+        }
+        System.out.println("  not ready: " + String.join("; ", down));
+        System.out.println("  the ladder stops here; see ./capsule logs <name>, and restart the stack before another run");
+        return true;
+    }
+
+    private List<StepResult> capsule(List<StepResult> warmup) throws Exception {
+        List<StepResult> steps = new ArrayList<>();
+        ExecutorService executor = Executors.newFixedThreadPool(4, r -> {
+            Thread t = new Thread(r, "bench-http");
+            t.setDaemon(true);
+            return t;
+        });
+        try (HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(10)).executor(executor).build()) {
+            CapsuleStep step = new CapsuleStep(settings, profile, client, runId, seed);
+            StackHealth health = new StackHealth(client, settings.servicePorts());
+            if (stopped(health)) {
+                return steps;
+            }
+            // Discarded: the services' JIT, pools and connections warm up on these.
+            for (int rate : profile.warmupRates()) {
+                StepResult result = step.run("w" + rate, rate, profile.warmup());
+                console.step("(warm-up)", result);
+                warmup.add(result);
+            }
+            for (int rate : profile.capsuleRates()) {
+                if (stopped(health)) {
+                    break;
+                }
+                StepResult result = step.run("r" + rate, rate, profile.step());
+                console.step("capsule", result);
+                steps.add(result);
+                if (result.broken()) {
+                    break;
+                }
+            }
+            stopped(health);
+        } finally {
+            executor.shutdownNow();
+        }
+        return steps;
+    }
+}

@@ -1,0 +1,66 @@
+package dev.capsule.bench;
+
+import dev.capsule.bench.report.ConsoleReport;
+import dev.capsule.bench.report.HtmlChart;
+import dev.capsule.bench.report.JsonReport;
+import dev.capsule.bench.report.Report;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * {@code ./capsule bench [--quick] [--seed N] [--out DIR] [--only …]}: runs the benchmark against the stack
+ * {@code ./capsule up} started, prints the table, the ratios and the targets, and writes the
+ * report as JSON and as an HTML chart. Missed targets do not fail the command: they are findings.
+ */
+public final class Main {
+
+    private Main() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Profile profile = Profile.full();
+        long seed = 7;
+        Path out = null;
+        Set<String> only = Set.of("baseline-a", "baseline-b", "capsule");
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--quick" -> profile = Profile.quick();
+                case "--full" -> profile = Profile.full();
+                case "--seed" -> seed = Long.parseLong(args[++i]);
+                case "--out" -> out = Path.of(args[++i]);
+                case "--only" -> only = Set.of(args[++i].split(","));
+                default -> {
+                    System.err.println("usage: ./capsule bench [--quick|--full] [--seed N] [--out DIR] [--only baseline-a,baseline-b,capsule]   (unknown: " + args[i] + ")");
+                    System.exit(2);
+                }
+            }
+        }
+        Settings settings = Settings.fromEnvironment(System.getenv());
+        if (out == null) {
+            out = settings.home().resolve("bench");
+        }
+        String runId = Long.toString(System.currentTimeMillis(), 36);
+        ConsoleReport console = new ConsoleReport(System.out);
+        System.out.printf("Capsule bench, %s profile, seed %d, run %s, gateway %s, Kafka %s, Redis :%d%n%n",
+                profile.name(), seed, runId, settings.gatewayHttp(), settings.kafka(), settings.redisPort());
+        Report report = new BenchRun(settings, profile, seed, runId, only, console).run();
+        console.summary(report);
+
+        Files.createDirectories(out);
+        String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+        Path json = out.resolve("bench-" + profile.name() + "-" + stamp + ".json");
+        Path html = out.resolve("bench-" + profile.name() + "-" + stamp + ".html");
+        JsonReport.write(report, json);
+        HtmlChart.write(report, html);
+        Files.copy(json, out.resolve("latest.json"), StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(html, out.resolve("latest.html"), StandardCopyOption.REPLACE_EXISTING);
+        console.files(List.of(json.toString(), html.toString()));
+        // Daemon threads and closed clients aside, Kafka's may linger: the run is over.
+        System.exit(0);
+    }
+}

@@ -1,0 +1,136 @@
+package dev.capsule.bench.capsule;
+
+import dev.capsule.bench.Profile;
+import dev.capsule.bench.Settings;
+import dev.capsule.bench.load.MessageKind;
+import dev.capsule.bench.load.OpenLoop;
+import dev.capsule.bench.load.Planned;
+import dev.capsule.bench.load.Workload;
+import dev.capsule.bench.measure.Counts;
+import dev.capsule.bench.measure.CpuSampler;
+import dev.capsule.bench.measure.StepResult;
+import dev.capsule.bench.measure.Summary;
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One step against the running stack: N sessions × M messages at one rate, half of the sessions
+ * on the HTTP API and half on chat sockets, then a drain for the last answers, then the checks.
+ * Session ids are new in every run and step, so that each session starts at turn 1 and its
+ * replies can be checked by number.
+ */
+public final class CapsuleStep {
+
+    /** Several conversations per socket, as a browser tab would carry them; few enough that no socket is a bottleneck. */
+    private static final int SESSIONS_PER_SOCKET = 20;
+    /** Persistence probes per second at most: enough for a distribution, few enough not to load the history path. */
+    private static final int PROBES_PER_SECOND = 10;
+
+    private final Settings settings;
+    private final Profile profile;
+    private final HttpClient client;
+    private final String runId;
+    private final long seed;
+
+    public CapsuleStep(Settings settings, Profile profile, HttpClient client, String runId, long seed) {
+        this.settings = settings;
+        this.profile = profile;
+        this.client = client;
+        this.runId = runId;
+        this.seed = seed;
+    }
+
+    public StepResult run(String stepId, int rate, Duration length) throws Exception {
+        int count = (int) Math.max(1, rate * length.toMillis() / 1000);
+        List<Planned> plan = Workload.plan(seed, count, profile.messagesPerSession());
+        StepMetrics metrics = new StepMetrics();
+        List<SessionLedger> ledgers = new ArrayList<>();
+        for (int i = 0; i < Workload.sessions(count, profile.messagesPerSession()); i++) {
+            ledgers.add(new SessionLedger("bench-" + runId + "-" + stepId + "-" + i,
+                    i % 2 == 0 ? Transport.HTTP : Transport.WS, metrics));
+        }
+        // About PROBES_PER_SECOND of the plain HTTP messages (35% of all) are followed into the history.
+        int probeEvery = Math.max(1, (int) (rate * 0.35 / PROBES_PER_SECOND));
+        SentMessage[] messages = new SentMessage[count];
+        int plainHttp = 0;
+        for (Planned p : plan) {
+            SessionLedger session = ledgers.get(p.session());
+            boolean probe = session.transport == Transport.HTTP && p.kind() == MessageKind.PLAIN && plainHttp++ % probeEvery == 0;
+            messages[p.slot()] = new SentMessage(session, p, probe);
+            session.messages.add(messages[p.slot()]);
+        }
+
+        CpuSampler cpu = new CpuSampler(settings.runDir(), settings.clockTicks());
+        List<SessionLedger> chatSessions = ledgers.stream().filter(s -> s.transport == Transport.WS).toList();
+        try (PersistenceProbe probe = new PersistenceProbe(client, settings.gatewayHttp(), settings.token(), metrics);
+             ChatDriver chat = ChatDriver.connect(client, settings.gatewayWs(), settings.token(), chatSessions,
+                     SESSIONS_PER_SOCKET, metrics)) {
+            HttpDriver http = new HttpDriver(client, settings.gatewayHttp(), settings.token(), metrics, probe);
+            long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(100);
+            metrics.windowEndNanos = OpenLoop.end(start, rate, count);
+            cpu.start();
+            OpenLoop.run(start, rate, count, (i, due) -> {
+                SentMessage m = messages[i];
+                m.due = due;
+                if (m.session.transport == Transport.HTTP) {
+                    http.submit(m);
+                } else {
+                    chat.submit(m);
+                }
+            });
+            Map<String, Double> cpuUse = cpu.stop();
+            long drainDeadline = System.nanoTime() + profile.drain().toNanos();
+            while (metrics.answered.get() < count && System.nanoTime() < drainDeadline) {
+                Thread.sleep(20);
+            }
+            return judge(rate, count, start, ledgers, metrics, cpuUse);
+        }
+    }
+
+    private StepResult judge(int rate, int count, long start, List<SessionLedger> ledgers, StepMetrics metrics,
+                             Map<String, Double> cpu) throws InterruptedException {
+        long drainEnd = System.nanoTime();
+        long unanswered = 0, holes = 0;
+        for (SessionLedger s : ledgers) {
+            unanswered += s.recordUnanswered(drainEnd);
+            holes += s.seqHoles();
+            if (s.transport == Transport.HTTP) {
+                s.misorderedTurns();
+            }
+        }
+        Summary first = metrics.firstReply.summary();
+        boolean broken = !(first.p99() <= profile.ceilingMillis());
+
+        List<SessionLedger> answered = ledgers.stream().filter(SessionLedger::allAnswered).toList();
+        List<SessionLedger> sample = new ArrayList<>();
+        int every = Math.max(1, answered.size() / Math.max(1, profile.historySessions()));
+        for (int i = 0; i < answered.size() && sample.size() < profile.historySessions(); i += every) {
+            sample.add(answered.get(i));
+        }
+        HistoryCheck.Result history = new HistoryCheck(client, settings.gatewayHttp(), settings.token())
+                .check(sample, Duration.ofSeconds(15));
+
+        Counts counts = new Counts(holes + (broken ? 0 : unanswered), metrics.duplicated.get(), metrics.outOfOrder.get(),
+                broken ? unanswered : 0, metrics.failed.get(), metrics.errors.get(),
+                history.missing(), history.doubled(), history.misordered());
+        if (metrics.firstError.get() != null) {
+            System.out.println("  first error of the step: " + metrics.firstError.get());
+        }
+        metrics.anomalies.forEach(a -> System.out.println("  " + a));
+        Map<String, Summary> latencies = new LinkedHashMap<>();
+        latencies.put("firstReply", first);
+        latencies.put("firstReply.http", metrics.firstReplyHttp.summary());
+        latencies.put("firstReply.ws", metrics.firstReplyWs.summary());
+        latencies.put("turnEnd", metrics.turnEnd.summary());
+        latencies.put("firstChunk", metrics.firstChunk.summary());
+        latencies.put("chunkGap", metrics.chunkGap.summary());
+        latencies.put("persistenceLag", metrics.persistenceLag.summary());
+        double achieved = metrics.answeredInWindow.get() / ((metrics.windowEndNanos - start) / 1e9);
+        return new StepResult("capsule", rate, achieved, count, metrics.answered.get(), latencies, counts, cpu, broken);
+    }
+}

@@ -1,0 +1,95 @@
+package dev.capsule.bench.capsule;
+
+import dev.capsule.events.CapsuleEvent;
+import dev.capsule.events.EventCodec;
+import dev.capsule.events.OutboundEvent;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+/**
+ * Sends the HTTP sessions' messages as server-sent-event requests, which show each event as it
+ * comes (the JSON answer would only show the turn's end). The gateway commits the 200 once Kafka
+ * has the message, so the response headers are the acceptance; a session's next message waits
+ * for it, as one user's messages would, so that its messages reach Kafka in order.
+ */
+final class HttpDriver {
+
+    private final HttpClient client;
+    private final String base;
+    private final String authorization;
+    private final StepMetrics metrics;
+    private final PersistenceProbe probe;
+
+    HttpDriver(HttpClient client, String gatewayHttp, String token, StepMetrics metrics, PersistenceProbe probe) {
+        this.client = client;
+        this.base = gatewayHttp + "/api/sessions/";
+        this.authorization = "Bearer " + token;
+        this.metrics = metrics;
+        this.probe = probe;
+    }
+
+    void submit(SentMessage m) {
+        if (m.session.offer(m)) {
+            send(m);
+        }
+    }
+
+    private void send(SentMessage m) {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(base + m.session.id + "/messages"))
+                .header("Authorization", authorization)
+                .header("Accept", "text/event-stream")
+                .header("Content-Type", "application/json")
+                .timeout(Duration.ofSeconds(90))
+                .POST(HttpRequest.BodyPublishers.ofString(ChatConnection.textJson(m.text())))
+                .build();
+        client.sendAsync(request, info -> accepted(m, info)).whenComplete((response, failure) -> {
+            if (failure != null) {
+                metrics.error("HTTP " + m.session.id + ": " + failure);
+                if (!m.accepted) {
+                    m.session.refused(m); // never published: no turn will come
+                }
+                release(m);
+            }
+        });
+    }
+
+    private HttpResponse.BodySubscriber<Void> accepted(SentMessage m, HttpResponse.ResponseInfo info) {
+        long now = System.nanoTime();
+        if (info.statusCode() != 200) {
+            metrics.error("HTTP " + info.statusCode() + " for a message to session " + m.session.id);
+            m.session.refused(m);
+            release(m);
+            return HttpResponse.BodySubscribers.replacing(null);
+        }
+        m.accepted = true;
+        if (m.probe) {
+            probe.watch(m, now);
+        }
+        release(m);
+        return HttpResponse.BodySubscribers.fromLineSubscriber(new SseLines(data -> onData(m, data)));
+    }
+
+    private void onData(SentMessage m, String data) {
+        long now = System.nanoTime();
+        CapsuleEvent event;
+        try {
+            event = EventCodec.decode(data);
+        } catch (RuntimeException e) {
+            metrics.error("undecodable event on session " + m.session.id + ": " + e.getMessage());
+            return;
+        }
+        if (event instanceof OutboundEvent outbound) {
+            m.session.onEvent(outbound, now, m);
+        }
+    }
+
+    private void release(SentMessage m) {
+        SentMessage next = m.session.release(m);
+        if (next != null) {
+            send(next);
+        }
+    }
+}

@@ -1,0 +1,100 @@
+package dev.capsule.bench.report;
+
+import dev.capsule.bench.measure.Counts;
+import dev.capsule.bench.measure.StepResult;
+import dev.capsule.bench.measure.Summary;
+import java.io.PrintStream;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+/** The table a person reads at the end of ./capsule bench; step rows are printed as each step ends. */
+public final class ConsoleReport {
+
+    private final PrintStream out;
+
+    public ConsoleReport(PrintStream out) {
+        this.out = out;
+    }
+
+    public void header() {
+        out.printf("%-11s %8s %9s %7s %7s %8s %8s %8s %8s %8s %9s   %s%n", "system", "offered", "achieved",
+                "p50", "p99", "p99.9", "end p99", "chunk1", "gap p99", "persist", "http/ws", "lost dup ooo late fail err");
+        out.printf("%-11s %8s %9s %7s %7s %8s %8s %8s %8s %8s %9s%n", "", "msg/s", "msg/s",
+                "ms", "ms", "ms", "ms", "p99 ms", "ms", "p99 ms", "p99 ms");
+    }
+
+    public void step(String label, StepResult s) {
+        Summary f = s.firstReply();
+        Counts c = s.counts();
+        out.printf("%-11s %8d %9.0f %7s %7s %8s %8s %8s %8s %8s %9s   %d %d %d %d %d %d%s%n", label, s.offered(), s.achieved(),
+                ms(f.p50()), ms(f.p99()), ms(f.p999()), ms(p99(s, "turnEnd")), ms(p99(s, "firstChunk")),
+                ms(p99(s, "chunkGap")), ms(p99(s, "persistenceLag")),
+                s.latencies().containsKey("firstReply.http")
+                        ? ms(p99(s, "firstReply.http")) + "/" + ms(p99(s, "firstReply.ws")) : "-",
+                c.lostAll(), c.duplicatedAll(), c.outOfOrderAll(), c.late(), c.failed(), c.errors(),
+                s.broken() ? "   ← past the ceiling" : "");
+        out.flush();
+    }
+
+    public void summary(Report r) {
+        out.println();
+        out.println("CPU during each Capsule step, % of one core (200 = both cores):");
+        TreeSet<String> names = new TreeSet<>();
+        r.capsule().forEach(s -> names.addAll(s.cpu().keySet()));
+        out.printf("  %8s", "msg/s");
+        names.forEach(n -> out.printf(" %12s", shortName(n)));
+        out.printf(" %8s%n", "total");
+        for (StepResult s : r.capsule()) {
+            out.printf("  %8d", s.offered());
+            double total = 0;
+            for (String n : names) {
+                Double v = s.cpu().get(n);
+                out.printf(" %12s", v == null ? "-" : String.format("%.0f", v));
+                total += v == null ? 0 : v;
+            }
+            out.printf(" %8.0f%n", total);
+        }
+        out.println();
+        out.println("Sustained (p99 first reply ≤ ceiling, nothing lost):");
+        r.sustained().forEach((k, v) -> out.printf("  %-11s %s msg/s%n", k, v.label()));
+        out.println("Capsule as a share of the baselines:");
+        out.printf("  throughput: %s of (a), %s of (b)%n", pct(r.ratios().get("throughput.vsA")), pct(r.ratios().get("throughput.vsB")));
+        for (var e : r.ratios().entrySet()) {
+            if (e.getKey().startsWith("p99.") || e.getKey().startsWith("p50.")) {
+                String[] parts = e.getKey().split("[.@]"); // p99, vsA, rate
+                out.printf("  %s latency at %s msg/s: %.1f× baseline (%s)%n", parts[0], parts[2], e.getValue(),
+                        parts[1].substring(2).toLowerCase());
+            }
+        }
+        out.println();
+        out.println("Targets (issue 7; 2 cores, persistence on):");
+        r.targets().forEach(v -> out.printf("  %-7s %-44s %s%n", v.word(), v.target(), v.detail()));
+        out.flush();
+    }
+
+    public void files(List<String> paths) {
+        out.println();
+        paths.forEach(p -> out.println("written: " + p));
+    }
+
+    private static double p99(StepResult s, String name) {
+        return s.latencies().getOrDefault(name, Summary.EMPTY).p99();
+    }
+
+    static String ms(double v) {
+        if (Double.isNaN(v)) {
+            return "-";
+        }
+        return v < 10 ? String.format("%.2f", v) : v < 100 ? String.format("%.1f", v) : String.format("%.0f", v);
+    }
+
+    private static String pct(Double share) {
+        return share == null || share.isNaN() ? "-" : String.format("%.1f%%", 100 * share);
+    }
+
+    private static String shortName(String process) {
+        return Map.of("gateway-service", "gateway", "session-service", "session", "persistence-service", "persistence",
+                "channel-adapters", "adapters").getOrDefault(process, process);
+    }
+}

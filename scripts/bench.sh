@@ -1,0 +1,93 @@
+# ./capsule bench: the benchmark in bench/, run against the stack that `./capsule up` started.
+# It reads the same settings as `up` (scripts/common.sh), so run it with the environment the
+# stack was started with: a stack on other ports or another CAPSULE_HOME is benched where it is.
+# Sourced.
+
+BENCH_DIR=$ROOT/bench
+BENCH_JFR=capsule-bench
+
+run_bench() {
+  local jfr=no a args=()
+  for a in "$@"; do
+    case $a in
+      --jfr) jfr=yes ;;
+      -h|--help) bench_usage; return 0 ;;
+      *) args+=("$a") ;;
+    esac
+  done
+  find_jdk
+  bench_needs_stack
+  bench_build_if_stale
+  local out=$CAPSULE_HOME/bench token status=0
+  mkdir -p "$out"
+  token=$(dev_token bench-user) || return 1
+  if [ $jfr = yes ]; then
+    BENCH_OUT=$out # global: the EXIT trap runs after this function's locals are gone
+    bench_jfr_start "$out"
+    trap 'bench_jfr_stop "$BENCH_OUT"' EXIT
+  fi
+  # Kafka's and Jedis' info logging would drown the table; their warnings still show.
+  BENCH_TOKEN=$token CAPSULE_HOME=$CAPSULE_HOME CAPSULE_GATEWAY_PORT=$CAPSULE_GATEWAY_PORT \
+  CAPSULE_SESSION_PORT=$CAPSULE_SESSION_PORT CAPSULE_ADAPTERS_PORT=$CAPSULE_ADAPTERS_PORT \
+  CAPSULE_PERSISTENCE_PORT=$CAPSULE_PERSISTENCE_PORT CAPSULE_KAFKA_PORT=$CAPSULE_KAFKA_PORT CAPSULE_REDIS_PORT=$CAPSULE_REDIS_PORT \
+  CAPSULE_PARTITIONS=$CAPSULE_PARTITIONS CLK_TCK=$(getconf CLK_TCK 2>/dev/null || echo 100) \
+    "$JAVA" -Xms256m -Xmx1g -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
+    -cp "$BENCH_DIR/target/capsule-bench.jar:$BENCH_DIR/target/lib/*" dev.capsule.bench.Main "${args[@]}" || status=$?
+  return $status
+}
+
+bench_usage() {
+  cat <<'USAGE'
+usage: ./capsule bench [--quick] [--seed N] [--out DIR] [--only WHICH] [--jfr]
+  (default) the full ladder: rising rates until p99 first reply passes 100 ms; several minutes
+  --quick   a short ladder, under 3 minutes in all
+  --seed N  another workload (the default seed makes the same sessions and messages every run)
+  --out DIR where the JSON and HTML reports go (default $CAPSULE_HOME/bench)
+  --only W  some of baseline-a,baseline-b,capsule (comma-separated; default all three)
+  --jfr     also record gateway-service and session-service with JFR, and print their hottest methods
+Run it after ./capsule up, with the same CAPSULE_* settings.
+USAGE
+}
+
+bench_needs_stack() {
+  local c
+  for c in kafka redis postgres "${SERVICES[@]}"; do
+    running_pid "$c" >/dev/null || die "$c is not running: start the stack with ./capsule up first (with the same CAPSULE_* settings as this command)"
+  done
+  curl -s -m 3 "http://127.0.0.1:$CAPSULE_GATEWAY_PORT/q/health/ready" | grep -q '"status": *"UP"' \
+    || die "gateway-service on :$CAPSULE_GATEWAY_PORT is not ready; see ./capsule status"
+}
+
+# Built by `./capsule up` with the rest of the reactor; rebuilt here, alone, when its sources moved on.
+bench_build_if_stale() {
+  local jar=$BENCH_DIR/target/capsule-bench.jar log=$CAPSULE_LOG_DIR/bench-build.log
+  if [ -f "$jar" ] && [ -d "$BENCH_DIR/target/lib" ] && \
+     [ -z "$(find "$BENCH_DIR/src" "$BENCH_DIR/pom.xml" "$ROOT/capsule-events/src" -newer "$jar" -print -quit)" ]; then
+    return
+  fi
+  step "building the benchmark (log: $log)"
+  mkdir -p "$CAPSULE_LOG_DIR"
+  # Offline first: everything it needs is usually in the local repository already.
+  { (cd "$ROOT" && mvnw -q -o -pl bench -am package -DskipTests) || (cd "$ROOT" && mvnw -q -pl bench -am package -DskipTests); } \
+    >"$log" 2>&1 || { tail -20 "$log" >&2; die "building the benchmark failed; see $log"; }
+}
+
+bench_jfr_start() { # out-dir: a JFR recording in each of the two services on the message path
+  local s pid
+  for s in gateway-service session-service; do
+    pid=$(running_pid "$s") || continue
+    "$JAVA_HOME/bin/jcmd" "$pid" JFR.start name=$BENCH_JFR settings=profile filename="$1/$s.jfr" >/dev/null \
+      && step "recording $s (pid $pid) with JFR into $1/$s.jfr"
+  done
+}
+
+bench_jfr_stop() { # out-dir: ends the recordings and prints where each service spent its CPU
+  local s pid
+  for s in gateway-service session-service; do
+    pid=$(running_pid "$s") || continue
+    "$JAVA_HOME/bin/jcmd" "$pid" JFR.stop name=$BENCH_JFR >/dev/null 2>&1 || continue
+    "$JAVA_HOME/bin/jfr" view --width 200 hot-methods "$1/$s.jfr" >"$1/$s-hot-methods.txt" 2>&1
+    echo; echo "$s: hottest methods (all of them in $1/$s-hot-methods.txt)"
+    head -n 18 "$1/$s-hot-methods.txt"
+  done
+}
