@@ -37,6 +37,7 @@ import org.jboss.logging.Logger;
 public class SnapshotReader {
 
     private static final Logger LOG = Logger.getLogger(SnapshotReader.class);
+    private static final String EXISTS = "SELECT 1 FROM sessions WHERE session_id = $1";
     private static final String SNAPSHOT = "SELECT data, data_version, snapshot FROM sessions WHERE session_id = $1";
 
     private final Pool pool;
@@ -51,6 +52,11 @@ public class SnapshotReader {
     }
 
     public Optional<SessionState> load(String sessionId) {
+        // A session PostgreSQL has never heard of is new: no wait. (One created and then lost
+        // from Redis within the fold's lag would be taken for new; the window is that lag.)
+        if (pool.preparedQuery(EXISTS).execute(Tuple.of(sessionId)).await().atMost(Duration.ofSeconds(10)).size() == 0) {
+            return Optional.empty();
+        }
         if (folds.enabled()) {
             TopicPartition tp = partitionOf(sessionId);
             long end = get(admin.listOffsets(Map.of(tp, OffsetSpec.latest())).all()).get(tp).offset();
