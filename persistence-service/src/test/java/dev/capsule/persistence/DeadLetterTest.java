@@ -12,14 +12,11 @@ import dev.capsule.events.Reply;
 import dev.capsule.events.StateChanged;
 import dev.capsule.events.Topics;
 import dev.capsule.events.TraceContext;
-import dev.capsule.events.UserRef;
 import dev.capsule.testing.KafkaResource;
 import dev.capsule.testing.PostgresResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
-import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
@@ -27,8 +24,6 @@ import java.util.Optional;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -36,24 +31,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 @QuarkusTest
 @QuarkusTestResource(value = KafkaResource.class, restrictToAnnotatedClass = false)
 @QuarkusTestResource(value = PostgresResource.class, restrictToAnnotatedClass = false)
-class DeadLetterTest {
-
-    private static final UserRef ADA = new UserRef("user-ada", "ada@example.com", "owner-ada");
-
-    private static EventLog log;
-
-    @Inject
-    Pool pool;
-
-    @BeforeAll
-    static void openLog() {
-        log = new EventLog();
-    }
-
-    @AfterAll
-    static void closeLog() {
-        log.close();
-    }
+class DeadLetterTest extends FoldTestBase {
 
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {Topics.INBOUND, Topics.OUTBOUND, Topics.CHANGES})

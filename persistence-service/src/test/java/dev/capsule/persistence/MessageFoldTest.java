@@ -17,49 +17,27 @@ import dev.capsule.events.Topics;
 import dev.capsule.events.TraceContext;
 import dev.capsule.events.TurnEnded;
 import dev.capsule.events.TurnFailed;
-import dev.capsule.events.UserRef;
 import dev.capsule.testing.KafkaResource;
 import dev.capsule.testing.PostgresResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
-import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The history persistence-service keeps: which events become messages, once each, in order. */
 @QuarkusTest
 @QuarkusTestResource(value = KafkaResource.class, restrictToAnnotatedClass = false)
 @QuarkusTestResource(value = PostgresResource.class, restrictToAnnotatedClass = false)
-class MessageFoldTest {
+class MessageFoldTest extends FoldTestBase {
 
     /** The order gateway-service pages history in (HistoryReader): a turn's messages by when they were made, the user's first. */
     private static final String HISTORY = """
             SELECT event_id, role, kind, text, block, in_reply_to, seq, user_id FROM messages
             WHERE session_id = $1 ORDER BY created_at, seq NULLS FIRST, position""";
-
-    private static final UserRef ADA = new UserRef("user-ada", "ada@example.com", "owner-ada");
-
-    private static EventLog log;
-
-    @Inject
-    Pool pool;
-
-    @BeforeAll
-    static void openLog() {
-        log = new EventLog();
-    }
-
-    @AfterAll
-    static void closeLog() {
-        log.close();
-    }
 
     @Test
     void userMessageAndReplyAreKeptOnceEachInOrderWhenEveryEventIsDeliveredTwice() {

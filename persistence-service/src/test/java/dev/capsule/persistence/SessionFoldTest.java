@@ -17,44 +17,22 @@ import dev.capsule.events.SessionSnapshot;
 import dev.capsule.events.StateChanged;
 import dev.capsule.events.Topics;
 import dev.capsule.events.TraceContext;
-import dev.capsule.events.UserRef;
 import dev.capsule.testing.KafkaResource;
 import dev.capsule.testing.PostgresResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.Tuple;
-import jakarta.inject.Inject;
 import java.util.List;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The session rows persistence-service keeps: who owns a session, and its latest state snapshot. */
 @QuarkusTest
 @QuarkusTestResource(value = KafkaResource.class, restrictToAnnotatedClass = false)
 @QuarkusTestResource(value = PostgresResource.class, restrictToAnnotatedClass = false)
-class SessionFoldTest {
-
-    private static final UserRef ADA = new UserRef("user-ada", "ada@example.com", "owner-ada");
-
-    private static EventLog log;
-
-    @Inject
-    Pool pool;
-
-    @BeforeAll
-    static void openLog() {
-        log = new EventLog();
-    }
-
-    @AfterAll
-    static void closeLog() {
-        log.close();
-    }
+class SessionFoldTest extends FoldTestBase {
 
     @Test
     void stateSnapshotsOnlyMoveForwardAndSessionOpenedFillsTheOwnerEvenAfterTheSnapshot() throws Exception {
