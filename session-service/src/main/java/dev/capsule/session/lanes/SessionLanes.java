@@ -47,11 +47,6 @@ public class SessionLanes {
         return outcome;
     }
 
-    /** Sessions with a task running or waiting. */
-    public int activeSessions() {
-        return tails.size();
-    }
-
     @PreDestroy
     void stop() {
         threads.shutdown();

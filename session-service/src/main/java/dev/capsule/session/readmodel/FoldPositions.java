@@ -25,7 +25,7 @@ public class FoldPositions {
     private final Pool pool;
     private final Duration maxWait;
 
-    FoldPositions(Pool pool, @ConfigProperty(name = "capsule.session.snapshot-fold-wait", defaultValue = "PT10S") Duration maxWait) {
+    FoldPositions(Pool pool, @ConfigProperty(name = "capsule.session.fold-wait", defaultValue = "PT10S") Duration maxWait) {
         this.pool = pool;
         this.maxWait = maxWait;
     }

@@ -70,15 +70,11 @@ public class TurnRunner {
         this.turnTimeout = turnTimeout;
     }
 
-    /** Runs the turn of {@code inbound}; returns when its events are in Kafka and its state is saved. */
-    public void run(InboundMessage inbound) {
-        run(List.of(inbound));
-    }
-
     /**
-     * Runs one turn for messages of one session that arrived while its previous turn ran (the
-     * {@code coalesce} policy): the handler sees them as one message, their texts joined by
-     * line breaks, answered under the last one's id; the others' turns end at once, empty.
+     * Runs one turn; returns when its events are in Kafka and its state is saved. The batch is
+     * one message, or, under the {@code coalesce} policy, the messages of one session that
+     * arrived while its previous turn ran: the handler sees them as one message, their texts
+     * joined by line breaks, answered under the last one's id; the others' turns end at once, empty.
      */
     public void run(List<InboundMessage> batch) {
         InboundMessage last = batch.get(batch.size() - 1);
