@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -55,6 +56,25 @@ final class EventLog implements AutoCloseable {
     /** Publishes an event on {@code topic}, keyed by its session id. */
     RecordMetadata publish(String topic, CapsuleEvent event) {
         return publish(topic, event.sessionId(), EventCodec.encode(event));
+    }
+
+    /**
+     * Publishes every record without waiting for one before sending the next, so that they reach
+     * persistence-service as it would meet them under load: many in one polled batch.
+     */
+    void publishBurst(String topic, List<Map.Entry<String, byte[]>> keyedValues) {
+        List<Future<RecordMetadata>> acks = keyedValues.stream()
+                .map(kv -> producer.send(new ProducerRecord<>(topic, kv.getKey(), kv.getValue()))).toList();
+        for (Future<RecordMetadata> ack : acks) {
+            try {
+                sent.add(ack.get());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while publishing to " + topic, e);
+            } catch (ExecutionException e) {
+                throw new IllegalStateException("cannot publish to " + topic, e.getCause());
+            }
+        }
     }
 
     /** Publishes raw bytes, e.g. the same event a second time, or a record no reader understands. */

@@ -1,5 +1,6 @@
 package dev.capsule.persistence;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
@@ -23,9 +24,14 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import java.util.stream.IntStream;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 
 /** The history persistence-service keeps: which events become messages, once each, in order. */
@@ -118,6 +124,42 @@ class MessageFoldTest extends FoldTestBase {
         assertEquals("task", kept.path("kind").asText());
         assertEquals("Task: Review the release notes (open)", kept.path("fallbackText").asText());
         assertEquals(block, kept, "the whole block is kept, not only its kind and fallback text");
+    }
+
+    @Test
+    void aBurstOfTurnsAcrossSessionsFoldsInBatchesOnceEachInOrderAndAnUnreadableRecordAmongThemIsSetAsideAlone() {
+        List<String> sessions = IntStream.range(0, 8).mapToObj(i -> UUID.randomUUID().toString()).toList();
+        List<Map.Entry<String, byte[]>> questions = new ArrayList<>();
+        List<Map.Entry<String, byte[]>> answers = new ArrayList<>();
+        Map<String, List<Kept>> expected = new HashMap<>();
+        for (int turn = 0; turn < 40; turn++) {
+            for (String session : sessions) {
+                InboundMessage q = InboundMessage.of(meta(session), ADA, "web", "question " + turn, null);
+                Reply a = Reply.of(meta(session), q.eventId(), turn + 1, "web", null, "answer " + turn);
+                questions.add(Map.entry(session, EventCodec.encode(q)));
+                answers.add(Map.entry(session, EventCodec.encode(a)));
+                // A duplicate now and then, as a producer retry would leave.
+                if (turn % 7 == 0) {
+                    answers.add(Map.entry(session, EventCodec.encode(a)));
+                }
+                expected.computeIfAbsent(session, s -> new ArrayList<>()).addAll(List.of(
+                        new Kept(q.eventId(), "user", "text", "question " + turn, null, null, ADA.id()),
+                        new Kept(a.eventId(), "app", "text", "answer " + turn, q.eventId(), turn + 1L, null)));
+            }
+        }
+        byte[] garbage = ("not json " + sessions.getFirst()).getBytes(StandardCharsets.UTF_8);
+        answers.add(answers.size() / 2, Map.entry(sessions.getFirst(), garbage));
+
+        log.publishBurst(Topics.INBOUND, questions);
+        log.publishBurst(Topics.OUTBOUND, answers);
+        log.awaitAllFolded();
+
+        for (String session : sessions) {
+            assertEquals(expected.get(session), history(session), "history of " + session);
+        }
+        List<ConsumerRecord<String, byte[]>> deadLetters = log.deadLettersOf(sessions.getFirst());
+        assertEquals(1, deadLetters.size(), "only the unreadable record is set aside, not its batch");
+        assertArrayEquals(garbage, deadLetters.getFirst().value());
     }
 
     /** One kept message, as the history shows it. */

@@ -10,17 +10,16 @@ import dev.capsule.events.SessionOpened;
 import dev.capsule.events.Show;
 import dev.capsule.events.StateChanged;
 import dev.capsule.events.StreamEnd;
-import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
-import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.Optional;
 
 /**
- * Folds one event into PostgreSQL. Every write is idempotent: messages are keyed by event id
+ * What each event writes into PostgreSQL. Every write is idempotent: messages are keyed by event id
  * ({@code ON CONFLICT DO NOTHING}), snapshots only move to a higher version, so a redelivered
  * event changes nothing. Kept: user messages, replies, finished streams (as one message) and
  * blocks; not kept: notifies, chunks and turn markers. Documents keep their latest version.
@@ -53,33 +52,33 @@ public class EventFolds {
             INSERT INTO sessions (session_id, closed_at) VALUES ($1, $2)
             ON CONFLICT (session_id) DO UPDATE SET closed_at = EXCLUDED.closed_at""";
 
-    /** Folds {@code event} with {@code sql}, the transaction it commits in. */
-    public Uni<Void> fold(SqlClient sql, CapsuleEvent event) {
-        return switch (event) {
-            case InboundMessage m -> message(sql, m, "user", "text", m.text(), null, null, null, m.user().id());
-            case Reply r -> message(sql, r, "app", "text", r.text(), null, r.inReplyTo(), r.seq(), null);
-            case StreamEnd s -> message(sql, s, "app", "stream", s.text(), null, s.inReplyTo(), s.seq(), null);
-            case Show s -> message(sql, s, "app", "block", s.block().path("fallbackText").asText(s.block().path("kind").asText()),
+    /** One idempotent statement and its arguments: what folding one event writes. */
+    public record Write(String sql, Tuple args) {
+    }
+
+    /** What folding {@code event} writes, or empty for the events the read model does not keep. */
+    public Optional<Write> writeFor(CapsuleEvent event) {
+        return Optional.ofNullable(switch (event) {
+            case InboundMessage m -> message(m, "user", "text", m.text(), null, null, null, m.user().id());
+            case Reply r -> message(r, "app", "text", r.text(), null, r.inReplyTo(), r.seq(), null);
+            case StreamEnd s -> message(s, "app", "stream", s.text(), null, s.inReplyTo(), s.seq(), null);
+            case Show s -> message(s, "app", "block", s.block().path("fallbackText").asText(s.block().path("kind").asText()),
                     new JsonObject(s.block().toString()), s.inReplyTo(), s.seq(), null);
-            case SessionOpened o -> run(sql, OPEN_SESSION, Tuple.of(o.sessionId(), o.user().id(), o.user().ownerId(), o.channel(), at(o.timestamp())));
-            case StateChanged c -> run(sql, SNAPSHOT, Tuple.of(c.sessionId(), new JsonObject(c.data().toString()), c.version(),
+            case SessionOpened o -> new Write(OPEN_SESSION, Tuple.of(o.sessionId(), o.user().id(), o.user().ownerId(), o.channel(), at(o.timestamp())));
+            case StateChanged c -> new Write(SNAPSHOT, Tuple.of(c.sessionId(), new JsonObject(c.data().toString()), c.version(),
                     c.snapshot() == null ? null : new JsonObject(EventCodec.mapper().valueToTree(c.snapshot()).toString())));
-            case SessionClosed c -> run(sql, CLOSE_SESSION, Tuple.of(c.sessionId(), at(c.timestamp())));
-            case DocumentChanged d -> run(sql, PUT_DOCUMENT, Tuple.from(new Object[] {d.ownerId(), d.collection(),
+            case SessionClosed c -> new Write(CLOSE_SESSION, Tuple.of(c.sessionId(), at(c.timestamp())));
+            case DocumentChanged d -> new Write(PUT_DOCUMENT, Tuple.from(new Object[] {d.ownerId(), d.collection(),
                     d.documentId(), d.version(), d.deleted(), d.data() == null ? null : new JsonObject(d.data().toString()),
                     at(d.createdAt()), at(d.updatedAt())}));
-            default -> Uni.createFrom().voidItem();
-        };
+            default -> null;
+        });
     }
 
-    private Uni<Void> message(SqlClient sql, CapsuleEvent e, String role, String kind, String text, JsonObject block,
-                              String inReplyTo, Long seq, String userId) {
-        return run(sql, INSERT_MESSAGE, Tuple.from(new Object[] {e.eventId(), e.sessionId(), role, kind, text, block,
+    private static Write message(CapsuleEvent e, String role, String kind, String text, JsonObject block,
+                                 String inReplyTo, Long seq, String userId) {
+        return new Write(INSERT_MESSAGE, Tuple.from(new Object[] {e.eventId(), e.sessionId(), role, kind, text, block,
                 inReplyTo, seq, userId, at(e.timestamp())}));
-    }
-
-    private static Uni<Void> run(SqlClient sql, String statement, Tuple args) {
-        return sql.preparedQuery(statement).execute(args).replaceWithVoid();
     }
 
     private static OffsetDateTime at(Instant instant) {
