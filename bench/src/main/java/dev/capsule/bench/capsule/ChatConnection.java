@@ -1,5 +1,6 @@
 package dev.capsule.bench.capsule;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.capsule.events.CapsuleEvent;
 import dev.capsule.events.EventCodec;
@@ -64,15 +65,20 @@ final class ChatConnection implements WebSocket.Listener {
         try {
             event = EventCodec.decode(frame);
         } catch (RuntimeException e) {
-            // The gateway's {"type":"error",…} frames are no contract events: a refused message.
-            metrics.error("chat frame: " + frame);
+            // Not a contract event: one of the gateway's own frames. An error frame is a refused
+            // message; the others (an acceptance, say) carry nothing the benchmark measures.
             try {
-                SessionLedger ledger = sessions.get(EventCodec.mapper().readTree(frame).path("sessionId").asText());
+                JsonNode control = EventCodec.mapper().readTree(frame);
+                if (!"error".equals(control.path("type").asText())) {
+                    return;
+                }
+                metrics.error("chat frame: " + frame);
+                SessionLedger ledger = sessions.get(control.path("sessionId").asText());
                 if (ledger != null) {
                     ledger.chatRefused();
                 }
             } catch (java.io.IOException unreadable) {
-                // Not even JSON: counted as an error above, nothing more to learn from it.
+                metrics.error("unreadable chat frame: " + frame);
             }
             return;
         }

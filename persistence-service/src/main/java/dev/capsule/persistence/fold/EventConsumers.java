@@ -22,9 +22,9 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
 /**
- * The three event streams persistence-service folds, a polled batch at a time: each batch
- * commits in one transaction together with the partitions' fold positions, which readers wait
- * on to see their own writes. One transaction per batch rather than per event because an
+ * The event streams persistence-service folds (inbound, outbound, changes), a polled batch at
+ * a time: each batch commits in one transaction together with the partitions' fold positions,
+ * which readers wait on to see their own writes. One transaction per batch rather than per event because an
  * event costs PostgreSQL little and a commit a lot; a batch is only as large as what
  * arrived while the previous one committed, so a quiet stream still folds each event at once.
  * An unreadable record goes to the dead-letter topic with the reason; a failing database is
@@ -50,22 +50,9 @@ public class EventConsumers {
         this.pool = pool;
     }
 
-    @Incoming("inbound")
-    public Uni<Void> inbound(ConsumerRecords<String, byte[]> records) {
-        return fold(records);
-    }
-
-    @Incoming("outbound")
-    public Uni<Void> outbound(ConsumerRecords<String, byte[]> records) {
-        return fold(records);
-    }
-
-    @Incoming("changes")
-    public Uni<Void> changes(ConsumerRecords<String, byte[]> records) {
-        return fold(records);
-    }
-
-    private Uni<Void> fold(ConsumerRecords<String, byte[]> records) {
+    /** Every topic persistence-service folds; see application.properties for why one channel reads them all. */
+    @Incoming("events")
+    public Uni<Void> fold(ConsumerRecords<String, byte[]> records) {
         if (records.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
