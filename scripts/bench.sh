@@ -4,13 +4,11 @@
 # Sourced.
 
 BENCH_DIR=$ROOT/bench
-BENCH_JFR=capsule-bench
 
 run_bench() {
-  local jfr=no a args=()
+  local a args=()
   for a in "$@"; do
     case $a in
-      --jfr) jfr=yes ;;
       -h|--help) bench_usage; return 0 ;;
       *) args+=("$a") ;;
     esac
@@ -18,14 +16,8 @@ run_bench() {
   find_jdk
   bench_needs_stack
   bench_build_if_stale
-  local out=$CAPSULE_HOME/bench token status=0
-  mkdir -p "$out"
+  local token status=0
   token=$(dev_token bench-user) || return 1
-  if [ $jfr = yes ]; then
-    BENCH_OUT=$out # global: the EXIT trap runs after this function's locals are gone
-    bench_jfr_start "$out"
-    trap 'bench_jfr_stop "$BENCH_OUT"' EXIT
-  fi
   # Kafka's and Jedis' info logging would drown the table; their warnings still show.
   BENCH_TOKEN=$token CAPSULE_HOME=$CAPSULE_HOME CAPSULE_GATEWAY_PORT=$CAPSULE_GATEWAY_PORT \
   CAPSULE_SESSION_PORT=$CAPSULE_SESSION_PORT CAPSULE_ADAPTERS_PORT=$CAPSULE_ADAPTERS_PORT \
@@ -38,13 +30,14 @@ run_bench() {
 
 bench_usage() {
   cat <<'USAGE'
-usage: ./capsule bench [--quick] [--seed N] [--out DIR] [--only WHICH] [--jfr]
+usage: ./capsule bench [--quick] [--seed N] [--out DIR] [--only WHICH] [--no-profile]
   (default) the full ladder: rising rates until p99 first reply passes 100 ms; several minutes
   --quick   a short ladder, under 3 minutes in all
   --seed N  another workload (the default seed makes the same sessions and messages every run)
   --out DIR where the JSON and HTML reports go (default $CAPSULE_HOME/bench)
   --only W  some of baseline-a,baseline-b,capsule (comma-separated; default all three)
-  --jfr     also record gateway-service and session-service with JFR, and print their hottest methods
+  --no-profile  skip the CPU profile (async-profiler, attached to each JVM of the stack during
+            Capsule's measured steps: where the CPU went, and a flame graph per JVM beside the report)
 Run it after ./capsule up, with the same CAPSULE_* settings.
 USAGE
 }
@@ -70,24 +63,4 @@ bench_build_if_stale() {
   # Offline first: everything it needs is usually in the local repository already.
   { (cd "$ROOT" && mvnw -q -o -pl bench -am package -DskipTests) || (cd "$ROOT" && mvnw -q -pl bench -am package -DskipTests); } \
     >"$log" 2>&1 || { tail -20 "$log" >&2; die "building the benchmark failed; see $log"; }
-}
-
-bench_jfr_start() { # out-dir: a JFR recording in each of the two services on the message path
-  local s pid
-  for s in gateway-service session-service; do
-    pid=$(running_pid "$s") || continue
-    "$JAVA_HOME/bin/jcmd" "$pid" JFR.start name=$BENCH_JFR settings=profile filename="$1/$s.jfr" >/dev/null \
-      && step "recording $s (pid $pid) with JFR into $1/$s.jfr"
-  done
-}
-
-bench_jfr_stop() { # out-dir: ends the recordings and prints where each service spent its CPU
-  local s pid
-  for s in gateway-service session-service; do
-    pid=$(running_pid "$s") || continue
-    "$JAVA_HOME/bin/jcmd" "$pid" JFR.stop name=$BENCH_JFR >/dev/null 2>&1 || continue
-    "$JAVA_HOME/bin/jfr" view --width 200 hot-methods "$1/$s.jfr" >"$1/$s-hot-methods.txt" 2>&1
-    echo; echo "$s: hottest methods (all of them in $1/$s-hot-methods.txt)"
-    head -n 18 "$1/$s-hot-methods.txt"
-  done
 }

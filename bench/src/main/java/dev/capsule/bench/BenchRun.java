@@ -2,8 +2,11 @@ package dev.capsule.bench;
 
 import dev.capsule.bench.baseline.ForwarderBaseline;
 import dev.capsule.bench.capsule.CapsuleStep;
+import dev.capsule.bench.measure.CpuSampler;
 import dev.capsule.bench.measure.Machine;
 import dev.capsule.bench.measure.StepResult;
+import dev.capsule.bench.profile.CpuProfiler;
+import dev.capsule.bench.profile.WhereTimeGoes;
 import dev.capsule.bench.report.ConsoleReport;
 import dev.capsule.bench.report.Report;
 import java.net.http.HttpClient;
@@ -27,15 +30,22 @@ final class BenchRun {
     private final String runId;
     private final Set<String> only;
     private final ConsoleReport console;
+    private final CpuProfiler profiler;
+    private final List<WhereTimeGoes> whereTimeGoes = new ArrayList<>();
 
-    /** {@code only}: which of baseline-a, baseline-b and capsule to run (all three for a report that compares). */
-    BenchRun(Settings settings, Profile profile, long seed, String runId, Set<String> only, ConsoleReport console) {
+    /**
+     * {@code only}: which of baseline-a, baseline-b and capsule to run (all three for a report that compares);
+     * {@code profiler}: samples the stack's JVMs during Capsule's measured steps, or null for no profile.
+     */
+    BenchRun(Settings settings, Profile profile, long seed, String runId, Set<String> only, ConsoleReport console,
+             CpuProfiler profiler) {
         this.settings = settings;
         this.profile = profile;
         this.seed = seed;
         this.runId = runId;
         this.only = only;
         this.console = console;
+        this.profiler = profiler;
     }
 
     Report run() throws Exception {
@@ -49,7 +59,7 @@ final class BenchRun {
                         + "70%% plain, 20%% /stream (the demo app's 23 chunks, 15 ms apart), 10%% /notify; "
                         + "half the sessions on POST …/messages with server-sent events, half on /ws/chat (%d sessions per socket)",
                 profile.messagesPerSession(), profile.step().toSeconds(), profile.messagesPerSession(), seed, 20);
-        return Report.of(runId, profile.name(), seed, machine, workload, a, b, capsule, warmup);
+        return Report.of(runId, profile.name(), seed, machine, workload, a, b, capsule, warmup, whereTimeGoes);
     }
 
     private List<StepResult> baseline(boolean withRedis) throws Exception {
@@ -100,15 +110,25 @@ final class BenchRun {
                 console.step("(warm-up)", result);
                 warmup.add(result);
             }
-            for (int rate : profile.capsuleRates()) {
-                if (stopped(health)) {
-                    break;
+            if (profiler != null) {
+                profiler.start(CpuSampler.pidsOf(settings.runDir()));
+            }
+            try {
+                for (int rate : profile.capsuleRates()) {
+                    if (stopped(health)) {
+                        break;
+                    }
+                    StepResult result = step.run("r" + rate, rate, profile.step());
+                    console.step("capsule", result);
+                    steps.add(result);
+                    if (result.broken()) {
+                        break;
+                    }
                 }
-                StepResult result = step.run("r" + rate, rate, profile.step());
-                console.step("capsule", result);
-                steps.add(result);
-                if (result.broken()) {
-                    break;
+            } finally {
+                if (profiler != null) {
+                    profiler.stop().forEach((service, stacks) -> whereTimeGoes.add(WhereTimeGoes.of(service, stacks,
+                            stacks.resolveSibling(stacks.getFileName().toString().replace(".collapsed", ".html")))));
                 }
             }
             stopped(health);

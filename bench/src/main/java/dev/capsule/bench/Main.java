@@ -1,5 +1,6 @@
 package dev.capsule.bench;
 
+import dev.capsule.bench.profile.CpuProfiler;
 import dev.capsule.bench.report.ConsoleReport;
 import dev.capsule.bench.report.HtmlChart;
 import dev.capsule.bench.report.JsonReport;
@@ -13,9 +14,10 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * {@code ./capsule bench [--quick] [--seed N] [--out DIR] [--only …]}: runs the benchmark against the stack
- * {@code ./capsule up} started, prints the table, the ratios and the targets, and writes the
- * report as JSON and as an HTML chart. Missed targets do not fail the command: they are findings.
+ * {@code ./capsule bench [--quick] [--seed N] [--out DIR] [--only …] [--no-profile]}: runs the benchmark
+ * against the stack {@code ./capsule up} started, prints the table, the ratios, the targets and
+ * where the CPU went (a profile of each JVM during Capsule's measured steps), and writes the
+ * report as JSON and as an HTML chart, with a flame graph per JVM beside them. Missed targets do not fail the command: they are findings.
  */
 public final class Main {
 
@@ -27,6 +29,7 @@ public final class Main {
         long seed = 7;
         Path out = null;
         Set<String> only = Set.of("baseline-a", "baseline-b", "capsule");
+        boolean cpuProfile = true;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--quick" -> profile = Profile.quick();
@@ -34,8 +37,9 @@ public final class Main {
                 case "--seed" -> seed = Long.parseLong(args[++i]);
                 case "--out" -> out = Path.of(args[++i]);
                 case "--only" -> only = Set.of(args[++i].split(","));
+                case "--no-profile" -> cpuProfile = false;
                 default -> {
-                    System.err.println("usage: ./capsule bench [--quick|--full] [--seed N] [--out DIR] [--only baseline-a,baseline-b,capsule]   (unknown: " + args[i] + ")");
+                    System.err.println("usage: ./capsule bench [--quick|--full] [--seed N] [--out DIR] [--only baseline-a,baseline-b,capsule] [--no-profile]   (unknown: " + args[i] + ")");
                     System.exit(2);
                 }
             }
@@ -48,11 +52,12 @@ public final class Main {
         ConsoleReport console = new ConsoleReport(System.out);
         System.out.printf("Capsule bench, %s profile, seed %d, run %s, gateway %s, Kafka %s, Redis :%d%n%n",
                 profile.name(), seed, runId, settings.gatewayHttp(), settings.kafka(), settings.redisPort());
-        Report report = new BenchRun(settings, profile, seed, runId, only, console).run();
+        String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+        CpuProfiler profiler = cpuProfile ? CpuProfiler.prepare(out, "profile-" + stamp) : null;
+        Report report = new BenchRun(settings, profile, seed, runId, only, console, profiler).run();
         console.summary(report);
 
         Files.createDirectories(out);
-        String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
         Path json = out.resolve("bench-" + profile.name() + "-" + stamp + ".json");
         Path html = out.resolve("bench-" + profile.name() + "-" + stamp + ".html");
         JsonReport.write(report, json);

@@ -30,7 +30,7 @@ public final class CpuSampler {
     }
 
     public void start() {
-        pids = readPids();
+        pids = pidsOf(runDir);
         startTicks = ticks();
         startNanos = System.nanoTime();
     }
@@ -49,7 +49,8 @@ public final class CpuSampler {
         return percent;
     }
 
-    private Map<String, Long> readPids() {
+    /** The PID of each process {@code ./capsule up} started, by name, and the bench's own as {@code bench}. */
+    public static Map<String, Long> pidsOf(Path runDir) {
         Map<String, Long> found = new TreeMap<>();
         if (Files.isDirectory(runDir)) {
             try (DirectoryStream<Path> files = Files.newDirectoryStream(runDir, "*.pid")) {

@@ -3,6 +3,7 @@ package dev.capsule.bench.report;
 import dev.capsule.bench.measure.Counts;
 import dev.capsule.bench.measure.StepResult;
 import dev.capsule.bench.measure.Summary;
+import dev.capsule.bench.profile.WhereTimeGoes;
 import java.io.PrintStream;
 import java.util.List;
 import java.util.Map;
@@ -55,6 +56,7 @@ public final class ConsoleReport {
             }
             out.printf(" %8.0f%n", total);
         }
+        whereTimeGoes(r);
         out.println();
         out.println("Sustained (p99 first reply ≤ ceiling, nothing lost):");
         r.sustained().forEach((k, v) -> out.printf("  %-11s %s msg/s%n", k, v.label()));
@@ -71,6 +73,22 @@ public final class ConsoleReport {
         out.println("Targets (issue 7; 2 cores, persistence on):");
         r.targets().forEach(v -> out.printf("  %-7s %-44s %s%n", v.word(), v.target(), v.detail()));
         out.flush();
+    }
+
+    /** Each profiled JVM's CPU by part, and its hottest methods: where to look first. */
+    private void whereTimeGoes(Report r) {
+        if (r.whereTimeGoes().isEmpty()) {
+            return;
+        }
+        out.println();
+        out.println("Where the CPU went during the measured steps (async-profiler; share of each JVM's samples):");
+        for (WhereTimeGoes w : r.whereTimeGoes()) {
+            out.printf("  %s (%d samples, flame graph %s):%n", w.service(), w.samples(), w.flameGraph());
+            out.println("    " + String.join(", ", w.shares().entrySet().stream()
+                    .map(e -> String.format("%s %.0f%%", e.getKey(), e.getValue())).toList()));
+            out.println("    hottest: " + String.join(", ", w.hottest().entrySet().stream().limit(4)
+                    .map(e -> String.format("%s %.1f%%", e.getKey(), e.getValue())).toList()));
+        }
     }
 
     public void files(List<String> paths) {

@@ -3,6 +3,7 @@ package dev.capsule.bench.report;
 import dev.capsule.bench.measure.Machine;
 import dev.capsule.bench.measure.StepResult;
 import dev.capsule.bench.measure.Summary;
+import dev.capsule.bench.profile.WhereTimeGoes;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,7 +13,8 @@ import java.util.Map;
 public record Report(String runId, String profile, long seed, Machine machine, String workload,
                      List<StepResult> baselineA, List<StepResult> baselineB, List<StepResult> capsule,
                      List<StepResult> capsuleWarmup,
-                     Map<String, Sustained> sustained, Map<String, Double> ratios, List<Verdict> targets) {
+                     Map<String, Sustained> sustained, Map<String, Double> ratios, List<Verdict> targets,
+                     List<WhereTimeGoes> whereTimeGoes) {
 
     /** The targets of issue 7, on 2 cores with persistence on. */
     static final int TARGET_RATE = 1000;
@@ -22,14 +24,14 @@ public record Report(String runId, String profile, long seed, Machine machine, S
 
     public static Report of(String runId, String profile, long seed, Machine machine, String workload,
                             List<StepResult> a, List<StepResult> b, List<StepResult> capsule,
-                            List<StepResult> capsuleWarmup) {
+                            List<StepResult> capsuleWarmup, List<WhereTimeGoes> whereTimeGoes) {
         Map<String, Sustained> sustained = new LinkedHashMap<>();
         sustained.put("capsule", Sustained.of(capsule));
         sustained.put("baseline-a", Sustained.of(a));
         sustained.put("baseline-b", Sustained.of(b));
         Map<String, Double> ratios = ratios(sustained, a, b, capsule);
         return new Report(runId, profile, seed, machine, workload, a, b, capsule, capsuleWarmup, sustained, ratios,
-                verdicts(sustained, capsule, capsuleWarmup));
+                verdicts(sustained, capsule, capsuleWarmup), whereTimeGoes);
     }
 
     /**
