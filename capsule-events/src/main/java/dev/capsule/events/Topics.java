@@ -18,8 +18,16 @@ public final class Topics {
     /** Events that could not be processed, with the reason in a header. */
     public static final String DEAD_LETTER = "capsule.deadletter";
 
-    /** Every topic, in the order the local stack creates them. */
+    /**
+     * Every topic, in the order the local stack creates them. The one list: {@code ./capsule up}
+     * asks {@link #main} for it, and a test holds {@code k8s/topics.yaml} to it.
+     */
     public static final java.util.List<String> ALL = java.util.List.of(INBOUND, OUTBOUND, CHANGES, DEAD_LETTER);
+
+    /** Prints {@link #ALL}, one name per line, for the scripts that create the topics. */
+    public static void main(String[] args) {
+        ALL.forEach(System.out::println);
+    }
 
     private Topics() {
     }
