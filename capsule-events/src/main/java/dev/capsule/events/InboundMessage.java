@@ -9,7 +9,8 @@ import java.time.Instant;
  * @param user    who wrote it, as the channel authenticated them
  * @param channel where it came from: {@code web}, {@code api}, or a named channel resource
  * @param text    what they wrote
- * @param route   opaque delivery route for the replies (which gateway replica waits), or null
+ * @param route   reserved for routing replies to the one gateway replica that waits (opaque); null today,
+ *                because every gateway replica reads every outbound partition and needs no route
  */
 @JsonTypeName("inbound.message")
 public record InboundMessage(String eventId, String schemaVersion, String sessionId, Instant timestamp,

@@ -16,6 +16,9 @@ public sealed interface OutboundEvent extends CapsuleEvent
     /** The channel the session lives on: {@code web}, {@code api}, or a named channel resource. */
     String channel();
 
-    /** Opaque delivery route copied from the inbound message (which gateway replica waits), or null. */
+    /**
+     * Reserved: the inbound message's delivery route, copied (see {@link InboundMessage#route()}); null
+     * today, since every gateway replica reads every outbound partition. Consumers must not rely on it.
+     */
     String route();
 }
