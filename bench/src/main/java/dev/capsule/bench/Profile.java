@@ -27,7 +27,7 @@ public record Profile(String name, Duration warmup, List<Integer> warmupRates, D
     /** Under three minutes in all: the shape of the curve and the 1,000 msg/s target, not the last word. */
     public static Profile quick() {
         return new Profile("quick", Duration.ofSeconds(3), List.of(50, 100), Duration.ofSeconds(10), Duration.ofSeconds(10),
-                List.of(100, 250, 500, 1000, 2000, 5000), Duration.ofSeconds(4),
+                List.of(50, 100, 250, 500, 1000, 2000, 5000), Duration.ofSeconds(4),
                 List.of(100, 500, 1000, 5000, 20000, 50000, 100000),
                 10, 100, 100);
     }
@@ -35,7 +35,7 @@ public record Profile(String name, Duration warmup, List<Integer> warmupRates, D
     /** The full ladder: longer steps for steadier tails, finer rates up to where p99 breaks. */
     public static Profile full() {
         return new Profile("full", Duration.ofSeconds(10), List.of(50, 100), Duration.ofSeconds(30), Duration.ofSeconds(30),
-                List.of(100, 250, 500, 1000, 1500, 2000, 3000, 4000, 5000, 6000, 8000, 10000),
+                List.of(25, 50, 100, 150, 250, 500, 1000, 1500, 2000, 3000, 4000, 5000, 6000, 8000, 10000),
                 Duration.ofSeconds(10), List.of(100, 250, 500, 1000, 2000, 5000, 10000, 20000, 40000, 70000, 100000, 150000),
                 20, 300, 100);
     }

@@ -3,6 +3,7 @@ package dev.capsule.kafka;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /** Gives each service that includes this module one {@link EventPublisher}, closed on shutdown. */
@@ -13,7 +14,9 @@ public class EventPublisherProducer {
     @ApplicationScoped
     EventPublisher publisher(@ConfigProperty(name = "kafka.bootstrap.servers") String bootstrap,
                              @ConfigProperty(name = "quarkus.application.name") String application) {
-        return new EventPublisher(bootstrap, application + "-events");
+        // capsule.kafka.linger-ms: see EventPublisher; read here so that every service has it without a mapping of its own.
+        int lingerMs = ConfigProvider.getConfig().getOptionalValue("capsule.kafka.linger-ms", Integer.class).orElse(1);
+        return new EventPublisher(bootstrap, application + "-events", lingerMs);
     }
 
     void close(@Disposes EventPublisher publisher) {
