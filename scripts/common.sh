@@ -21,6 +21,8 @@ CAPSULE_PARTITIONS=${CAPSULE_PARTITIONS:-6}
 # with room to spare for a test run or a benchmark beside them.
 CAPSULE_KAFKA_HEAP=${CAPSULE_KAFKA_HEAP:-768m}
 CAPSULE_SERVICE_HEAP=${CAPSULE_SERVICE_HEAP:-384m}
+# The services' other JVM options (GC, JIT): see "Settings" in the README.
+CAPSULE_SERVICE_JVM_OPTS=${CAPSULE_SERVICE_JVM_OPTS:--XX:+UseSerialGC -XX:TieredStopAtLevel=1}
 CAPSULE_READY_TIMEOUT=${CAPSULE_READY_TIMEOUT:-180}
 
 SERVICES=(gateway-service session-service channel-adapters persistence-service)
@@ -86,6 +88,22 @@ ensure_servers_installed() {
   # Debian's package starts its own servers where it can; Capsule runs its own, on its own ports.
   service redis-server stop >/dev/null 2>&1 || true
   service postgresql stop >/dev/null 2>&1 || true
+}
+
+# Debian's Chromium and its chromedriver, for the web chat's browser tests (system-tests
+# WebChatIT): installed like Redis and PostgreSQL, so that no test downloads a browser.
+ensure_browser_installed() {
+  local missing=()
+  command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+  command -v chromedriver >/dev/null 2>&1 || missing+=(chromium-driver)
+  [ ${#missing[@]} -eq 0 ] && return 0
+  if [ "$(id -u)" -ne 0 ]; then
+    die "missing ${missing[*]} for the web chat tests: install with 'sudo apt-get install ${missing[*]}' and run again."
+  fi
+  step "installing ${missing[*]} from Debian's packages (log: $CAPSULE_LOG_DIR/apt.log)"
+  mkdir -p "$CAPSULE_LOG_DIR"
+  { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}"; } \
+    >>"$CAPSULE_LOG_DIR/apt.log" 2>&1 || die "installing ${missing[*]} failed; see $CAPSULE_LOG_DIR/apt.log"
 }
 
 # --- Processes that ./capsule started, by PID file. ----------------------------------------

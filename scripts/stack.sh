@@ -1,6 +1,7 @@
 # The local stack: build, then Kafka, Redis, PostgreSQL and the four services, each as a
 # process of its own with a PID file, a log and a data folder under .capsule/. Sourced.
 
+. "$ROOT/scripts/channels.sh"   # the demo channels and the fake providers
 KAFKA_LIBS=$CAPSULE_HOME/kafka/libs
 JWT_DIR=$CAPSULE_HOME/jwt
 STARTED=()   # what this `up` started, to stop again if a later step fails
@@ -86,7 +87,11 @@ EOF
 create_topics() {
   local marker=$CAPSULE_DATA_DIR/kafka/.capsule-topics topic
   [ -f "$marker" ] && return
-  for topic in capsule.inbound capsule.outbound capsule.changes capsule.deadletter; do
+  # The topic list is the event contract's (dev.capsule.events.Topics), not a copy here.
+  local topics
+  topics=$("$JAVA" -cp "$ROOT/capsule-events/target/classes" dev.capsule.events.Topics) && [ -n "$topics" ] \
+    || die "could not list the topics from capsule-events (is it built? see $CAPSULE_LOG_DIR/build.log)"
+  for topic in $topics; do
     kafka_java org.apache.kafka.tools.TopicCommand --bootstrap-server "127.0.0.1:$CAPSULE_KAFKA_PORT" --create \
       --if-not-exists --topic "$topic" --partitions "$CAPSULE_PARTITIONS" --replication-factor 1 \
       >>"$CAPSULE_LOG_DIR/kafka.log" 2>&1 || fail "creating topic $topic failed" "$CAPSULE_LOG_DIR/kafka.log"
@@ -169,7 +174,11 @@ start_service() {
     export QUARKUS_DATASOURCE_REACTIVE_URL=postgresql://127.0.0.1:$CAPSULE_PG_PORT/capsule
     export QUARKUS_DATASOURCE_JDBC_URL=jdbc:postgresql://127.0.0.1:$CAPSULE_PG_PORT/capsule
     export CAPSULE_JWT_PUBLIC_KEY=$JWT_DIR/public.pem
-    exec nohup "$JAVA" -Xms64m -Xmx"$CAPSULE_SERVICE_HEAP" -XX:+UseSerialGC -XX:TieredStopAtLevel=1 \
+    [ "$name" = channel-adapters ] && demo_channels_env   # scripts/channels.sh
+    # The chat page signs the dev user in with this token (gateway-service GET /auth/dev-token); local stack only.
+    export CAPSULE_DEV_TOKEN_FILE=$CAPSULE_HOME/dev-token
+    # shellcheck disable=SC2086 # the options are words
+    exec nohup "$JAVA" -Xms64m -Xmx"$CAPSULE_SERVICE_HEAP" $CAPSULE_SERVICE_JVM_OPTS \
       -Dcapsule.component="$name" -jar "$ROOT/$name/target/quarkus-app/quarkus-run.jar" >>"$log" 2>&1 </dev/null
   ) &
   write_pid "$name" $! "capsule.component=$name"

@@ -27,10 +27,12 @@ import java.time.Instant;
         @JsonSubTypes.Type(SessionOpened.class),
         @JsonSubTypes.Type(SessionClosed.class),
         @JsonSubTypes.Type(StateChanged.class),
-        @JsonSubTypes.Type(DocumentChanged.class)
+        @JsonSubTypes.Type(DocumentChanged.class),
+        @JsonSubTypes.Type(ProactiveMessage.class)
 })
 public sealed interface CapsuleEvent
-        permits InboundMessage, OutboundEvent, SessionOpened, SessionClosed, StateChanged, DocumentChanged {
+        permits InboundMessage, OutboundEvent, SessionOpened, SessionClosed, StateChanged, DocumentChanged,
+        ProactiveMessage {
 
     /** Unique id of this event; folds use it as their idempotency key. */
     String eventId();

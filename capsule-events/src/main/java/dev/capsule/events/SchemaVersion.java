@@ -11,9 +11,9 @@ public final class SchemaVersion {
 
     /**
      * The minor version this code writes. 1.1 added {@code StateChanged.snapshot}; 1.2 added
-     * {@code DocumentChanged}.
+     * {@code DocumentChanged}; 1.3 added {@code ProactiveMessage}.
      */
-    public static final int MINOR = 2;
+    public static final int MINOR = 3;
 
     /** The version written into every event produced by this code. */
     public static final String CURRENT = MAJOR + "." + MINOR;

@@ -36,7 +36,8 @@ class EventCodecTest {
                 StateChanged.of(meta(), 4, data, new SessionSnapshot(USER, "web", java.time.Instant.parse("2026-01-02T03:04:05Z"), 9,
                         List.of("in-1"), List.of(new HistoryLine("in-1", "user", "hello", java.time.Instant.parse("2026-01-02T03:04:05Z"))))),
                 DocumentChanged.of(meta(), "u1", "notes", "d-1", 2, false, data,
-                        java.time.Instant.parse("2026-01-02T03:04:05Z"), java.time.Instant.parse("2026-01-02T03:05:05Z")));
+                        java.time.Instant.parse("2026-01-02T03:04:05Z"), java.time.Instant.parse("2026-01-02T03:05:05Z")),
+                ProactiveMessage.of(meta(), USER, "s-0", "your report is ready"));
     }
 
     static EventMeta meta() {

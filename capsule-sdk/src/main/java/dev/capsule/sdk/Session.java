@@ -54,4 +54,27 @@ public interface Session {
 
     /** Shows a structured block (a task card, a choice list) that the channel renders as it can. */
     void show(Block block);
+
+    /**
+     * Sends {@code text} into a conversation of this session's user outside that conversation's
+     * turns (proactive messaging): into this same conversation later, from a background task
+     * this turn started ({@code sendTo(session.id(), …)}), or into another conversation of the
+     * same user, whose {@link #id()} the app kept when it met the user there, for example on
+     * {@code Channel.named("support-telegram")}. The message reaches that conversation after
+     * its running turn, if any; a named channel delivers it as a new message through its
+     * provider (so the provider's own rules apply: a Telegram user must have started the bot,
+     * WhatsApp allows free-form messages within 24 hours of the user's last one), web chat
+     * shows it on an open page. It is kept in that conversation's history.
+     *
+     * <p>Owner scoping holds: a conversation that belongs to another user, or that Capsule has
+     * never seen, does not get the message (it is dropped and logged). Sent during a turn, it
+     * is in Kafka before the turn ends, and a turn run again after a crash sends it once.
+     *
+     * @param sessionId the conversation to send to
+     * @param text      the message
+     */
+    default void sendTo(String sessionId, String text) {
+        throw new UnsupportedOperationException("This session cannot send to other conversations; "
+                + "call sendTo on the Session a Capsule runtime hands to your handler.");
+    }
 }

@@ -34,7 +34,12 @@ public class TestApp implements CapsuleApp {
         int turn = session.data().getInt("turns", 0) + 1;
         session.data().put("turns", turn);
         String text = message.text();
-        if (text.equals("/throw")) {
+        if (text.startsWith("/send-to ")) {
+            // /send-to <session id> <text>: a proactive message into another conversation
+            String[] a = text.split(" ", 3);
+            session.sendTo(a[1], a[2]);
+            session.reply("sent");
+        } else if (text.equals("/throw")) {
             throw new IllegalStateException("the handler failed on purpose");
         } else if (text.equals("/wait")) {
             await();

@@ -2,7 +2,9 @@ package dev.capsule.session.inbound;
 
 import dev.capsule.events.EventCodec;
 import dev.capsule.events.EventDecodingException;
+import dev.capsule.events.CapsuleEvent;
 import dev.capsule.events.InboundMessage;
+import dev.capsule.events.ProactiveMessage;
 import dev.capsule.session.lanes.SessionLanes;
 import dev.capsule.session.state.StaleSessionException;
 import dev.capsule.session.turn.TurnRunner;
@@ -54,7 +56,14 @@ public class InboundConsumer {
     public CompletionStage<Void> onRecord(Message<byte[]> record) {
         InboundMessage inbound;
         try {
-            inbound = EventCodec.decode(record.getPayload(), InboundMessage.class);
+            CapsuleEvent event = EventCodec.decode(record.getPayload());
+            if (event instanceof ProactiveMessage proactive) {
+                return onProactive(record, proactive);
+            }
+            if (!(event instanceof InboundMessage message)) {
+                throw new EventDecodingException("expected an InboundMessage event but got '" + event.type() + "'");
+            }
+            inbound = message;
         } catch (EventDecodingException e) {
             // Nothing to run: the gateway validates what it publishes, so this is another producer's bad record.
             LOG.errorf("dropping an unreadable inbound record at %s: %s", where(record), e.getMessage());
@@ -73,6 +82,21 @@ public class InboundConsumer {
         });
         // Back-pressure: past the limit, take the next record only when this turn is done.
         return inFlight.get() > maxInFlight ? turn.exceptionally(e -> null) : CompletableFuture.completedFuture(null);
+    }
+
+    /** A proactive message waits its turn on the session's lane, whatever the double-texting policy, and is acked the same way. */
+    private CompletionStage<Void> onProactive(Message<byte[]> record, ProactiveMessage message) {
+        inFlight.incrementAndGet();
+        lanes.submit(message.sessionId(), () -> untilDone(message.sessionId(), message.eventId(), () -> turns.deliver(message)))
+                .whenComplete((ignored, failure) -> {
+                    inFlight.decrementAndGet();
+                    if (failure == null) {
+                        record.ack();
+                    } else {
+                        record.nack(failure);
+                    }
+                });
+        return CompletableFuture.completedFuture(null);
     }
 
     private static DoubleTexting policy(String name) {
@@ -129,17 +153,21 @@ public class InboundConsumer {
      */
     private Void runUntilDone(List<InboundMessage> batch) {
         InboundMessage last = batch.get(batch.size() - 1);
+        return untilDone(last.sessionId(), last.eventId(), () -> turns.run(batch));
+    }
+
+    private Void untilDone(String sessionId, String eventId, Runnable turn) {
         long backoff = 100;
         for (int attempt = 1; ; attempt++) {
             try {
-                turns.run(batch);
+                turn.run();
                 return null;
             } catch (StaleSessionException e) {
-                LOG.warnf("session %s: %s", last.sessionId(), e.getMessage());
+                LOG.warnf("session %s: %s", sessionId, e.getMessage());
                 return null;
             } catch (RuntimeException e) {
                 LOG.warnf(e, "session %s: turn of message %s failed (attempt %d); running it again in %d ms",
-                        last.sessionId(), last.eventId(), attempt, backoff);
+                        sessionId, eventId, attempt, backoff);
                 try {
                     Thread.sleep(backoff);
                 } catch (InterruptedException interrupted) {

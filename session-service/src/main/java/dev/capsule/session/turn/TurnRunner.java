@@ -3,6 +3,7 @@ package dev.capsule.session.turn;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.capsule.events.EventMeta;
 import dev.capsule.events.InboundMessage;
+import dev.capsule.events.ProactiveMessage;
 import dev.capsule.events.SessionOpened;
 import dev.capsule.events.StateChanged;
 import dev.capsule.events.Topics;
@@ -156,6 +157,47 @@ public class TurnRunner {
         store.save(after);
         publisher.publish(Topics.CHANGES, StateChanged.of(EventMeta.derived(sessionId, inbound.trace(), inbound.eventId() + "/state"),
                 after.version(), nextData, after.snapshot())).join();
+    }
+
+    /**
+     * Delivers a proactive message into its session as a reply of its own (and a turn end),
+     * without the handler, on the session's lane like a turn: once, kept in the history, on the
+     * session's channel. Dropped, with a warning, when the session is unknown or belongs to
+     * another user than the one the app sent it for (owner scoping).
+     */
+    public void deliver(ProactiveMessage message) {
+        String sessionId = message.sessionId();
+        SessionState before = store.load(sessionId).or(() -> snapshots.load(sessionId)).orElse(null);
+        if (before == null) {
+            LOG.warnf("session %s does not exist; proactive message %s from session %s dropped", sessionId, message.eventId(),
+                    message.origin());
+            return;
+        }
+        if (!before.user().id().equals(message.user().id())) {
+            LOG.warnf("session %s belongs to user %s; proactive message %s for user %s dropped", sessionId,
+                    before.user().id(), message.eventId(), message.user().id());
+            return;
+        }
+        if (before.recentInbound().contains(message.eventId())) {
+            return; // a redelivery
+        }
+        // The message stands in for an inbound one: the events answer it, on the session's own channel; no route
+        // (no replica waits), so channel-adapters find the chat from the session id.
+        InboundMessage as = new InboundMessage(message.eventId(), message.schemaVersion(), sessionId, message.timestamp(),
+                message.trace(), before.user(), before.channel(), "", null);
+        TurnSession session = new TurnSession(as, SessionData.of(before.data()), before.history(), before.outboundSeq(), publisher,
+                collections.forTurn(before.user().ownerId(), sessionId, message.trace(), message.eventId()), historyPages);
+        session.reply(message.text());
+        session.emit(s -> TurnEnded.of(session.meta(s), message.eventId(), s, before.channel(), null, session.events()));
+        awaitKafka(session);
+        List<String> recent = new ArrayList<>(before.recentInbound());
+        recent.add(message.eventId());
+        SessionState after = new SessionState(sessionId, before.user(), before.channel(), before.createdAt(),
+                before.version() + 1, before.data(), session.history(historyWindow), session.seq(),
+                recent.subList(Math.max(0, recent.size() - REMEMBERED_INBOUND), recent.size()));
+        store.save(after);
+        publisher.publish(Topics.CHANGES, StateChanged.of(EventMeta.derived(sessionId, message.trace(), message.eventId() + "/state"),
+                after.version(), before.data(), after.snapshot())).join();
     }
 
     /**

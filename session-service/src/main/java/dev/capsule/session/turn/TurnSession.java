@@ -6,6 +6,7 @@ import dev.capsule.events.EventMeta;
 import dev.capsule.events.InboundMessage;
 import dev.capsule.events.Notify;
 import dev.capsule.events.OutboundEvent;
+import dev.capsule.events.ProactiveMessage;
 import dev.capsule.events.Reply;
 import dev.capsule.events.Show;
 import dev.capsule.events.StreamChunk;
@@ -50,6 +51,7 @@ final class TurnSession implements Session {
     private volatile Thread handlerThread;
     private volatile boolean interrupted;
     private int streamsOpened;
+    private int proactiveSent;
     private long seq;
     private int events;
 
@@ -116,6 +118,22 @@ final class TurnSession implements Session {
         requireText(text, "reply");
         OutboundEvent e = emit(s -> Reply.of(meta(s), inbound.eventId(), s, inbound.channel(), inbound.route(), text));
         remember(e.eventId(), text);
+    }
+
+    @Override
+    public void sendTo(String sessionId, String text) {
+        requireText(text, "sendTo");
+        if (sessionId == null || sessionId.isBlank()) {
+            throw new IllegalArgumentException("sendTo needs the id of the conversation to send to, as session.id() gave it there");
+        }
+        // Derived from this turn's message: a turn run again after a crash sends the same event, which the target drops.
+        ProactiveMessage message = ProactiveMessage.of(EventMeta.derived(sessionId, inbound.trace(),
+                inbound.eventId() + "/proactive/" + nextProactiveNumber()), inbound.user(), id(), text);
+        trackAck(publisher.publish(Topics.INBOUND, message));
+    }
+
+    private synchronized int nextProactiveNumber() {
+        return ++proactiveSent;
     }
 
     @Override

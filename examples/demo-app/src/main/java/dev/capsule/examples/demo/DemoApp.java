@@ -13,14 +13,16 @@ import io.smallrye.mutiny.Multi;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The demo app that {@code ./capsule up} runs. It shows every reply mode:
  * plain text is answered {@code #N: text} with N the turn number kept in the session's data;
  * {@code /stream} streams a fake model's answer; {@code /notify} sends a status, then a reply;
  * {@code /card} shows a task card; {@code /remember <text>} stores a note in the owner's
- * collection, {@code /notes} lists them, newest first, and {@code /summary} keeps and streams a
- * summary of them.
+ * collection, {@code /notes} lists them, newest first, {@code /summary} keeps and streams a
+ * summary of them, and {@code /later <text>} sends a reminder on its own five seconds later.
  */
 @ApplicationScoped
 public class DemoApp implements CapsuleApp {
@@ -38,6 +40,10 @@ public class DemoApp implements CapsuleApp {
         int turn = session.data().getInt(TURNS, 0) + 1;
         session.data().put(TURNS, turn);
         String text = message.text().strip();
+        if (text.startsWith("/later ")) {
+            remindLater(session, text.substring("/later ".length()).strip());
+            return;
+        }
         if (text.startsWith("/remember ")) {
             remember(session, text.substring("/remember ".length()).strip());
             return;
@@ -56,6 +62,18 @@ public class DemoApp implements CapsuleApp {
                     List.of(new TaskCard.Action("Mark done", "done"), new TaskCard.Action("Snooze", "snooze"))));
             default -> session.reply("#" + turn + ": " + text);
         }
+    }
+
+    /**
+     * Answers now, and sends the reminder five seconds after the turn ended: a proactive message
+     * ({@code Session.sendTo}), which every channel delivers as a message of its own (on Telegram,
+     * Slack or WhatsApp a new message from the bot). The delay lives in this process only.
+     */
+    private static void remindLater(Session session, String what) {
+        session.reply("I'll remind you in 5 seconds.");
+        String here = session.id();
+        CompletableFuture.runAsync(() -> session.sendTo(here, "Reminder: " + (what.isEmpty() ? "you asked me to" : what)),
+                CompletableFuture.delayedExecutor(5, TimeUnit.SECONDS));
     }
 
     /** Stores a note in the owner's "notes" collection, then counts them: the count includes it at once. */

@@ -1,0 +1,38 @@
+package dev.capsule.adapters.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+
+/** How outbound events are delivered to the providers: tries, back-off, timeouts, memory bound. */
+@ConfigMapping(prefix = "capsule.delivery")
+public interface DeliveryConfig {
+
+    /** Tries per provider call (the first included) before the event goes to the dead-letter topic. */
+    @WithDefault("5")
+    int maxAttempts();
+
+    /** Back-off after the first retryable failure; doubled after each further one. */
+    @WithDefault("PT1S")
+    Duration initialBackoff();
+
+    /** The longest back-off, and the longest {@code retry_after} honoured before giving up. */
+    @WithDefault("PT60S")
+    Duration maxBackoff();
+
+    /** How long one provider call may take; past it the outcome is unknown (see {@code DeliveryException}). */
+    @WithDefault("PT10S")
+    Duration requestTimeout();
+
+    /** Outbound records taken from Kafka but not yet delivered; past this, the consumer pauses. */
+    @WithDefault("2000")
+    int maxInFlight();
+
+    /** How long a delivery record (what was sent for an event) is kept; at least the outbound topic's retention. */
+    @WithDefault("P8D")
+    Duration recordTtl();
+
+    /** How long a provider's update id is remembered to drop the provider's retries. */
+    @WithDefault("P2D")
+    Duration dedupTtl();
+}

@@ -1,0 +1,51 @@
+package dev.capsule.adapters.inbound;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.capsule.adapters.config.BoundChannel;
+import dev.capsule.adapters.outbound.Target;
+import dev.capsule.events.EventCodec;
+import dev.capsule.events.EventMeta;
+import dev.capsule.events.InboundMessage;
+import dev.capsule.events.TraceContext;
+import java.io.IOException;
+
+/** Helpers the providers' webhook readers share. */
+public final class Payloads {
+
+    private Payloads() {
+    }
+
+    /** The body as JSON, or an {@link IllegalArgumentException} saying it is not. */
+    public static JsonNode json(byte[] body) {
+        try {
+            JsonNode node = EventCodec.mapper().readTree(body);
+            if (node == null || !node.isObject()) {
+                throw new IllegalArgumentException("the body is not a JSON object");
+            }
+            return node;
+        } catch (IOException e) {
+            throw new IllegalArgumentException("the body is not JSON", e);
+        }
+    }
+
+    /** The text value of {@code node}, or null (numbers as their digits: ids arrive as both). */
+    public static String text(JsonNode node) {
+        if (node == null || node.isNull() || node.isMissingNode()) {
+            return null;
+        }
+        return node.isValueNode() ? node.asText() : null;
+    }
+
+    /**
+     * The inbound message for a provider message. Its event id is derived from the provider's
+     * id, so that publishing it twice publishes the same event (see {@link InboundPublisher}).
+     */
+    public static WebhookOutcome.Incoming incoming(BoundChannel channel, String providerId, Target target, String userId,
+                                                   boolean shared, String text, WebhookRequest request) {
+        String session = Conversations.sessionId(channel, target, userId, shared);
+        TraceContext trace = new TraceContext(request.header("traceparent").orElse(null), request.header("tracestate").orElse(null));
+        EventMeta meta = EventMeta.derived(session, trace, channel.type().id() + "/" + channel.name() + "/" + providerId);
+        return new WebhookOutcome.Incoming(providerId,
+                InboundMessage.of(meta, Conversations.user(channel, userId), channel.name(), text, target.route()));
+    }
+}

@@ -1,0 +1,105 @@
+package dev.capsule.adapters.inbound;
+
+import dev.capsule.adapters.ChannelAdapters;
+import dev.capsule.adapters.config.BoundChannel;
+import dev.capsule.adapters.config.BoundChannels;
+import io.smallrye.mutiny.Uni;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.MultivaluedMap;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import org.jboss.logging.Logger;
+
+/**
+ * Every named channel's webhook: {@code POST /channels/{name}/webhook} (and {@code GET} for
+ * the WhatsApp handshake). The answer is 200 only once Kafka has the messages, so a provider
+ * retries anything not yet safe; 401 for a bad or missing signature, with nothing published.
+ */
+@Path("/channels/{name}/webhook")
+public class WebhookResource {
+
+    private static final Logger LOG = Logger.getLogger(WebhookResource.class);
+
+    private final BoundChannels channels;
+    private final ChannelAdapters adapters;
+    private final InboundPublisher publisher;
+
+    WebhookResource(BoundChannels channels, ChannelAdapters adapters, InboundPublisher publisher) {
+        this.channels = channels;
+        this.adapters = adapters;
+        this.publisher = publisher;
+    }
+
+    @POST
+    @Consumes(MediaType.WILDCARD)
+    @Produces(MediaType.TEXT_PLAIN)
+    public Uni<Response> post(@PathParam("name") String name, byte[] body, @Context HttpHeaders headers, @Context UriInfo uri) {
+        Optional<BoundChannel> channel = channels.get(name);
+        if (channel.isEmpty()) {
+            return Uni.createFrom().item(text(404, "no channel named '" + name + "' is bound here"));
+        }
+        WebhookOutcome outcome;
+        try {
+            outcome = adapters.of(channel.get()).webhook(channel.get(), request(body, headers, uri));
+        } catch (RuntimeException e) {
+            LOG.warnf("channel %s: unreadable webhook: %s", name, e.getMessage());
+            return Uni.createFrom().item(text(400, "unreadable webhook: " + e.getMessage()));
+        }
+        return switch (outcome) {
+            case WebhookOutcome.Answer a -> Uni.createFrom().item(text(a.status(), a.body()));
+            case WebhookOutcome.Publish p -> publisher.publishOnce(channel.get(), p.messages())
+                    .map(done -> {
+                        Thread.ofVirtual().name("after-webhook-" + name).start(p.afterwards());
+                        return text(200, "ok");
+                    })
+                    .onFailure().recoverWithItem(e -> {
+                        LOG.errorf("channel %s: publishing a webhook's messages failed (%s); the provider will retry", name, e.toString());
+                        return text(503, "not accepted yet; try again");
+                    });
+        };
+    }
+
+    @GET
+    @Produces(MediaType.TEXT_PLAIN)
+    public Response handshake(@PathParam("name") String name, @Context HttpHeaders headers, @Context UriInfo uri) {
+        Optional<BoundChannel> channel = channels.get(name);
+        if (channel.isEmpty()) {
+            return text(404, "no channel named '" + name + "' is bound here");
+        }
+        WebhookOutcome outcome = adapters.of(channel.get()).handshake(channel.get(), request(null, headers, uri));
+        return outcome instanceof WebhookOutcome.Answer a ? text(a.status(), a.body()) : text(405, "");
+    }
+
+    private static WebhookRequest request(byte[] body, HttpHeaders headers, UriInfo uri) {
+        Map<String, String> h = new HashMap<>();
+        headers.getRequestHeaders().forEach((k, v) -> {
+            if (!v.isEmpty()) {
+                h.put(k.toLowerCase(Locale.ROOT), v.getFirst());
+            }
+        });
+        Map<String, String> q = new HashMap<>();
+        MultivaluedMap<String, String> params = uri.getQueryParameters();
+        params.forEach((k, v) -> {
+            if (!v.isEmpty()) {
+                q.put(k, v.getFirst());
+            }
+        });
+        return new WebhookRequest(body, h, q);
+    }
+
+    private static Response text(int status, String body) {
+        return Response.status(status).type(MediaType.TEXT_PLAIN).entity(body).build();
+    }
+}

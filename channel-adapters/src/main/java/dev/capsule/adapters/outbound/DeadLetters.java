@@ -1,0 +1,91 @@
+package dev.capsule.adapters.outbound;
+
+import dev.capsule.events.Topics;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+/**
+ * Puts an outbound record that could not be delivered on {@code capsule.deadletter}, as it
+ * was, with the reason in the same headers the SmallRye dead-letter queues of the other
+ * services write ({@code dead-letter-reason}, {@code -topic}, {@code -partition}, {@code -offset})
+ * plus {@code capsule-channel}.
+ */
+@ApplicationScoped
+public class DeadLetters {
+
+    private static final Logger LOG = Logger.getLogger(DeadLetters.class);
+
+    private final KafkaProducer<String, byte[]> producer;
+
+    DeadLetters(@ConfigProperty(name = "kafka.bootstrap.servers") String bootstrap,
+                @ConfigProperty(name = "quarkus.application.name") String application) {
+        this.producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ProducerConfig.CLIENT_ID_CONFIG, application + "-deadletter",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+                ProducerConfig.ACKS_CONFIG, "all"),
+                new StringSerializer(), new ByteArraySerializer());
+    }
+
+    /**
+     * Writes the record with its reason and waits until Kafka has it; tries until it does,
+     * because the record's offset is committed only after: a dead letter is never lost.
+     */
+    public void send(ConsumerRecord<String, byte[]> record, String channel, String reason) {
+        ProducerRecord<String, byte[]> letter = new ProducerRecord<>(Topics.DEAD_LETTER, record.key(), record.value());
+        letter.headers().add("dead-letter-reason", bytes(reason));
+        letter.headers().add("dead-letter-topic", bytes(record.topic()));
+        letter.headers().add("dead-letter-partition", bytes(String.valueOf(record.partition())));
+        letter.headers().add("dead-letter-offset", bytes(String.valueOf(record.offset())));
+        letter.headers().add("capsule-channel", bytes(channel));
+        record.headers().forEach(h -> {
+            if (h.key().equals("capsule-type") || h.key().equals("traceparent")) {
+                letter.headers().add(h);
+            }
+        });
+        Duration wait = Duration.ofMillis(500);
+        while (true) {
+            try {
+                producer.send(letter).get(30, TimeUnit.SECONDS);
+                LOG.warnf("dead-lettered %s-%d@%d (%s): %s", record.topic(), record.partition(), record.offset(), channel, reason);
+                return;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while dead-lettering; the record stays uncommitted", e);
+            } catch (ExecutionException | TimeoutException e) {
+                LOG.errorf("cannot dead-letter %s-%d@%d yet (%s); trying again", record.topic(), record.partition(),
+                        record.offset(), e.getMessage());
+                try {
+                    Thread.sleep(wait);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while dead-lettering; the record stays uncommitted", ie);
+                }
+                wait = wait.multipliedBy(2).compareTo(Duration.ofSeconds(30)) > 0 ? Duration.ofSeconds(30) : wait.multipliedBy(2);
+            }
+        }
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @PreDestroy
+    void close() {
+        producer.close(Duration.ofSeconds(5));
+    }
+}

@@ -1,0 +1,93 @@
+package dev.capsule.adapters.telegram;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.capsule.adapters.ChannelAdapter;
+import dev.capsule.adapters.config.BoundChannel;
+import dev.capsule.adapters.config.ChannelType;
+import dev.capsule.adapters.inbound.Payloads;
+import dev.capsule.adapters.inbound.Signatures;
+import dev.capsule.adapters.inbound.WebhookOutcome;
+import dev.capsule.adapters.inbound.WebhookRequest;
+import dev.capsule.adapters.outbound.ProviderApi;
+import dev.capsule.adapters.outbound.ProviderHttp;
+import dev.capsule.adapters.outbound.Target;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.List;
+import org.jboss.logging.Logger;
+
+/**
+ * Telegram Bot API webhooks (core.telegram.org/bots/api#setwebhook): the secret token set with
+ * {@code setWebhook} comes back in {@code X-Telegram-Bot-Api-Secret-Token} and is compared in
+ * constant time; each {@code Update} carries an {@code update_id} that drops redeliveries.
+ * Text messages (or a caption) and {@code callback_query} button presses become user messages;
+ * everything else is acknowledged and left alone.
+ */
+@ApplicationScoped
+public class TelegramAdapter implements ChannelAdapter {
+
+    static final String SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token";
+    private static final Logger LOG = Logger.getLogger(TelegramAdapter.class);
+
+    private final ProviderHttp http;
+
+    TelegramAdapter(ProviderHttp http) {
+        this.http = http;
+    }
+
+    @Override
+    public ChannelType type() {
+        return ChannelType.TELEGRAM;
+    }
+
+    @Override
+    public WebhookOutcome webhook(BoundChannel channel, WebhookRequest request) {
+        if (!Signatures.same(request.header(SECRET_HEADER).orElse(null), channel.webhookSecret())) {
+            return WebhookOutcome.unauthorized("missing or wrong " + SECRET_HEADER);
+        }
+        JsonNode update = Payloads.json(request.body());
+        String updateId = Payloads.text(update.get("update_id"));
+        if (updateId == null) {
+            return WebhookOutcome.badRequest("an update needs an update_id");
+        }
+        JsonNode message = update.get("message");
+        if (message != null && message.isObject()) {
+            JsonNode from = message.path("from");
+            String text = Payloads.text(message.has("text") ? message.get("text") : message.get("caption"));
+            if (text == null || text.isBlank() || from.path("is_bot").asBoolean(false) || !from.has("id")) {
+                return WebhookOutcome.ok(); // a sticker, a photo without caption, a bot: nothing to answer
+            }
+            JsonNode chat = message.path("chat");
+            return WebhookOutcome.publish(List.of(Payloads.incoming(channel, updateId, new Target(chat.path("id").asText(), null, null),
+                    from.get("id").asText(), shared(chat), text, request)));
+        }
+        JsonNode callback = update.get("callback_query");
+        if (callback != null && callback.isObject()) {
+            String data = Payloads.text(callback.get("data"));
+            JsonNode chat = callback.path("message").path("chat");
+            String callbackId = Payloads.text(callback.get("id"));
+            if (data == null || !chat.has("id") || !callback.path("from").has("id")) {
+                return WebhookOutcome.ok();
+            }
+            WebhookOutcome.Incoming press = Payloads.incoming(channel, updateId, new Target(chat.get("id").asText(), null, null),
+                    callback.path("from").get("id").asText(), shared(chat), data, request);
+            TelegramApi api = new TelegramApi(channel, http);
+            return new WebhookOutcome.Publish(List.of(press), () -> {
+                try {
+                    api.answerCallbackQuery(callbackId);
+                } catch (RuntimeException e) {
+                    LOG.debugf("answerCallbackQuery on %s failed: %s (the button's spinner times out by itself)", channel.name(), e.getMessage());
+                }
+            });
+        }
+        return WebhookOutcome.ok(); // edited messages, channel posts, member updates: not messages to a session
+    }
+
+    private static boolean shared(JsonNode chat) {
+        return !"private".equals(chat.path("type").asText("private"));
+    }
+
+    @Override
+    public ProviderApi api(BoundChannel channel) {
+        return new TelegramApi(channel, http);
+    }
+}

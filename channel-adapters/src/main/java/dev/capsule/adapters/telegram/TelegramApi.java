@@ -1,0 +1,128 @@
+package dev.capsule.adapters.telegram;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.capsule.adapters.config.BoundChannel;
+import dev.capsule.adapters.outbound.ProviderApi;
+import dev.capsule.adapters.outbound.ProviderHttp;
+import dev.capsule.adapters.outbound.Target;
+import dev.capsule.adapters.outbound.Verdict;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+/**
+ * The Telegram Bot API calls a channel makes: {@code sendMessage}, {@code editMessageText}
+ * (streams), {@code sendChatAction} (notify), inline keyboards (show) and
+ * {@code answerCallbackQuery}. A 429 carries {@code parameters.retry_after}, which is waited out.
+ */
+final class TelegramApi implements ProviderApi {
+
+    /** Telegram's limit on a message's text. */
+    static final int MAX_TEXT = 4096;
+    /** Telegram's limit on a button's callback_data, in bytes. */
+    static final int MAX_CALLBACK_DATA = 64;
+
+    private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
+
+    private final BoundChannel channel;
+    private final ProviderHttp http;
+
+    TelegramApi(BoundChannel channel, ProviderHttp http) {
+        this.channel = channel;
+        this.http = http;
+    }
+
+    @Override
+    public String send(Target target, String text) {
+        ObjectNode body = JSON.objectNode().put("chat_id", target.chat()).put("text", text);
+        return call("sendMessage", target.chat(), body, false).path("message_id").asText();
+    }
+
+    @Override
+    public boolean canEdit() {
+        return true;
+    }
+
+    @Override
+    public void edit(Target target, String messageId, String text) {
+        ObjectNode body = JSON.objectNode().put("chat_id", target.chat()).put("message_id", Long.parseLong(messageId)).put("text", text);
+        call("editMessageText", target.chat(), body, true);
+    }
+
+    @Override
+    public int maxTextLength() {
+        return MAX_TEXT;
+    }
+
+    @Override
+    public void typing(Target target, String status) {
+        // Telegram shows "typing…" for about 5 s or until the next message; the status text has no place there.
+        call("sendChatAction", null, JSON.objectNode().put("chat_id", target.chat()).put("action", "typing"), true);
+    }
+
+    @Override
+    public String show(Target target, ObjectNode block) {
+        String fallback = block.path("fallbackText").asText(block.path("kind").asText());
+        ArrayNode rows = JSON.arrayNode();
+        String text = fallback;
+        switch (block.path("kind").asText()) {
+            case "choice_list" -> {
+                text = block.path("prompt").asText(fallback);
+                block.path("choices").forEach(c -> button(rows, c));
+            }
+            case "task_card" -> block.path("actions").forEach(a -> button(rows, a));
+            default -> {
+                // an unknown kind: its fallback text
+            }
+        }
+        ObjectNode body = JSON.objectNode().put("chat_id", target.chat()).put("text", text.isBlank() ? "…" : text);
+        if (!rows.isEmpty()) {
+            body.putObject("reply_markup").set("inline_keyboard", rows);
+        } else if (!text.equals(fallback)) {
+            body.put("text", fallback); // no button fits: the plain-text rendering lists the choices
+        }
+        return call("sendMessage", target.chat(), body, false).path("message_id").asText();
+    }
+
+    /** One button per row; a value longer than {@code callback_data} allows gets no button. */
+    private static void button(ArrayNode rows, JsonNode option) {
+        String value = option.path("value").asText();
+        if (value.isEmpty() || value.getBytes(StandardCharsets.UTF_8).length > MAX_CALLBACK_DATA) {
+            return;
+        }
+        rows.addArray().addObject().put("text", option.path("label").asText(value)).put("callback_data", value);
+    }
+
+    void answerCallbackQuery(String callbackQueryId) {
+        if (callbackQueryId != null) {
+            call("answerCallbackQuery", null, JSON.objectNode().put("callback_query_id", callbackQueryId), true);
+        }
+    }
+
+    private JsonNode call(String method, String chat, ObjectNode body, boolean idempotent) {
+        String url = channel.apiBaseUrl() + "/bot" + channel.token() + "/" + method;
+        return http.call(channel, chat, method, ProviderHttp.postJson(url, body), idempotent, TelegramApi::verdict);
+    }
+
+    /** Telegram answers {@code {"ok":true,"result":…}} or {@code {"ok":false,"error_code":…,"description":…}}. */
+    static Verdict verdict(ProviderHttp.Answer answer) {
+        JsonNode body = answer.body();
+        if (answer.status() == 200 && body.path("ok").asBoolean(false)) {
+            return new Verdict.Ok(body.path("result"));
+        }
+        String description = body.path("description").asText(answer.brief());
+        if (answer.status() == 429) {
+            long seconds = body.path("parameters").path("retry_after").asLong(1);
+            return new Verdict.RetryAfter(Duration.ofSeconds(Math.max(1, seconds)), description);
+        }
+        if (answer.status() == 400 && description.contains("message is not modified")) {
+            return new Verdict.Ok(body); // the edit was there already: an edit tried again after an unknown outcome
+        }
+        if (answer.status() >= 500) {
+            return new Verdict.Retry(description);
+        }
+        return new Verdict.Fail(description);
+    }
+}

@@ -1,0 +1,88 @@
+package dev.capsule.adapters;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.capsule.events.EventMeta;
+import dev.capsule.events.InboundMessage;
+import dev.capsule.events.Notify;
+import dev.capsule.events.OutboundEvent;
+import dev.capsule.events.Reply;
+import dev.capsule.events.Show;
+import dev.capsule.events.StreamChunk;
+import dev.capsule.events.StreamEnd;
+import dev.capsule.events.Topics;
+import dev.capsule.events.TurnEnded;
+import dev.capsule.kafka.EventPublisher;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Plays session-service for the adapters' tests, since it does not run here: each inbound
+ * message of a named channel gets a turn on {@code capsule.outbound}, keyed and sequenced per
+ * session, copying the message's channel and route as session-service does.
+ * {@code /stream} streams {@link #STREAM} in chunks 40 ms apart; {@code /card} shows a choice
+ * list; {@code /notify} sends a status, then a reply; anything else is answered {@code echo: <text>}.
+ */
+final class FakeTurns {
+
+    static final List<String> STREAM = List.of("Streaming ", "is ", "how ", "a ", "model's ", "answer ", "reaches ", "you.");
+    static final String STREAM_TEXT = String.join("", STREAM);
+
+    private static final Map<String, Long> SEQS = new ConcurrentHashMap<>();
+
+    private FakeTurns() {
+    }
+
+    static void answer(InboundMessage m, EventPublisher publisher, ScheduledExecutorService scheduler) {
+        if (m.channel().equals("web") || m.channel().equals("api")) {
+            return;
+        }
+        List<OutboundEvent> turn = new ArrayList<>();
+        switch (m.text()) {
+            case "/stream" -> {
+                String streamId = m.eventId() + "-stream";
+                for (int i = 0; i < STREAM.size(); i++) {
+                    turn.add(StreamChunk.of(meta(m), m.eventId(), seq(m), m.channel(), m.route(), streamId, i, STREAM.get(i)));
+                }
+                turn.add(StreamEnd.of(meta(m), m.eventId(), seq(m), m.channel(), m.route(), streamId, STREAM.size(), STREAM_TEXT, false));
+            }
+            case "/card" -> turn.add(Show.of(meta(m), m.eventId(), seq(m), m.channel(), m.route(), choices()));
+            case "/notify" -> {
+                turn.add(Notify.of(meta(m), m.eventId(), seq(m), m.channel(), m.route(), "Looking that up…"));
+                turn.add(Reply.of(meta(m), m.eventId(), seq(m), m.channel(), m.route(), "done looking"));
+            }
+            default -> turn.add(Reply.of(meta(m), m.eventId(), seq(m), m.channel(), m.route(), "echo: " + m.text()));
+        }
+        turn.add(TurnEnded.of(meta(m), m.eventId(), seq(m), m.channel(), m.route(), turn.size()));
+        for (int i = 0; i < turn.size(); i++) {
+            OutboundEvent e = turn.get(i);
+            scheduler.schedule(() -> publisher.publish(Topics.OUTBOUND, e), i * 40L, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** A choice list as session-service writes a {@code ChoiceList} block. */
+    static ObjectNode choices() {
+        ObjectNode block = JsonNodeFactory.instance.objectNode();
+        block.put("prompt", "Ship it?");
+        block.putArray("choices").add(choice("Yes", "yes")).add(choice("Not yet", "later"));
+        block.put("kind", "choice_list");
+        block.put("fallbackText", "Ship it?\n- Yes\n- Not yet");
+        return block;
+    }
+
+    private static ObjectNode choice(String label, String value) {
+        return JsonNodeFactory.instance.objectNode().put("label", label).put("value", value);
+    }
+
+    static EventMeta meta(InboundMessage m) {
+        return EventMeta.next(m.sessionId(), m.trace());
+    }
+
+    static long seq(InboundMessage m) {
+        return SEQS.merge(m.sessionId(), 1L, Long::sum);
+    }
+}
