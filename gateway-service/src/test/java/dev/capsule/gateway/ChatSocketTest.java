@@ -9,7 +9,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.capsule.events.EventCodec;
+import dev.capsule.events.EventMeta;
 import dev.capsule.events.InboundMessage;
+import dev.capsule.events.StreamChunk;
+import dev.capsule.events.Topics;
+import dev.capsule.events.TraceContext;
+import dev.capsule.kafka.EventPublisher;
 import dev.capsule.gateway.delivery.Deliveries;
 import dev.capsule.testing.KafkaResource;
 import dev.capsule.testing.PostgresResource;
@@ -24,9 +29,15 @@ import io.vertx.core.http.UpgradeRejectedException;
 import jakarta.inject.Inject;
 import java.net.URI;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+import java.util.stream.LongStream;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Predicate;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -46,16 +57,23 @@ class ChatSocketTest {
     @TestHTTPResource("/")
     URI base;
 
+    @ConfigProperty(name = "kafka.bootstrap.servers")
+    String bootstrap;
+
+    private EventPublisher publisher;
+
     private final List<Client> clients = new CopyOnWriteArrayList<>();
 
     @BeforeEach
     void ready() {
         Gateway.awaitReady();
+        publisher = new EventPublisher(bootstrap, "chat-socket-test");
     }
 
     @AfterEach
     void closeClients() {
         clients.stream().filter(c -> c.connection.isOpen()).forEach(c -> c.connection.closeAndAwait());
+        publisher.close();
     }
 
     @Test
@@ -175,9 +193,129 @@ class ChatSocketTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> deliveries.followers(session) == 0);
     }
 
+    @Test
+    void aResumeOnANewConnectionSendsWhatWasMissedOnceInOrderThenGoesOnLive() {
+        String session = Gateway.newSessionId();
+        // Events this replica's feed never handed to anyone: as for a socket that dropped, or a replica that just started.
+        List<StreamChunk> before = IntStream.rangeClosed(1, 3).mapToObj(seq -> chunk(session, seq)).toList();
+        before.forEach(this::publish);
+        Client client = connect(BasicWebSocketConnector.create().baseUri(base)
+                .addHeader("Authorization", "Bearer " + Gateway.token("u1")));
+
+        client.send(resume(session, 1, before.getFirst().timestamp().toString()));
+        JsonNode resumed = client.await(frame("resumed", session));
+        publish(chunk(session, 4));
+        client.await(f -> f.path("seq").asLong() == 4);
+
+        assertEquals(List.of(2L, 3L, 4L), seqs(client, session));
+        assertEquals(2, resumed.get("replayed").intValue());
+        assertTrue(resumed.get("complete").booleanValue(), resumed.toString());
+        assertEquals(List.of("stream.chunk", "stream.chunk", "resumed", "stream.chunk"),
+                client.frames.stream().map(f -> f.path("type").asText()).toList());
+    }
+
+    @Test
+    void aResumeWhileEventsKeepComingShowsEachSeqExactlyOnceAndInOrder() throws Exception {
+        String session = Gateway.newSessionId();
+        Instant start = Instant.now();
+        publish(chunk(session, 1));
+        Client client = connect(BasicWebSocketConnector.create().baseUri(base)
+                .addHeader("Authorization", "Bearer " + Gateway.token("u1")));
+        // A stream goes on while the socket resumes: some events come from the replay, some live, some from both.
+        CompletableFuture<Void> streaming = CompletableFuture.runAsync(() -> LongStream.rangeClosed(2, 300)
+                .forEach(seq -> publisher.publish(Topics.OUTBOUND, chunk(session, seq))));
+        client.send(resume(session, 0, start.toString()));
+        streaming.get(60, TimeUnit.SECONDS);
+
+        client.await(f -> f.path("seq").asLong() == 300);
+        assertEquals(LongStream.rangeClosed(1, 300).boxed().toList(), seqs(client, session));
+    }
+
+    @Test
+    void aResumeFromLongerAgoThanTheLookBackSaysItIsNotCompleteSoThePageReloadsTheHistory() {
+        String session = Gateway.newSessionId();
+        Client client = connect(BasicWebSocketConnector.create().baseUri(base)
+                .addHeader("Authorization", "Bearer " + Gateway.token("u1")));
+
+        client.send(resume(session, 7, Instant.now().minus(Duration.ofDays(1)).toString()));
+
+        JsonNode resumed = client.await(frame("resumed", session));
+        assertEquals(false, resumed.get("complete").booleanValue(), resumed.toString());
+        assertEquals(0, resumed.get("replayed").intValue());
+    }
+
+    @Test
+    void aResumeWithoutASeqOrWithABadTimeIsRefusedWithA400ErrorFrame() {
+        String session = Gateway.newSessionId();
+        Client client = connect(BasicWebSocketConnector.create().baseUri(base)
+                .addHeader("Authorization", "Bearer " + Gateway.token("u1")));
+
+        client.send("{\"type\":\"resume\",\"sessionId\":\"" + session + "\"}");
+        client.send(resume(session, 1, "yesterday"));
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> client.frames.size() == 2);
+        assertEquals(List.of(400, 400), client.frames.stream().map(f -> f.path("status").intValue()).toList());
+    }
+
+    @Test
+    void aResumeOfAnotherUsersSessionGetsA403ErrorFrameAndNoneOfItsEvents() {
+        String session = Gateway.newSessionId();
+        publish(chunk(session, 1));
+        Client alice = connect(BasicWebSocketConnector.create().baseUri(base)
+                .addHeader("Authorization", "Bearer " + Gateway.token("alice")));
+        alice.send(resume(session, 0, Instant.now().minusSeconds(60).toString()));
+        alice.await(frame("resumed", session));
+        Client bob = connect(BasicWebSocketConnector.create().baseUri(base)
+                .addHeader("Authorization", "Bearer " + Gateway.token("bob")));
+
+        bob.send(resume(session, 0, Instant.now().minusSeconds(60).toString()));
+
+        JsonNode refused = bob.await(f -> f.path("type").asText().equals("error"));
+        assertEquals(403, refused.get("status").intValue());
+        publish(chunk(session, 2));
+        alice.await(f -> f.path("seq").asLong() == 2);
+        assertEquals(List.of("error"), bob.frames.stream().map(f -> f.path("type").asText()).toList());
+    }
+
+    @Test
+    void aMessageIsAcknowledgedWithTheIdItsTurnsEventsReplyTo() {
+        Client client = connect(BasicWebSocketConnector.create().baseUri(base)
+                .addHeader("Authorization", "Bearer " + Gateway.token("u1")));
+        String session = Gateway.newSessionId();
+
+        client.send(EventCodec.mapper().createObjectNode().put("type", "message").put("sessionId", session)
+                .put("text", "hello").put("clientId", "c-1").toString());
+
+        JsonNode accepted = client.await(frame("accepted", session));
+        JsonNode reply = client.await(frame("reply", session));
+        assertEquals("c-1", accepted.get("clientId").textValue());
+        assertEquals(reply.get("inReplyTo").textValue(), accepted.get("messageId").textValue());
+    }
+
+    private StreamChunk chunk(String session, long seq) {
+        return StreamChunk.of(EventMeta.next(session, TraceContext.NONE), "m-" + session, seq, "web", null,
+                "stream-" + session, (int) seq - 1, "w" + seq + " ");
+    }
+
+    private void publish(StreamChunk chunk) {
+        publisher.publish(Topics.OUTBOUND, chunk).join();
+    }
+
+    private static String resume(String session, long after, String since) {
+        return EventCodec.mapper().createObjectNode().put("type", "resume").put("sessionId", session)
+                .put("after", after).put("since", since).toString();
+    }
+
+    private static List<Long> seqs(Client client, String session) {
+        return client.frames.stream().filter(f -> f.path("sessionId").asText().equals(session) && f.has("seq"))
+                .map(f -> f.get("seq").asLong()).toList();
+    }
+
     private Client connect(BasicWebSocketConnector connector) {
         Client client = new Client();
+        // On the event loop, so that frames are recorded in the order they arrive (blocking callbacks may overtake each other).
         client.connection = connector.path("/ws/chat")
+                .executionModel(BasicWebSocketConnector.ExecutionModel.NON_BLOCKING)
                 .onTextMessage((connection, text) -> client.frames.add(json(text)))
                 .connectAndAwait();
         clients.add(client);

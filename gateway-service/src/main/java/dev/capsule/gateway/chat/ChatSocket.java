@@ -2,11 +2,13 @@ package dev.capsule.gateway.chat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.capsule.events.EventCodec;
+import dev.capsule.events.InboundMessage;
 import dev.capsule.events.OutboundEvent;
 import dev.capsule.events.TraceContext;
 import dev.capsule.events.UserRef;
 import dev.capsule.gateway.auth.CurrentUser;
 import dev.capsule.gateway.delivery.Deliveries;
+import dev.capsule.gateway.delivery.OutboundReplay;
 import dev.capsule.gateway.inbound.MessageIntake;
 import io.quarkus.security.Authenticated;
 import io.quarkus.security.identity.SecurityIdentity;
@@ -18,18 +20,33 @@ import io.quarkus.websockets.next.UserData.TypedKey;
 import io.quarkus.websockets.next.WebSocket;
 import io.quarkus.websockets.next.WebSocketConnection;
 import io.smallrye.mutiny.Uni;
-import java.util.HashSet;
-import java.util.Set;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.jboss.logging.Logger;
 
 /**
- * Web chat: one socket per browser tab, any number of sessions on it. The frame
- * {@code {"type":"message","sessionId":"…","text":"…"}} sends a message and
- * {@code {"type":"follow","sessionId":"…"}} only subscribes; every outbound event of a followed
- * session comes back as its event JSON, which carries type, sessionId and seq. A refused frame
- * gets {@code {"type":"error","sessionId":…,"status":…,"message":"<why>"}} and the socket stays
+ * Web chat: one socket per browser tab, any number of sessions on it. Frames in:
+ * <ul>
+ * <li>{@code {"type":"message","sessionId":"…","text":"…","clientId":"…"}} sends a message; with a
+ *     {@code clientId}, once Kafka has it, the socket answers {@code {"type":"accepted","sessionId":…,"messageId":…,"clientId":…,"at":…}}
+ *     ({@code clientId} is the page's own, optional; {@code messageId} is what the turn's events
+ *     name as {@code inReplyTo}; {@code at} the gateway's time, where a resume may start);</li>
+ * <li>{@code {"type":"follow","sessionId":"…"}} only subscribes;</li>
+ * <li>{@code {"type":"resume","sessionId":"…","after":<seq>,"since":"<timestamp>"}} subscribes
+ *     after a drop, on any replica: first every event after {@code after}, then live ones,
+ *     each once, then {@code {"type":"resumed",…}} ({@link #resume}).</li>
+ * </ul>
+ * Every outbound event of a followed session comes back as its event JSON, which carries type,
+ * sessionId and seq. A refused frame gets
+ * {@code {"type":"error","sessionId":…,"status":…,"message":"<why>"}} and the socket stays
  * open, so that one bad message does not cost the user their other sessions.
  *
  * <p>The upgrade needs a bearer JWT ({@link Authenticated}: 401 without one), in the
@@ -49,11 +66,13 @@ public class ChatSocket {
 
     private final MessageIntake intake;
     private final Deliveries deliveries;
+    private final OutboundReplay replay;
     private final SecurityIdentity identity;
 
-    ChatSocket(MessageIntake intake, Deliveries deliveries, SecurityIdentity identity) {
+    ChatSocket(MessageIntake intake, Deliveries deliveries, OutboundReplay replay, SecurityIdentity identity) {
         this.intake = intake;
         this.deliveries = deliveries;
+        this.replay = replay;
         this.identity = identity;
     }
 
@@ -71,7 +90,8 @@ public class ChatSocket {
 
     /**
      * One frame. A connection's frames are handled one at a time (the endpoint's default serial
-     * mode, which waits for the returned Uni), so its messages reach Kafka in the order they were sent.
+     * mode, which waits for the returned Uni), so its messages reach Kafka in the order they were
+     * sent, and a message sent after a resume waits until the resume's replay has been sent.
      */
     @OnTextMessage
     Uni<Void> frame(String text, WebSocketConnection connection) {
@@ -85,16 +105,25 @@ public class ChatSocket {
         Follows follows = connection.userData().get(FOLLOWS);
         return Uni.createFrom().deferred(() -> switch (frame.path("type").asText()) {
                     case "follow" -> follow(sessionId, follows);
+                    case "resume" -> resume(sessionId, frame, follows, connection);
                     case "message" -> {
                         String message = intake.textOf(frame);
                         // Follow before publishing, so that no event of this turn can arrive before the listener.
+                        InboundMessage inbound = intake.message(sessionId, follows.user, "web", message, TraceContext.NONE);
+                        String clientId = frame.path("clientId").textValue();
                         yield follow(sessionId, follows)
-                                .map(ok -> intake.message(sessionId, follows.user, "web", message, TraceContext.NONE))
-                                .chain(intake::publish);
+                                .chain(() -> intake.publish(inbound))
+                                .chain(() -> clientId == null ? Uni.createFrom().voidItem()
+                                        : connection.sendText(EventCodec.mapper().createObjectNode()
+                                                .put("type", "accepted").put("sessionId", sessionId)
+                                                .put("messageId", inbound.eventId())
+                                                .put("at", inbound.timestamp().toString())
+                                                .put("clientId", clientId).toString()));
                     }
                     default -> Uni.createFrom().failure(new MessageIntake.Rejection(400,
-                            "a frame is {\"type\":\"message\",\"sessionId\":\"...\",\"text\":\"...\"}"
-                                    + " or {\"type\":\"follow\",\"sessionId\":\"...\"}"));
+                            "a frame is {\"type\":\"message\",\"sessionId\":\"...\",\"text\":\"...\"},"
+                                    + " {\"type\":\"follow\",\"sessionId\":\"...\"}"
+                                    + " or {\"type\":\"resume\",\"sessionId\":\"...\",\"after\":<seq>,\"since\":\"<instant>\"}"));
                 })
                 .onFailure().recoverWithUni(failure -> error(connection, sessionId, failure));
     }
@@ -110,6 +139,39 @@ public class ChatSocket {
     /** Ownership is checked (and an unused session id claimed) on every frame, as the API does on every request. */
     private Uni<Void> follow(String sessionId, Follows follows) {
         return intake.checkOwner(sessionId, follows.user).invoke(() -> follows.add(sessionId));
+    }
+
+    /**
+     * Follows the session again after a drop, from the seq the page saw last: the events after it
+     * are read back from Kafka while live ones are held, then both are sent merged by seq, and
+     * {@code {"type":"resumed","sessionId":…,"after":…,"replayed":n,"complete":…}} says so. Not
+     * complete (the page was away too long, or Kafka could not be read): the page reloads the
+     * history. See {@link dev.capsule.gateway.delivery} for why the replay comes from Kafka.
+     */
+    private Uni<Void> resume(String sessionId, JsonNode frame, Follows follows, WebSocketConnection connection) {
+        JsonNode after = frame.path("after");
+        if (!after.canConvertToLong() || after.asLong() < 0) {
+            return Uni.createFrom().failure(new MessageIntake.Rejection(400, "a resume needs \"after\": the last seq seen, 0 for none"));
+        }
+        long afterSeq = after.asLong();
+        Instant since;
+        try {
+            since = frame.path("since").isTextual() ? Instant.parse(frame.get("since").textValue()) : null;
+        } catch (DateTimeParseException e) {
+            return Uni.createFrom().failure(new MessageIntake.Rejection(400,
+                    "\"since\" is the timestamp of the last event seen, e.g. 2026-11-24T12:00:00Z"));
+        }
+        return intake.checkOwner(sessionId, follows.user)
+                .invoke(() -> follows.hold(sessionId, afterSeq))
+                .chain(() -> Uni.createFrom().item(() -> replay.after(sessionId, afterSeq, since))
+                        .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
+                        .onFailure().recoverWithItem(failure -> {
+                            // Live events still flow; what was missed, the page reads from the history.
+                            LOG.warnf("replaying session %s for a resuming chat socket failed: %s", sessionId, failure.getMessage());
+                            return new OutboundReplay.Replay(List.of(), false);
+                        }))
+                .map(found -> follows.release(sessionId, afterSeq, found))
+                .replaceWithVoid();
     }
 
     private Uni<Void> error(WebSocketConnection connection, String sessionId, Throwable failure) {
@@ -130,55 +192,116 @@ public class ChatSocket {
 
     /**
      * The sessions one connection follows, each registered once with the one listener that
-     * forwards their events. Closing unfollows them all; a follow that loses the race with the
-     * close is not registered, so no listener outlives its socket.
+     * forwards their events, each with the last seq sent: an event at or below it is not sent
+     * again (a turn run again after a crash repeats seqs; a replay overlaps the live feed). While
+     * a session resumes, its live events are held and sent after the replay, merged by seq.
+     * Closing unfollows them all; a follow that loses the race with the close is not registered,
+     * so no listener outlives its socket. The lock orders the feed thread's sends and a replay's.
      */
     private static final class Follows {
 
         private final UserRef user;
+        private final WebSocketConnection connection;
         private final Deliveries deliveries;
         private final Consumer<OutboundEvent> listener;
-        private final Set<String> sessions = new HashSet<>();
+        private final Map<String, Followed> sessions = new HashMap<>();
         private boolean closed;
 
         Follows(UserRef user, WebSocketConnection connection, Deliveries deliveries) {
             this.user = user;
+            this.connection = connection;
             this.deliveries = deliveries;
             // Runs on the outbound feed's thread: send without waiting, so a slow socket holds up no other user.
-            // Sends from that one thread keep the feed's order on the socket.
-            this.listener = event -> {
-                if (!fresh(event)) {
-                    return; // a turn run again after a crash repeats seqs this socket has shown
-                }
-                connection.sendText(EventCodec.encodeToString(event)).subscribe().with(
-                        sent -> { },
-                        failure -> LOG.debugf("event %s not sent to chat connection %s: %s",
-                                event.eventId(), connection.id(), failure.getMessage()));
-            };
+            this.listener = this::onEvent;
         }
 
-        private final java.util.Map<String, Long> lastSeq = new java.util.HashMap<>();
-
-        /** True the first time this connection sees the session's {@code seq} (called on the feed's one thread). */
-        private boolean fresh(OutboundEvent event) {
-            Long last = lastSeq.get(event.sessionId());
-            if (last != null && event.seq() <= last) {
-                return false;
+        private synchronized void onEvent(OutboundEvent event) {
+            Followed followed = sessions.get(event.sessionId());
+            if (followed == null) {
+                return;
             }
-            lastSeq.put(event.sessionId(), event.seq());
-            return true;
+            if (followed.held != null) {
+                followed.held.add(event);
+            } else {
+                sendIfFresh(followed, event);
+            }
         }
 
         synchronized void add(String sessionId) {
-            if (!closed && sessions.add(sessionId)) {
+            if (!closed && !sessions.containsKey(sessionId)) {
+                sessions.put(sessionId, new Followed(0));
                 deliveries.follow(sessionId, listener);
             }
         }
 
+        /** Follows {@code sessionId} from {@code afterSeq} on, holding its live events until {@link #release}. */
+        synchronized void hold(String sessionId, long afterSeq) {
+            if (closed) {
+                return;
+            }
+            Followed followed = sessions.get(sessionId);
+            if (followed == null) {
+                sessions.put(sessionId, followed = new Followed(afterSeq));
+                deliveries.follow(sessionId, listener);
+            }
+            if (followed.held == null) {
+                followed.held = new ArrayList<>();
+            }
+        }
+
+        /** Sends the replay, then the held live events, each seq once and in order; from then on events go live. */
+        synchronized Void release(String sessionId, long afterSeq, OutboundReplay.Replay replay) {
+            Followed followed = sessions.get(sessionId);
+            if (followed == null) {
+                return null; // closed meanwhile
+            }
+            List<OutboundEvent> all = new ArrayList<>(replay.events());
+            all.addAll(followed.held);
+            all.sort(Comparator.comparingLong(OutboundEvent::seq));
+            followed.held = null;
+            int sent = 0;
+            for (OutboundEvent event : all) {
+                if (sendIfFresh(followed, event)) {
+                    sent++;
+                }
+            }
+            LOG.debugf("chat connection %s resumed session %s after seq %d: %d events sent, complete %s",
+                    connection.id(), sessionId, afterSeq, sent, replay.complete());
+            send(EventCodec.mapper().createObjectNode().put("type", "resumed").put("sessionId", sessionId)
+                    .put("after", afterSeq).put("replayed", sent).put("complete", replay.complete()).toString(), sessionId);
+            return null;
+        }
+
+        private boolean sendIfFresh(Followed followed, OutboundEvent event) {
+            if (event.seq() <= followed.lastSeq) {
+                return false;
+            }
+            followed.lastSeq = event.seq();
+            send(EventCodec.encodeToString(event), event.eventId());
+            return true;
+        }
+
+        private void send(String frame, String what) {
+            connection.sendText(frame).subscribe().with(
+                    sent -> { },
+                    failure -> LOG.debugf("%s not sent to chat connection %s: %s", what, connection.id(), failure.getMessage()));
+        }
+
         synchronized void close() {
             closed = true;
-            sessions.forEach(id -> deliveries.unfollow(id, listener));
+            sessions.keySet().forEach(id -> deliveries.unfollow(id, listener));
             sessions.clear();
+        }
+    }
+
+    /** One followed session: the last seq sent, and the live events held while it resumes (null when live). */
+    private static final class Followed {
+
+        long lastSeq;
+        List<OutboundEvent> held;
+
+        Followed(long lastSeq) {
+            this.lastSeq = lastSeq;
         }
     }
 }

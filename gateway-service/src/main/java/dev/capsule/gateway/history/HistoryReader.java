@@ -43,6 +43,10 @@ public class HistoryReader {
                         .put("kind", row.getString("kind"))
                         .put("text", row.getString("text"))
                         .put("at", row.getOffsetDateTime("created_at").toInstant().toString());
+                Long seq = row.getLong("seq");
+                if (seq != null) {
+                    m.put("seq", seq); // an app message's place among the session's outbound events, where a resume starts
+                }
                 Object block = row.getValue("block");
                 if (block != null) {
                     m.set("block", EventCodec.mapper().valueToTree(row.getJsonObject("block").getMap()));

@@ -1,0 +1,57 @@
+package dev.capsule.gateway.auth;
+
+import dev.capsule.events.EventCodec;
+import io.smallrye.common.annotation.Blocking;
+import jakarta.ws.rs.GET;
+
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.CacheControl;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+
+import java.util.Optional;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+/**
+ * Signs the local stack's dev user into the chat page without a token to paste: when
+ * {@code capsule.gateway.dev-token-file} names a file (./capsule up sets it to the dev token it
+ * writes), {@code GET /auth/dev-token} answers that token to anyone who can reach the gateway.
+ * Unset, as it is by default and must stay in production, the endpoint answers 404 and the page
+ * expects a token from the deployment's identity provider instead.
+ */
+@jakarta.ws.rs.Path("/auth/dev-token")
+public class DevSignIn {
+
+    private static final Logger LOG = Logger.getLogger(DevSignIn.class);
+
+    private final Optional<String> tokenFile;
+
+    DevSignIn(@ConfigProperty(name = "capsule.gateway.dev-token-file") Optional<String> tokenFile) {
+        this.tokenFile = tokenFile.filter(f -> !f.isBlank());
+    }
+
+    @GET
+    @Produces(MediaType.APPLICATION_JSON)
+    @Blocking
+    public Response token() {
+        CacheControl noStore = new CacheControl();
+        noStore.setNoStore(true);
+        if (tokenFile.isEmpty()) {
+            return Response.status(404).cacheControl(noStore).entity(EventCodec.mapper().createObjectNode()
+                    .put("message", "no dev sign-in on this deployment: sign in with your identity provider")).build();
+        }
+        try {
+            // Read on every call: ./capsule up writes a fresh token each time it runs.
+            String token = Files.readString(java.nio.file.Path.of(tokenFile.get()), StandardCharsets.US_ASCII).strip();
+            return Response.ok(EventCodec.mapper().createObjectNode().put("token", token)).cacheControl(noStore).build();
+        } catch (IOException e) {
+            LOG.warnf("the dev token file %s cannot be read: %s", tokenFile.get(), e.getMessage());
+            return Response.status(503).cacheControl(noStore).entity(EventCodec.mapper().createObjectNode()
+                    .put("message", "the dev token is not there yet; ./capsule up writes it once the stack is ready")).build();
+        }
+    }
+}

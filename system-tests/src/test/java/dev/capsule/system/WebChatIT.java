@@ -1,0 +1,479 @@
+package dev.capsule.system;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.capsule.testing.Ports;
+import dev.capsule.testing.PostgresServer;
+import dev.capsule.testing.TestStack;
+import io.smallrye.jwt.build.Jwt;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.interactions.Actions;
+
+/**
+ * The web chat page in headless Chromium (Debian's {@code chromium} and {@code chromedriver};
+ * {@code ./capsule test} installs them), against the packaged services as processes: two gateway
+ * replicas behind a round-robin proxy (as a Kubernetes Service would put them), one
+ * session-service, persistence-service, the demo app. The page signs in as the local stack's dev
+ * user does, through {@code /auth/dev-token}, or with a token in the URL fragment as an identity
+ * provider would hand it over. Screenshots go to {@code target/web-chat/}.
+ */
+class WebChatIT {
+
+    static final Path SCREENSHOTS = ServiceProcess.ROOT.resolve("system-tests/target/web-chat");
+    static final String STREAM = "Streaming is how a model's answer reaches you as it is written, one token at a time,"
+            + " until the whole answer is there.";
+
+    static final List<ServiceProcess> services = new ArrayList<>();
+    static final Map<String, String> env = new HashMap<>();
+    static final Map<Integer, ServiceProcess> gateways = new HashMap<>();
+    static KeyPair keys;
+    static RoundRobinProxy proxy;
+    static String base;
+    static ChromeDriver browser;
+
+    private String testName;
+
+    @BeforeAll
+    static void startServicesAndBrowser() throws Exception {
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+        generator.initialize(2048);
+        keys = generator.generateKeyPair();
+        Path publicKey = Files.createTempFile("capsule-web-public", ".pem");
+        Files.writeString(publicKey, "-----BEGIN PUBLIC KEY-----\n"
+                + Base64.getMimeEncoder().encodeToString(keys.getPublic().getEncoded()) + "\n-----END PUBLIC KEY-----\n");
+        Path devToken = Files.createTempFile("capsule-web-dev-token", "");
+        Files.writeString(devToken, token("web-dev-" + UUID.randomUUID()));
+
+        PostgresServer pg = TestStack.postgres();
+        env.put("KAFKA_BOOTSTRAP_SERVERS", TestStack.kafka().bootstrapServers());
+        env.put("QUARKUS_REDIS_HOSTS", TestStack.redis().url());
+        env.put("QUARKUS_DATASOURCE_REACTIVE_URL", pg.reactiveUrl());
+        env.put("QUARKUS_DATASOURCE_JDBC_URL", pg.jdbcUrl());
+        env.put("QUARKUS_DATASOURCE_USERNAME", PostgresServer.USER);
+        env.put("QUARKUS_DATASOURCE_PASSWORD", PostgresServer.PASSWORD);
+        env.put("CAPSULE_JWT_PUBLIC_KEY", publicKey.toString());
+        env.put("CAPSULE_DEV_TOKEN_FILE", devToken.toString());
+        // Small enough that a long /remember fails its turn (the demo app has no other way to fail), large enough for /summary.
+        env.put("CAPSULE_DB_MAX_DOCUMENT_BYTES", "6000");
+
+        services.add(ServiceProcess.start("persistence-service", "web-persistence", Ports.free(), env));
+        services.add(ServiceProcess.start("session-service", "web-session", Ports.free(), env));
+        for (String name : List.of("web-gateway-a", "web-gateway-b")) {
+            ServiceProcess gateway = ServiceProcess.start("gateway-service", name, Ports.free(), env);
+            services.add(gateway);
+            gateways.put(gateway.port, gateway);
+        }
+        proxy = new RoundRobinProxy(List.copyOf(gateways.keySet()));
+        base = "http://127.0.0.1:" + proxy.port() + "/";
+        browser = chromium();
+        services.forEach(s -> s.awaitReady(Duration.ofSeconds(120)));
+        Files.createDirectories(SCREENSHOTS);
+    }
+
+    /** Debian's chromium through its chromedriver, named outright so that Selenium looks for (and downloads) nothing. */
+    static ChromeDriver chromium() {
+        File driver = new File(System.getenv().getOrDefault("CAPSULE_CHROMEDRIVER", "/usr/bin/chromedriver"));
+        File binary = new File(System.getenv().getOrDefault("CAPSULE_CHROMIUM", "/usr/bin/chromium"));
+        if (!driver.canExecute() || !binary.canExecute()) {
+            throw new IllegalStateException("the web chat tests need " + binary + " and " + driver
+                    + ": apt-get install chromium chromium-driver (./capsule test installs them)");
+        }
+        System.setProperty("webdriver.chrome.driver", driver.getPath());
+        ChromeOptions options = new ChromeOptions().setBinary(binary)
+                .addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
+                        "--window-size=1280,900", "--disable-extensions", "--no-first-run");
+        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(driver)
+                .withLogFile(ServiceProcess.ROOT.resolve("system-tests/target/chromedriver.log").toFile()).build();
+        return new ChromeDriver(service, options);
+    }
+
+    @AfterAll
+    static void stopEverything() throws IOException {
+        if (browser != null) {
+            browser.quit();
+        }
+        if (proxy != null) {
+            proxy.close();
+        }
+        services.forEach(ServiceProcess::close);
+    }
+
+    @BeforeEach
+    void freshPage(TestInfo info) {
+        testName = info.getTestMethod().orElseThrow().getName();
+        browser.manage().window().setSize(new Dimension(1280, 900));
+        browser.get(base + "favicon-none");
+        browser.executeScript("localStorage.clear(); sessionStorage.clear();");
+    }
+
+    static String token(String user) {
+        return Jwt.issuer("https://capsule.local/dev").subject(user).upn(user).expiresIn(3600).sign(keys.getPrivate());
+    }
+
+    @Test
+    void aMessageTypedAndSentWithEnterGetsItsNumberedReply() {
+        openChat();
+        say("hello");
+        awaitAppMessages(List.of("#1: hello"));
+        assertEquals(List.of("hello"), texts("#transcript .message.user .body"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> browser.findElement(By.id("status")).getText().isEmpty());
+        assertEquals("sent", browser.findElement(By.cssSelector("#transcript .message.user")).getAttribute("data-state"));
+        screenshot("reply");
+    }
+
+    @Test
+    void aStreamedAnswerGrowsAsItArrivesAndEndsWholeAndOnce() {
+        openChat();
+        browser.executeScript("""
+                window.__growth = [];
+                new MutationObserver(() => {
+                  const s = document.querySelector('[data-stream] .body');
+                  if (s) window.__growth.push(s.textContent.length);
+                }).observe(document.getElementById('transcript'), {subtree: true, childList: true, characterData: true});""");
+        say("/stream");
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20))
+                .until(() -> !all("[data-stream][data-streaming='true']").isEmpty());
+        screenshot("stream-growing");
+        awaitStreamEnded();
+
+        @SuppressWarnings("unchecked")
+        List<Long> growth = (List<Long>) browser.executeScript("return window.__growth;");
+        assertTrue(growth.stream().distinct().count() >= 10, "the text grew in many steps: " + growth);
+        assertEquals(List.of(STREAM), texts("[data-stream] .body"));
+        assertStreamIntact();
+        screenshot("stream-ended");
+    }
+
+    @Test
+    void aTaskCardShowsItsFieldsAndItsButtonSendsItsValueFromTheKeyboard() {
+        openChat();
+        say("/card");
+        WebElement card = await().atMost(Duration.ofSeconds(30)).until(() -> first(".card.task_card"), c -> c != null);
+        assertTrue(card.getText().contains("Ship the demo"), card.getText());
+        assertEquals(List.of("Turn", "Owner"), texts(".card dt"));
+        screenshot("card");
+
+        WebElement done = card.findElement(By.xpath(".//button[normalize-space()='Mark done']"));
+        done.sendKeys(Keys.ENTER); // a focused button, pressed from the keyboard
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> texts("#transcript .message.app .body").getLast(), "#2: done"::equals);
+        assertEquals(List.of("/card", "done"), texts("#transcript .message.user .body"));
+        assertEquals("true", done.getAttribute("aria-pressed"));
+        screenshot("card-answered");
+    }
+
+    @Test
+    void aFailedTurnShowsAnErrorBubbleAndTheChatGoesOn() {
+        openChat();
+        say("/remember " + "too long ".repeat(1000));
+        WebElement error = await().atMost(Duration.ofSeconds(30)).until(() -> first("#transcript .message.error"), e -> e != null);
+        assertEquals("Sorry, something went wrong while answering. Please try again.", error.getText());
+        assertEquals("alert", error.getAttribute("role"));
+        screenshot("error");
+
+        say("still there?");
+        await().atMost(Duration.ofSeconds(30)).until(() -> texts("#transcript .message.app .body"), List.of("#1: still there?")::equals);
+    }
+
+    @Test
+    void aNotifyShowsAsAPassingStatusLineNotAsAMessage() {
+        openChat();
+        browser.executeScript("""
+                window.__statuses = [];
+                new MutationObserver(() => window.__statuses.push(document.getElementById('status').textContent))
+                  .observe(document.getElementById('status'), {subtree: true, childList: true, characterData: true});""");
+        say("/notify");
+        awaitAppMessages(List.of("#1: done looking"));
+        @SuppressWarnings("unchecked")
+        List<String> statuses = (List<String>) browser.executeScript("return window.__statuses;");
+        assertTrue(statuses.contains("Looking that up…"), "the notify was shown: " + statuses);
+        await().atMost(Duration.ofSeconds(30)).until(() -> browser.findElement(By.id("status")).getText().isEmpty());
+        assertTrue(texts("#transcript .message.app .body").stream().noneMatch(t -> t.contains("Looking that up")));
+    }
+
+    @Test
+    void theChatIsUsableFromTheKeyboardAloneWithEveryControlNamed() {
+        openChat();
+        assertEquals("message", active().getAttribute("id"), "the page opens with the message box focused");
+        active().sendKeys("/card", Keys.ENTER);
+        await().atMost(Duration.ofSeconds(30)).until(() -> first(".card.task_card button") != null);
+
+        // Back from the message box: the card's last button, then its first.
+        active().sendKeys(Keys.chord(Keys.SHIFT, Keys.TAB));
+        assertEquals("Snooze", active().getText());
+        active().sendKeys(Keys.chord(Keys.SHIFT, Keys.TAB));
+        assertEquals("Mark done", active().getText());
+        active().sendKeys(Keys.SPACE);
+        await().atMost(Duration.ofSeconds(30)).until(() -> texts("#transcript .message.app .body").getLast(), "#2: done"::equals);
+        assertEquals("message", active().getAttribute("id"), "focus goes back to the message box");
+
+        // On back to the top: the conversation (scrollable by keys), New chat, the skip link, which leads back.
+        List<String> path = new ArrayList<>();
+        for (int i = 0; i < 10 && !"skip-link".equals(active().getAttribute("class")); i++) {
+            new Actions(browser).keyDown(Keys.SHIFT).sendKeys(Keys.TAB).keyUp(Keys.SHIFT).perform();
+            path.add(active().getAttribute("aria-label") != null ? active().getAttribute("aria-label") : active().getText());
+        }
+        assertEquals(List.of("Conversation", "New chat", "Skip to the message box"), path);
+        active().sendKeys(Keys.ENTER);
+        assertEquals("message", active().getAttribute("id"));
+
+        @SuppressWarnings("unchecked")
+        List<String> unnamed = (List<String>) browser.executeScript("""
+                return [...document.querySelectorAll('button, textarea, input, a[href], [role=log]')]
+                  .filter(e => !(e.getAttribute('aria-label') || e.textContent.trim() || (e.labels && e.labels.length)))
+                  .map(e => e.outerHTML.slice(0, 80));""");
+        assertEquals(List.of(), unnamed, "every control has a name a screen reader can say");
+        screenshot("keyboard");
+    }
+
+    @Test
+    void stopOrEscapeStopsAStreamingAnswerWhereItIs() {
+        openAsUserWithALongNote();
+        say("/summary");
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(10))
+                .until(() -> browser.findElement(By.id("stop")).isDisplayed());
+        browser.findElement(By.id("message")).sendKeys(Keys.ESCAPE);
+        String stoppedAt = texts("[data-stream] .body").getLast();
+        screenshot("stopped");
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> !all("[data-stream][data-stopped='true']").isEmpty());
+        assertTrue(!browser.findElement(By.id("stop")).isDisplayed(), "no stop button once stopped");
+        say("after");
+        await().atMost(Duration.ofSeconds(30)).until(() -> texts("#transcript .message.app .body").getLast(), "#3: after"::equals);
+        assertEquals(stoppedAt, texts("[data-stream] .body").getLast(), "the answer stays where it was stopped");
+        assertTrue(stoppedAt.length() < 400, "stopped early: " + stoppedAt);
+        assertTrue(texts("[data-stream]").getLast().endsWith("Stopped"));
+        assertEquals(Boolean.TRUE, browser.executeScript(
+                "return document.documentElement.scrollHeight <= document.documentElement.clientHeight;"),
+                "only the conversation scrolls, never the page");
+    }
+
+    @Test
+    void markdownRendersButHtmlInAMessageOrAReplyStaysText() {
+        openChat();
+        WebElement input = browser.findElement(By.id("message"));
+        input.sendKeys("<img src=x onerror=\"window.__pwned=1\"> **bold** and `code`", Keys.chord(Keys.SHIFT, Keys.ENTER),
+                "- one", Keys.chord(Keys.SHIFT, Keys.ENTER), "- two", Keys.chord(Keys.SHIFT, Keys.ENTER),
+                "[docs](https://example.com/docs) [trap](javascript:alert(1))", Keys.ENTER);
+        await().atMost(Duration.ofSeconds(30)).until(() -> !all("#transcript .message.app strong").isEmpty());
+
+        assertTrue(all("#transcript img").isEmpty(), "no element comes from a message's HTML");
+        assertNull(browser.executeScript("return window.__pwned;"));
+        assertEquals(List.of("bold"), texts("#transcript .message.app strong"));
+        assertEquals(List.of("code"), texts("#transcript .message.app code"));
+        assertEquals(List.of("one", "two"), texts("#transcript .message.app ul li"));
+        assertEquals(List.of("https://example.com/docs"), all("#transcript .message.app a").stream().map(a -> a.getAttribute("href")).toList());
+        String reply = texts("#transcript .message.app .body").getFirst();
+        assertTrue(reply.startsWith("#1: <img src=x onerror="), reply);
+        assertTrue(reply.endsWith("docs [trap](javascript:alert(1))"), "a javascript: link stays text: " + reply);
+        assertTrue(texts("#transcript .message.user .body").getFirst().startsWith("<img src=x"), "the user's own text, as typed");
+        screenshot("markdown");
+    }
+
+    @Test
+    void aReloadShowsTheConversationOnceAndItGoesOn() {
+        openChat();
+        say("one");
+        awaitAppMessages(List.of("#1: one"));
+        say("/stream");
+        awaitStreamEnded();
+        say("two");
+        awaitAppMessages(List.of("#1: one", STREAM, "#3: two"));
+        String session = (String) browser.executeScript("return localStorage.getItem('capsule.session');");
+
+        browser.navigate().refresh();
+        awaitOpen();
+
+        awaitAppMessages(List.of("#1: one", STREAM, "#3: two"));
+        assertEquals(List.of("one", "/stream", "two"), texts("#transcript .message.user .body"));
+        assertEquals(session, browser.executeScript("return localStorage.getItem('capsule.session');"));
+        say("three");
+        awaitAppMessages(List.of("#1: one", STREAM, "#3: two", "#4: three"));
+        screenshot("after-reload");
+    }
+
+    @Test
+    void theNewChatButtonStartsAnEmptySessionAtPhoneWidth() {
+        browser.manage().window().setSize(new Dimension(390, 844));
+        openChat();
+        say("first");
+        awaitAppMessages(List.of("#1: first"));
+        String before = (String) browser.executeScript("return localStorage.getItem('capsule.session');");
+
+        browser.findElement(By.id("new-chat")).click();
+        await().atMost(Duration.ofSeconds(30)).until(() -> all("#transcript .message").isEmpty());
+        say("again");
+
+        awaitAppMessages(List.of("#1: again"));
+        assertNotEquals(before, browser.executeScript("return localStorage.getItem('capsule.session');"));
+        assertEquals(Boolean.TRUE, browser.executeScript(
+                "return document.documentElement.scrollWidth <= document.documentElement.clientWidth;"), "no sideways scrolling");
+        screenshot("phone");
+    }
+
+    /**
+     * Invariant 7 in the browser: the replica that holds the page's socket is killed while a
+     * stream runs; the page reconnects by itself, through the proxy, to the other replica, resumes
+     * and shows the whole answer once. Then the same again, the page now landing on the replica
+     * that was just restarted and never saw the stream's beginning.
+     */
+    @Test
+    void aGatewayKilledMidStreamLosesNothingAndShowsNothingTwice() throws Exception {
+        String note = openAsUserWithALongNote();
+
+        for (int round = 1; round <= 2; round++) {
+            say("/summary");
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(10))
+                    .until(() -> !all("[data-stream][data-streaming='true']").isEmpty());
+            int holder = proxy.lastChatBackend();
+            ServiceProcess killed = gateways.get(holder);
+            killed.kill();
+            String atKill = texts("[data-stream] .body").getLast();
+            screenshot("killed-mid-stream-" + round);
+
+            awaitStreamEnded();
+            awaitOpen();
+            String expected = round == 1 ? "Summary of 1 notes: " + note
+                    : "Summary of 2 notes: Summary of 1 notes: " + note + "; " + note; // newest note first
+            assertTrue(atKill.length() < expected.length(), "the kill landed mid-stream: " + atKill.length() + " chars");
+            assertEquals(round, all("[data-stream]").size(), "one answer per /summary");
+            assertEquals(expected, texts("[data-stream] .body").getLast());
+            assertStreamIntact();
+            assertNotEquals(holder, proxy.lastChatBackend(), "the page went on through the other replica");
+            screenshot("resumed-" + round);
+
+            // The killed replica comes back on its port, knowing nothing of what passed.
+            ServiceProcess again = ServiceProcess.start("gateway-service", killed.name + "-again", holder, env);
+            services.remove(killed);
+            services.add(again);
+            gateways.put(holder, again);
+            again.awaitReady(Duration.ofSeconds(120));
+        }
+    }
+
+    // --- The page, as a user sees it. ------------------------------------------------------
+
+    /**
+     * Opens the chat as a new user, with a token in the URL fragment as an identity provider hands
+     * it over, who keeps a note long enough that {@code /summary} streams for about two seconds.
+     */
+    private String openAsUserWithALongNote() {
+        String note = IntStream.rangeClosed(1, 120).mapToObj(i -> "word" + i).collect(Collectors.joining(" "));
+        browser.get(base + "#access_token=" + token("web-" + UUID.randomUUID()));
+        awaitOpen();
+        say("/remember " + note);
+        awaitAppMessages(List.of("Noted: " + note + " (1 notes)"));
+        return note;
+    }
+
+    private WebElement active() {
+        return browser.switchTo().activeElement();
+    }
+
+    private void openChat() {
+        browser.get(base);
+        awaitOpen();
+    }
+
+    private void awaitOpen() {
+        await().atMost(Duration.ofSeconds(60)).until(() -> "open".equals(
+                browser.executeScript("return document.body.dataset.ready === 'true' && document.body.dataset.connection;")));
+    }
+
+    private void say(String text) {
+        WebElement input = browser.findElement(By.id("message"));
+        input.sendKeys(text);
+        input.sendKeys(Keys.ENTER);
+    }
+
+    private void awaitAppMessages(List<String> expected) {
+        try {
+            await().atMost(Duration.ofSeconds(30)).until(() -> texts("#transcript .message.app .body"), expected::equals);
+        } catch (RuntimeException e) {
+            screenshot("failed");
+            throw new AssertionError("expected " + expected + " but the page shows " + texts("#transcript .message.app .body"), e);
+        }
+    }
+
+    private void awaitStreamEnded() {
+        await().atMost(Duration.ofSeconds(60)).until(
+                () -> !all("[data-stream]").isEmpty() && all("[data-stream][data-streaming='true']").isEmpty());
+    }
+
+    /** Every chunk was shown once, in order: what they added up to is the whole text the stream ended with. */
+    private void assertStreamIntact() {
+        assertTrue(all("[data-stream][data-repaired]").isEmpty(), "the chunks shown add up to the whole text");
+        assertTrue(all("[data-stream][data-gap]").isEmpty(), "no chunk missing or out of order");
+    }
+
+    private List<WebElement> all(String css) {
+        return browser.findElements(By.cssSelector(css));
+    }
+
+    private WebElement first(String css) {
+        return all(css).stream().findFirst().orElse(null);
+    }
+
+    private List<String> texts(String css) {
+        return retrying(() -> all(css).stream().map(e -> e.getText().strip()).toList());
+    }
+
+    /** The page changes under the test's feet: an element read while it is replaced is read again. */
+    private static <T> T retrying(Callable<T> read) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return read.call();
+            } catch (org.openqa.selenium.StaleElementReferenceException e) {
+                if (attempt == 5) {
+                    throw e;
+                }
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    private void screenshot(String what) {
+        try {
+            File shot = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE);
+            Files.copy(shot.toPath(), SCREENSHOTS.resolve(testName + "-" + what + ".png"), StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException | RuntimeException e) {
+            System.err.println("screenshot " + what + " not saved: " + e.getMessage());
+        }
+    }
+}
