@@ -540,13 +540,16 @@ input.addEventListener('input', () => {
 });
 
 /**
- * Stops showing the answers still streaming: what arrived stays, marked as stopped, and the rest
- * of those streams is not shown. The handler is not told (the event contract has no cancel yet),
- * so the history keeps the whole answer.
+ * Stops the answers still streaming: the page asks the gateway to cancel each one's turn (the
+ * handler is interrupted and the stream ends as cancelled, in the history too), and at once stops
+ * showing them: what arrived stays, marked as stopped.
  */
 function stop() {
   for (const s of state.streams.values()) {
     if (!s.ended) {
+      if (s.inReplyTo && state.socket?.readyState === WebSocket.OPEN) {
+        state.socket.send(JSON.stringify({ type: 'cancel', sessionId: state.sessionId, messageId: s.inReplyTo }));
+      }
       s.ended = true;
       s.stopped = true;
       delete s.item.dataset.streaming;

@@ -28,11 +28,12 @@ import java.time.Instant;
         @JsonSubTypes.Type(SessionClosed.class),
         @JsonSubTypes.Type(StateChanged.class),
         @JsonSubTypes.Type(DocumentChanged.class),
-        @JsonSubTypes.Type(ProactiveMessage.class)
+        @JsonSubTypes.Type(ProactiveMessage.class),
+        @JsonSubTypes.Type(InboundCancel.class)
 })
 public sealed interface CapsuleEvent
         permits InboundMessage, OutboundEvent, SessionOpened, SessionClosed, StateChanged, DocumentChanged,
-        ProactiveMessage {
+        ProactiveMessage, InboundCancel {
 
     /** Unique id of this event; folds use it as their idempotency key. */
     String eventId();

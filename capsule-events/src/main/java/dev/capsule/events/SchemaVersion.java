@@ -11,9 +11,9 @@ public final class SchemaVersion {
 
     /**
      * The minor version this code writes. 1.1 added {@code StateChanged.snapshot}; 1.2 added
-     * {@code DocumentChanged}; 1.3 added {@code ProactiveMessage}.
+     * {@code DocumentChanged}; 1.3 added {@code ProactiveMessage}; 1.4 added {@code InboundCancel}.
      */
-    public static final int MINOR = 3;
+    public static final int MINOR = 4;
 
     /** The version written into every event produced by this code. */
     public static final String CURRENT = MAJOR + "." + MINOR;

@@ -37,7 +37,8 @@ class EventCodecTest {
                         List.of("in-1"), List.of(new HistoryLine("in-1", "user", "hello", java.time.Instant.parse("2026-01-02T03:04:05Z"))))),
                 DocumentChanged.of(meta(), "u1", "notes", "d-1", 2, false, data,
                         java.time.Instant.parse("2026-01-02T03:04:05Z"), java.time.Instant.parse("2026-01-02T03:05:05Z")),
-                ProactiveMessage.of(meta(), USER, "s-0", "your report is ready"));
+                ProactiveMessage.of(meta(), USER, "s-0", "your report is ready"),
+                InboundCancel.of(meta(), USER, "m-1"));
     }
 
     static EventMeta meta() {

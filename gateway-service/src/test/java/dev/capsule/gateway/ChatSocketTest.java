@@ -292,6 +292,28 @@ class ChatSocketTest {
         assertEquals(reply.get("inReplyTo").textValue(), accepted.get("messageId").textValue());
     }
 
+    @Test
+    void aCancelFrameAsksForTheStopOfThatMessagesAnswerAndAnotherUsersCancelIsRefused() {
+        Client alice = connect(BasicWebSocketConnector.create().baseUri(base)
+                .addHeader("Authorization", "Bearer " + Gateway.token("alice")));
+        Client bob = connect(BasicWebSocketConnector.create().baseUri(base)
+                .addHeader("Authorization", "Bearer " + Gateway.token("bob")));
+        String session = Gateway.newSessionId();
+        alice.send(message(session, "hello"));
+        String messageId = alice.await(frame("reply", session)).get("inReplyTo").textValue();
+
+        String cancel = EventCodec.mapper().createObjectNode().put("type", "cancel").put("sessionId", session)
+                .put("messageId", messageId).toString();
+        bob.send(cancel);
+        JsonNode refused = bob.await(f -> f.path("type").asText().equals("error"));
+        alice.send(cancel);
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> sessionService.cancels(session).size() == 1);
+        assertEquals(403, refused.get("status").intValue());
+        assertEquals(messageId, sessionService.cancels(session).getFirst().messageId());
+        assertEquals("alice", sessionService.cancels(session).getFirst().user().id());
+    }
+
     private StreamChunk chunk(String session, long seq) {
         return StreamChunk.of(EventMeta.next(session, TraceContext.NONE), "m-" + session, seq, "web", null,
                 "stream-" + session, (int) seq - 1, "w" + seq + " ");

@@ -2,6 +2,8 @@ package dev.capsule.gateway;
 
 import dev.capsule.events.EventCodec;
 import dev.capsule.events.EventMeta;
+import dev.capsule.events.CapsuleEvent;
+import dev.capsule.events.InboundCancel;
 import dev.capsule.events.InboundMessage;
 import dev.capsule.events.OutboundEvent;
 import dev.capsule.events.Reply;
@@ -45,6 +47,7 @@ public class FakeSessionService {
 
     private final String bootstrap;
     private final Map<String, List<InboundMessage>> received = new ConcurrentHashMap<>();
+    private final Map<String, List<InboundCancel>> cancels = new ConcurrentHashMap<>();
     private final Map<String, Long> seqs = new HashMap<>();
     private KafkaConsumer<String, byte[]> consumer;
     private EventPublisher publisher;
@@ -70,6 +73,11 @@ public class FakeSessionService {
         thread = Thread.ofPlatform().name("fake-session-service").daemon().start(this::loop);
     }
 
+    /** The users' requests to stop an answer in {@code sessionId}, in order. */
+    public List<InboundCancel> cancels(String sessionId) {
+        return List.copyOf(cancels.getOrDefault(sessionId, List.of()));
+    }
+
     /** The inbound messages of {@code sessionId} seen so far, in order. */
     public List<InboundMessage> received(String sessionId) {
         return List.copyOf(received.getOrDefault(sessionId, List.of()));
@@ -79,7 +87,12 @@ public class FakeSessionService {
         try {
             while (running) {
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(100))) {
-                    InboundMessage message = EventCodec.decode(record.value(), InboundMessage.class);
+                    CapsuleEvent event = EventCodec.decode(record.value());
+                    if (event instanceof InboundCancel cancel) {
+                        cancels.computeIfAbsent(cancel.sessionId(), k -> new CopyOnWriteArrayList<>()).add(cancel);
+                        continue;
+                    }
+                    InboundMessage message = (InboundMessage) event;
                     received.computeIfAbsent(message.sessionId(), k -> new CopyOnWriteArrayList<>()).add(message);
                     // Sends leave in order; waiting for the last acknowledgement waits for them all.
                     turnOf(message).stream().map(e -> publisher.publish(Topics.OUTBOUND, e)).toList().getLast().join();

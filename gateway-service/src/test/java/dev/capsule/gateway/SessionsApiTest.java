@@ -1,6 +1,7 @@
 package dev.capsule.gateway;
 
 import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
@@ -24,6 +25,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -128,6 +130,30 @@ class SessionsApiTest {
         assertEquals(403, refused.statusCode(), refused.body());
         marker(session, "alice");
         assertEquals(List.of("mine", "marker"), sessionService.received(session).stream().map(InboundMessage::text).toList());
+    }
+
+    @Test
+    void aCancelOfTheUsersOwnMessageIsAcceptedWith202AndPassedOnAndAnotherUsersIsRefusedWith403() {
+        String session = Gateway.newSessionId();
+        String messageId = as("alice").body("{\"text\":\"hello\"}").post("/api/sessions/{id}/messages", session)
+                .then().statusCode(200).extract().path("messageId");
+
+        as("bob").post("/api/sessions/{id}/messages/{m}/cancel", session, messageId).then().statusCode(403);
+        as("alice").post("/api/sessions/{id}/messages/{m}/cancel", session, messageId)
+                .then().statusCode(202).body("messageId", equalTo(messageId));
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> sessionService.cancels(session).size() == 1);
+        assertEquals("alice", sessionService.cancels(session).getFirst().user().id());
+        assertEquals(messageId, sessionService.cancels(session).getFirst().messageId());
+    }
+
+    @Test
+    void aSessionIdShapedLikeAnExternalChannelsIsRefusedWith400AndPublishesNothing() {
+        // telegram:<channel>:<chat> is how channel-adapters names a Telegram conversation: not the web's to claim.
+        String session = "telegram:demo-telegram:" + System.nanoTime();
+        as("u1").body("{\"text\":\"hello\"}").post("/api/sessions/{id}/messages", session)
+                .then().statusCode(400).body("error", containsString("session id"));
+        assertEquals(List.of(), sessionService.received(session));
     }
 
     @Test

@@ -61,7 +61,7 @@ final class KafkaTestClient implements AutoCloseable {
         return m;
     }
 
-    void sendRaw(InboundMessage m) {
+    void sendRaw(CapsuleEvent m) {
         producer.send(new ProducerRecord<>(Topics.INBOUND, m.sessionId(), EventCodec.encode(m)));
         producer.flush();
     }

@@ -262,8 +262,8 @@ class WebChatIT {
     }
 
     @Test
-    void stopOrEscapeStopsAStreamingAnswerWhereItIs() {
-        openAsUserWithALongNote();
+    void stopOrEscapeStopsAStreamingAnswerWhereItIsAndCancelsItsTurn() {
+        String note = openAsUserWithALongNote();
         say("/summary");
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(10))
                 .until(() -> browser.findElement(By.id("stop")).isDisplayed());
@@ -281,6 +281,14 @@ class WebChatIT {
         assertEquals(Boolean.TRUE, browser.executeScript(
                 "return document.documentElement.scrollHeight <= document.documentElement.clientHeight;"),
                 "only the conversation scrolls, never the page");
+
+        // The handler was told, not only the page: the history keeps the answer as far as it went.
+        String whole = "Summary of 1 notes: " + note;
+        browser.navigate().refresh();
+        await().atMost(Duration.ofSeconds(30)).until(() -> texts("#transcript .message.app .body").contains("#3: after"));
+        String kept = texts("#transcript .message.app .body").stream().filter(t -> t.startsWith("Summary of"))
+                .findFirst().orElseThrow(() -> new AssertionError("the stopped answer is not in the history"));
+        assertTrue(kept.length() < whole.length(), "the turn was cancelled, so the history holds part of the answer: " + kept);
     }
 
     @Test

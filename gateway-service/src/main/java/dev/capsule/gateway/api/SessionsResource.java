@@ -68,6 +68,19 @@ public class SessionsResource {
                 .entity(EventCodec.mapper().createObjectNode().put("sessionId", id)).build());
     }
 
+    /**
+     * Stops the answer to message {@code messageId} if its turn still runs: 202 once the request
+     * is in Kafka. The turn's events (to a waiting request or the history) show its stream ended
+     * as cancelled.
+     */
+    @POST
+    @Path("{id}/messages/{messageId}/cancel")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Uni<Response> cancel(@PathParam("id") String sessionId, @PathParam("messageId") String messageId) {
+        return intake.cancel(sessionId, user(), messageId).map(ok -> Response.accepted(EventCodec.mapper()
+                .createObjectNode().put("sessionId", sessionId).put("messageId", messageId)).build());
+    }
+
     /** Sends a message and answers the turn's events once the turn has ended. */
     @POST
     @Path("{id}/messages")

@@ -39,6 +39,8 @@ import org.jboss.logging.Logger;
  *     {@code clientId}, once Kafka has it, the socket answers {@code {"type":"accepted","sessionId":…,"messageId":…,"clientId":…,"at":…}}
  *     ({@code clientId} is the page's own, optional; {@code messageId} is what the turn's events
  *     name as {@code inReplyTo}; {@code at} the gateway's time, where a resume may start);</li>
+ * <li>{@code {"type":"cancel","sessionId":"…","messageId":"…"}} stops the answer to that message
+ *     if it is still running (the page's Stop): its stream ends as cancelled;</li>
  * <li>{@code {"type":"follow","sessionId":"…"}} only subscribes;</li>
  * <li>{@code {"type":"resume","sessionId":"…","after":<seq>,"since":"<timestamp>"}} subscribes
  *     after a drop, on any replica: first every event after {@code after}, then live ones,
@@ -106,6 +108,7 @@ public class ChatSocket {
         return Uni.createFrom().deferred(() -> switch (frame.path("type").asText()) {
                     case "follow" -> follow(sessionId, follows);
                     case "resume" -> resume(sessionId, frame, follows, connection);
+                    case "cancel" -> intake.cancel(sessionId, follows.user, frame.path("messageId").textValue());
                     case "message" -> {
                         String message = intake.textOf(frame);
                         // Follow before publishing, so that no event of this turn can arrive before the listener.
@@ -122,7 +125,8 @@ public class ChatSocket {
                     }
                     default -> Uni.createFrom().failure(new MessageIntake.Rejection(400,
                             "a frame is {\"type\":\"message\",\"sessionId\":\"...\",\"text\":\"...\"},"
-                                    + " {\"type\":\"follow\",\"sessionId\":\"...\"}"
+                                    + " {\"type\":\"follow\",\"sessionId\":\"...\"},"
+                                    + " {\"type\":\"cancel\",\"sessionId\":\"...\",\"messageId\":\"...\"}"
                                     + " or {\"type\":\"resume\",\"sessionId\":\"...\",\"after\":<seq>,\"since\":\"<instant>\"}"));
                 })
                 .onFailure().recoverWithUni(failure -> error(connection, sessionId, failure));

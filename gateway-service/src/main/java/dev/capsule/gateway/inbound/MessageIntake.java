@@ -3,6 +3,7 @@ package dev.capsule.gateway.inbound;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.capsule.events.EventCodec;
 import dev.capsule.events.EventMeta;
+import dev.capsule.events.InboundCancel;
 import dev.capsule.events.InboundMessage;
 import dev.capsule.events.Topics;
 import dev.capsule.events.TraceContext;
@@ -75,11 +76,15 @@ public class MessageIntake {
         return text;
     }
 
-    /** Checks that {@code sessionId} is a usable id owned by (or now claimed for) {@code user}. */
+    /**
+     * Checks that {@code sessionId} is a usable id owned by (or now claimed for) {@code user}.
+     * No ':' in web and API session ids: that shape ({@code telegram:<channel>:<chat>}) belongs
+     * to the named channels' conversations, which a web user must not claim first.
+     */
     public Uni<Void> checkOwner(String sessionId, UserRef user) {
-        if (sessionId == null || !sessionId.matches("[A-Za-z0-9._:-]{1,128}")) {
+        if (sessionId == null || !sessionId.matches("[A-Za-z0-9._-]{1,128}")) {
             return Uni.createFrom().failure(new Rejection(400,
-                    "a session id is 1 to 128 letters, digits, '.', '_', ':' or '-'"));
+                    "a session id is 1 to 128 letters, digits, '.', '_' or '-'"));
         }
         return ownership.claim(sessionId, user.id()).onItem().transformToUni(mine -> mine
                 ? Uni.createFrom().voidItem()
@@ -94,6 +99,19 @@ public class MessageIntake {
     /** Publishes {@code message}; completes when Kafka has it. */
     public Uni<Void> publish(InboundMessage message) {
         return Uni.createFrom().completionStage(() -> publisher.publish(Topics.INBOUND, message));
+    }
+
+    /**
+     * Asks session-service to stop the answer to {@code messageId} (the user's Stop), once the
+     * session is the user's; completes when Kafka has the request. Whether a turn was still
+     * running to stop shows in the turn's own events: its stream ends as cancelled.
+     */
+    public Uni<Void> cancel(String sessionId, UserRef user, String messageId) {
+        if (messageId == null || messageId.isBlank() || messageId.length() > 128) {
+            return Uni.createFrom().failure(new Rejection(400, "a cancel names the \"messageId\" of the message whose answer to stop"));
+        }
+        return checkOwner(sessionId, user).chain(() -> Uni.createFrom().completionStage(() -> publisher.publish(Topics.INBOUND,
+                InboundCancel.of(EventMeta.next(sessionId, TraceContext.NONE), user, messageId))));
     }
 
     /** Bytes of a text frame or body, as the limit counts them. */

@@ -3,6 +3,7 @@ package dev.capsule.session.inbound;
 import dev.capsule.events.EventCodec;
 import dev.capsule.events.EventDecodingException;
 import dev.capsule.events.CapsuleEvent;
+import dev.capsule.events.InboundCancel;
 import dev.capsule.events.InboundMessage;
 import dev.capsule.events.ProactiveMessage;
 import dev.capsule.session.lanes.SessionLanes;
@@ -59,6 +60,11 @@ public class InboundConsumer {
             CapsuleEvent event = EventCodec.decode(record.getPayload());
             if (event instanceof ProactiveMessage proactive) {
                 return onProactive(record, proactive);
+            }
+            if (event instanceof InboundCancel cancel) {
+                // Not on the lane: it must reach the turn running there now, not wait behind it.
+                turns.cancel(cancel);
+                return record.ack();
             }
             if (!(event instanceof InboundMessage message)) {
                 throw new EventDecodingException("expected an InboundMessage event but got '" + event.type() + "'");

@@ -2,6 +2,7 @@ package dev.capsule.session.turn;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.capsule.events.EventMeta;
+import dev.capsule.events.InboundCancel;
 import dev.capsule.events.InboundMessage;
 import dev.capsule.events.ProactiveMessage;
 import dev.capsule.events.SessionOpened;
@@ -210,6 +211,30 @@ public class TurnRunner {
         if (session == null) {
             return false;
         }
+        session.interrupt();
+        return true;
+    }
+
+    /**
+     * Stops the answer to {@code cancel.messageId()} if its turn is running now (the user's Stop):
+     * the handler is interrupted and open streams end as cancelled, as under the {@code interrupt}
+     * policy. A cancel from another user than the turn's, or for a turn already over or not yet
+     * begun, changes nothing.
+     *
+     * @return whether a turn was stopped
+     */
+    public boolean cancel(InboundCancel cancel) {
+        TurnSession session = running.get(cancel.sessionId());
+        if (session == null || !session.inbound().eventId().equals(cancel.messageId())) {
+            LOG.debugf("session %s: nothing to stop for message %s (its turn is not running)", cancel.sessionId(), cancel.messageId());
+            return false;
+        }
+        if (!session.inbound().user().id().equals(cancel.user().id())) {
+            LOG.warnf("session %s: user %s may not stop the turn of user %s; ignored", cancel.sessionId(),
+                    cancel.user().id(), session.inbound().user().id());
+            return false;
+        }
+        LOG.debugf("session %s: the user stopped the answer to message %s", cancel.sessionId(), cancel.messageId());
         session.interrupt();
         return true;
     }
