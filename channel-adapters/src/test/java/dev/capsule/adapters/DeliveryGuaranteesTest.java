@@ -21,6 +21,7 @@ import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
@@ -80,6 +81,20 @@ class DeliveryGuaranteesTest {
         await().atMost(Duration.ofSeconds(20)).until(() -> kafka.deadLetters(reply.sessionId()).size() == 1);
         assertTrue(kafka.deadLetters(reply.sessionId()).getFirst().reason().contains("may have delivered it"));
         assertEquals(1, Providers.telegram("sendMessage", chat).size(), "one try: the provider may have delivered it");
+    }
+
+    @Test
+    void anUnreadableOutboundRecordIsDeadLetteredWithItsReasonAndTheChatGoesOn() {
+        String chat = Providers.newChatId();
+        kafka.publishRaw(session(chat), "{\"type\":\"reply\",\"schemaVersion\":\"9.0\"".getBytes(StandardCharsets.UTF_8));
+        kafka.publish(reply(chat, "still here", chat + "||"));
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> kafka.deadLetters(session(chat)).size() == 1);
+        KafkaProbe.DeadLetter letter = kafka.deadLetters(session(chat)).getFirst();
+        assertTrue(letter.reason().startsWith("unreadable outbound event"), letter.reason());
+        assertEquals(FakeProviders.TELEGRAM, letter.channel());
+        await().atMost(Duration.ofSeconds(20)).until(() -> Providers.telegram("sendMessage", chat).size() == 1);
+        assertEquals("still here", Providers.telegram("sendMessage", chat).getFirst().path("text").asText());
     }
 
     @Test

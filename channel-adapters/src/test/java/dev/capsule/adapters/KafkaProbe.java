@@ -28,7 +28,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  */
 public final class KafkaProbe implements AutoCloseable {
 
-    /** A dead-lettered record: its session key, its reason, its event. */
+    /** A dead-lettered record: its session key, its reason, its event (null when it is not one). */
     public record DeadLetter(String key, String reason, String channel, CapsuleEvent event) {
     }
 
@@ -77,12 +77,32 @@ public final class KafkaProbe implements AutoCloseable {
                         FakeTurns.answer(m, publisher, scheduler);
                     } else {
                         deadLetters.add(new DeadLetter(r.key(), header(r, "dead-letter-reason"), header(r, "capsule-channel"),
-                                EventCodec.decode(r.value())));
+                                eventOrNull(r.value())));
                     }
                 }
             }
         } catch (WakeupException e) {
             // closing
+        }
+    }
+
+    private static CapsuleEvent eventOrNull(byte[] value) {
+        try {
+            return EventCodec.decode(value);
+        } catch (RuntimeException e) {
+            return null; // an unreadable record, dead-lettered as it was
+        }
+    }
+
+    /** Publishes {@code value} as it is, keyed {@code key}, to the outbound topic: what a broken producer would write. */
+    public void publishRaw(String key, byte[] value) {
+        try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<String, byte[]>(Map.of(
+                org.apache.kafka.clients.producer.ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TestStack.kafka().bootstrapServers()),
+                new org.apache.kafka.common.serialization.StringSerializer(),
+                new org.apache.kafka.common.serialization.ByteArraySerializer())) {
+            producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(Topics.OUTBOUND, key, value)).get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("publishing a raw outbound record failed", e);
         }
     }
 

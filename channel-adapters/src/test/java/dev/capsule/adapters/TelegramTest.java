@@ -148,6 +148,18 @@ class TelegramTest {
     }
 
     @Test
+    void aSignedButUnreadableUpdateIsRefusedWith400AndNothingIsPublishedWhileTheChatGoesOn() {
+        String chat = Providers.newChatId();
+        deliver("not json").then().statusCode(400);
+        deliver(message(1, chat, "no integer id").replaceFirst("\"update_id\": \\d+", "\"update_id\": \"x y\"")).then().statusCode(400);
+        deliver(message(2, chat, "no chat").replaceFirst("\"id\": " + chat + ", \"first_name\": \"Ana\", \"username\": \"ana\", \"type\"",
+                "\"id\": \"../x\", \"type\"")).then().statusCode(400);
+        deliver(message(3, chat, "readable")).then().statusCode(200);
+
+        assertEquals(List.of("readable"), kafka.inbound(session(chat), 1).stream().map(InboundMessage::text).toList());
+    }
+
+    @Test
     void aWebhookForAChannelThatIsNotBoundIsNotFound() {
         given().contentType("application/json").header("X-Telegram-Bot-Api-Secret-Token", FakeProviders.TELEGRAM_SECRET)
                 .body(message(1, "1", "hi")).post("/channels/nobody/webhook").then().statusCode(404);

@@ -4,7 +4,10 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
 
-/** How outbound events are delivered to the providers: tries, back-off, timeouts, memory bound. */
+/**
+ * How events cross the adapters: outbound delivery to the providers (tries, back-off, timeouts,
+ * memory bound) and how long inbound webhooks and provider ids are waited for and remembered.
+ */
 @ConfigMapping(prefix = "capsule.delivery")
 public interface DeliveryConfig {
 
@@ -31,6 +34,14 @@ public interface DeliveryConfig {
     /** How long a delivery record (what was sent for an event) is kept; at least the outbound topic's retention. */
     @WithDefault("P8D")
     Duration recordTtl();
+
+    /**
+     * How long a webhook waits for Kafka to take its messages before it is answered 503, so that
+     * the provider retries rather than times out (Slack wants an answer within 3 s). A publish
+     * that lands later is not a second turn: the retry carries the same event id.
+     */
+    @WithDefault("PT2.5S")
+    Duration webhookTimeout();
 
     /** How long a provider's update id is remembered to drop the provider's retries. */
     @WithDefault("P2D")

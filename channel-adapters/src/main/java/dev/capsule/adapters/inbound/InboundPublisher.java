@@ -9,6 +9,7 @@ import io.quarkus.redis.datasource.value.ReactiveValueCommands;
 import io.quarkus.redis.datasource.value.SetArgs;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
 
@@ -23,6 +24,9 @@ import java.util.List;
  * the first copy is still being published) are both published, but with the same event id,
  * derived from the provider's id: session-service handles an inbound event id once, so the
  * user still gets one turn and one reply.
+ *
+ * <p>The Kafka send runs on a worker thread, not the event loop: while the broker is unreachable
+ * a producer's {@code send} blocks for up to {@code max.block.ms} waiting for metadata.
  */
 @ApplicationScoped
 public class InboundPublisher {
@@ -51,6 +55,7 @@ public class InboundPublisher {
         return values.get(key).chain(seen -> seen != null
                 ? Uni.createFrom().voidItem()
                 : Uni.createFrom().completionStage(() -> publisher.publish(Topics.INBOUND, incoming.message()))
+                        .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
                         .chain(() -> values.set(key, incoming.message().eventId(), new SetArgs().ex(ttlSeconds))));
     }
 }

@@ -3,6 +3,7 @@ package dev.capsule.adapters.inbound;
 import dev.capsule.adapters.ChannelAdapters;
 import dev.capsule.adapters.config.BoundChannel;
 import dev.capsule.adapters.config.BoundChannels;
+import dev.capsule.adapters.config.DeliveryConfig;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -16,16 +17,20 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeoutException;
 import org.jboss.logging.Logger;
 
 /**
  * Every named channel's webhook: {@code POST /channels/{name}/webhook} (and {@code GET} for
  * the WhatsApp handshake). The answer is 200 only once Kafka has the messages, so a provider
- * retries anything not yet safe; 401 for a bad or missing signature, with nothing published.
+ * retries anything not yet safe (503 when Kafka has not taken them within
+ * {@code capsule.delivery.webhook-timeout}); 401 for a bad or missing signature and 400 for a
+ * signed body that cannot be read, with nothing published; 500 for a fault of ours.
  */
 @Path("/channels/{name}/webhook")
 public class WebhookResource {
@@ -35,11 +40,13 @@ public class WebhookResource {
     private final BoundChannels channels;
     private final ChannelAdapters adapters;
     private final InboundPublisher publisher;
+    private final Duration timeout;
 
-    WebhookResource(BoundChannels channels, ChannelAdapters adapters, InboundPublisher publisher) {
+    WebhookResource(BoundChannels channels, ChannelAdapters adapters, InboundPublisher publisher, DeliveryConfig config) {
         this.channels = channels;
         this.adapters = adapters;
         this.publisher = publisher;
+        this.timeout = config.webhookTimeout();
     }
 
     @POST
@@ -53,13 +60,17 @@ public class WebhookResource {
         WebhookOutcome outcome;
         try {
             outcome = adapters.of(channel.get()).webhook(channel.get(), request(body, headers, uri));
-        } catch (RuntimeException e) {
-            LOG.warnf("channel %s: unreadable webhook: %s", name, e.getMessage());
+        } catch (IllegalArgumentException e) {
+            LOG.warnf("channel %s: webhook refused with 400: unreadable: %s", name, e.getMessage());
             return Uni.createFrom().item(text(400, "unreadable webhook: " + e.getMessage()));
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "channel %s: reading a webhook failed; answered 500, the provider will retry", name);
+            return Uni.createFrom().item(text(500, "the webhook could not be handled; try again"));
         }
         return switch (outcome) {
-            case WebhookOutcome.Answer a -> Uni.createFrom().item(text(a.status(), a.body()));
+            case WebhookOutcome.Answer a -> Uni.createFrom().item(answered(name, a));
             case WebhookOutcome.Publish p -> publisher.publishOnce(channel.get(), p.messages())
+                    .ifNoItem().after(timeout).failWith(() -> new TimeoutException("Kafka did not take them within " + timeout))
                     .map(done -> {
                         Thread.ofVirtual().name("after-webhook-" + name).start(p.afterwards());
                         return text(200, "ok");
@@ -79,7 +90,15 @@ public class WebhookResource {
             return text(404, "no channel named '" + name + "' is bound here");
         }
         WebhookOutcome outcome = adapters.of(channel.get()).handshake(channel.get(), request(null, headers, uri));
-        return outcome instanceof WebhookOutcome.Answer a ? text(a.status(), a.body()) : text(405, "");
+        return outcome instanceof WebhookOutcome.Answer a ? answered(name, a) : text(405, "");
+    }
+
+    /** The answer, with a log line when it refuses: a wrong secret in the configuration shows only as these. */
+    private static Response answered(String name, WebhookOutcome.Answer a) {
+        if (a.status() >= 400) {
+            LOG.warnf("channel %s: webhook refused with %d: %s", name, a.status(), a.body());
+        }
+        return text(a.status(), a.body());
     }
 
     private static WebhookRequest request(byte[] body, HttpHeaders headers, UriInfo uri) {

@@ -216,8 +216,10 @@ public class ChatLanes {
         private void markDeadLettered(Work work, DeliveryException e) {
             try {
                 records.markDone(work.event().eventId(), "dead-lettered: " + e.getMessage());
-            } catch (RuntimeException ignored) {
-                // The attempt mark alone keeps a redelivery from sending it.
+            } catch (RuntimeException failed) {
+                // The attempt mark alone keeps a redelivery from sending it (it would be dead-lettered again instead).
+                LOG.warnf("event %s is dead-lettered but not marked done (%s); a redelivery dead-letters it again",
+                        work.event().eventId(), failed.toString());
             }
         }
     }

@@ -48,6 +48,7 @@ public class OutboundConsumer {
 
     private final BoundChannels channels;
     private final ChatLanes lanes;
+    private final DeadLetters deadLetters;
     private final DeliveryConfig config;
     private final String bootstrap;
     private final String group;
@@ -57,11 +58,12 @@ public class OutboundConsumer {
     private volatile KafkaConsumer<String, byte[]> consumer;
     private Thread thread;
 
-    OutboundConsumer(BoundChannels channels, ChatLanes lanes, DeliveryConfig config,
+    OutboundConsumer(BoundChannels channels, ChatLanes lanes, DeadLetters deadLetters, DeliveryConfig config,
                      @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrap,
                      @ConfigProperty(name = "capsule.delivery.group", defaultValue = "channel-adapters") String group) {
         this.channels = channels;
         this.lanes = lanes;
+        this.deadLetters = deadLetters;
         this.config = config;
         this.bootstrap = bootstrap;
         this.group = group;
@@ -136,8 +138,8 @@ public class OutboundConsumer {
         try {
             event = EventCodec.decode(record.value(), OutboundEvent.class);
         } catch (EventDecodingException e) {
-            LOG.errorf("skipping unreadable outbound record %s-%d@%d: %s", record.topic(), record.partition(), record.offset(),
-                    e.getMessage());
+            // A reply its user will never get (a newer schema, a broken producer): kept with the reason, not dropped.
+            deadLetters.send(record, channel.get().name(), "unreadable outbound event: " + e.getMessage());
             offsets.skipped(record.offset());
             return;
         }
@@ -227,22 +229,24 @@ public class OutboundConsumer {
             } catch (RuntimeException e) {
                 LOG.warnf("commit before rebalance failed (%s); the new owner reads those records again", e.getMessage());
             }
-            partitions.forEach(tp -> {
-                PartitionOffsets offsets = assigned.remove(tp);
-                if (offsets != null) {
-                    offsets.revoke();
-                }
-            });
+            forget(partitions);
         }
 
         @Override
         public void onPartitionsLost(Collection<TopicPartition> partitions) {
+            forget(partitions);
+        }
+
+        private void forget(Collection<TopicPartition> partitions) {
             partitions.forEach(tp -> {
                 PartitionOffsets offsets = assigned.remove(tp);
                 if (offsets != null) {
                     offsets.revoke();
                 }
             });
+            if (!partitions.isEmpty()) {
+                LOG.infof("no longer delivering outbound events of %s", partitions);
+            }
         }
 
         @Override

@@ -2,10 +2,9 @@ package dev.capsule.adapters.slack;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.capsule.adapters.config.BoundChannel;
-import dev.capsule.adapters.outbound.ProviderApi;
+import dev.capsule.adapters.outbound.JsonApi;
 import dev.capsule.adapters.outbound.ProviderHttp;
 import dev.capsule.adapters.outbound.Target;
 import dev.capsule.adapters.outbound.Verdict;
@@ -18,7 +17,7 @@ import java.util.Set;
  * Block Kit for show. Slack answers errors as {@code {"ok":false,"error":…}} with HTTP 200;
  * rate limits as HTTP 429 with {@code Retry-After}.
  */
-final class SlackApi implements ProviderApi {
+final class SlackApi extends JsonApi {
 
     /** Slack truncates a message's text past 40,000 characters and advises 4,000. */
     static final int MAX_TEXT = 4000;
@@ -28,14 +27,8 @@ final class SlackApi implements ProviderApi {
     private static final Set<String> TRANSIENT = Set.of("internal_error", "fatal_error", "service_unavailable",
             "request_timeout", "ratelimited", "team_added_to_org");
 
-    private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
-
-    private final BoundChannel channel;
-    private final ProviderHttp http;
-
     SlackApi(BoundChannel channel, ProviderHttp http) {
-        this.channel = channel;
-        this.http = http;
+        super(channel, http, true);
     }
 
     @Override
@@ -71,7 +64,7 @@ final class SlackApi implements ProviderApi {
 
     @Override
     public String show(Target target, ObjectNode block) {
-        String fallback = block.path("fallbackText").asText(block.path("kind").asText());
+        String fallback = fallbackText(block);
         ObjectNode body = message(target, fallback);
         ArrayNode blocks = JSON.arrayNode();
         switch (block.path("kind").asText()) {
@@ -131,17 +124,12 @@ final class SlackApi implements ProviderApi {
         return body;
     }
 
-    private static String truncate(String s, int max) {
-        return s.length() <= max ? s : s.substring(0, max - 1) + "…";
-    }
-
     private JsonNode call(String method, String chat, ObjectNode body, boolean idempotent) {
-        return http.call(channel, chat, method,
-                ProviderHttp.postJson(channel.apiBaseUrl() + "/" + method, body).header("Authorization", "Bearer " + channel.token()),
-                idempotent, SlackApi::verdict);
+        return post(method, channel.apiBaseUrl() + "/" + method, chat, body, idempotent);
     }
 
-    static Verdict verdict(ProviderHttp.Answer answer) {
+    @Override
+    protected Verdict verdict(ProviderHttp.Answer answer) {
         if (answer.status() == 429) {
             return new Verdict.RetryAfter(ProviderHttp.retryAfterHeader(answer, Duration.ofSeconds(1)), "ratelimited");
         }

@@ -45,10 +45,11 @@ public class TelegramAdapter implements ChannelAdapter {
             return WebhookOutcome.unauthorized("missing or wrong " + SECRET_HEADER);
         }
         JsonNode update = Payloads.json(request.body());
-        String updateId = Payloads.text(update.get("update_id"));
-        if (updateId == null) {
-            return WebhookOutcome.badRequest("an update needs an update_id");
+        JsonNode id = update.get("update_id");
+        if (id == null || !id.isIntegralNumber()) {
+            return WebhookOutcome.badRequest("an update needs an integer update_id");
         }
+        String updateId = id.asText();
         JsonNode message = update.get("message");
         if (message != null && message.isObject()) {
             JsonNode from = message.path("from");

@@ -2,10 +2,9 @@ package dev.capsule.adapters.telegram;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.capsule.adapters.config.BoundChannel;
-import dev.capsule.adapters.outbound.ProviderApi;
+import dev.capsule.adapters.outbound.JsonApi;
 import dev.capsule.adapters.outbound.ProviderHttp;
 import dev.capsule.adapters.outbound.Target;
 import dev.capsule.adapters.outbound.Verdict;
@@ -17,21 +16,15 @@ import java.time.Duration;
  * (streams), {@code sendChatAction} (notify), inline keyboards (show) and
  * {@code answerCallbackQuery}. A 429 carries {@code parameters.retry_after}, which is waited out.
  */
-final class TelegramApi implements ProviderApi {
+final class TelegramApi extends JsonApi {
 
     /** Telegram's limit on a message's text. */
     static final int MAX_TEXT = 4096;
     /** Telegram's limit on a button's callback_data, in bytes. */
     static final int MAX_CALLBACK_DATA = 64;
 
-    private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
-
-    private final BoundChannel channel;
-    private final ProviderHttp http;
-
     TelegramApi(BoundChannel channel, ProviderHttp http) {
-        this.channel = channel;
-        this.http = http;
+        super(channel, http, false); // the token is part of the URL
     }
 
     @Override
@@ -64,7 +57,7 @@ final class TelegramApi implements ProviderApi {
 
     @Override
     public String show(Target target, ObjectNode block) {
-        String fallback = block.path("fallbackText").asText(block.path("kind").asText());
+        String fallback = fallbackText(block);
         ArrayNode rows = JSON.arrayNode();
         String text = fallback;
         switch (block.path("kind").asText()) {
@@ -102,12 +95,12 @@ final class TelegramApi implements ProviderApi {
     }
 
     private JsonNode call(String method, String chat, ObjectNode body, boolean idempotent) {
-        String url = channel.apiBaseUrl() + "/bot" + channel.token() + "/" + method;
-        return http.call(channel, chat, method, ProviderHttp.postJson(url, body), idempotent, TelegramApi::verdict);
+        return post(method, channel.apiBaseUrl() + "/bot" + channel.token() + "/" + method, chat, body, idempotent);
     }
 
     /** Telegram answers {@code {"ok":true,"result":…}} or {@code {"ok":false,"error_code":…,"description":…}}. */
-    static Verdict verdict(ProviderHttp.Answer answer) {
+    @Override
+    protected Verdict verdict(ProviderHttp.Answer answer) {
         JsonNode body = answer.body();
         if (answer.status() == 200 && body.path("ok").asBoolean(false)) {
             return new Verdict.Ok(body.path("result"));

@@ -2,13 +2,13 @@ package dev.capsule.adapters.whatsapp;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.capsule.adapters.config.BoundChannel;
-import dev.capsule.adapters.outbound.ProviderApi;
+import dev.capsule.adapters.outbound.JsonApi;
 import dev.capsule.adapters.outbound.ProviderHttp;
 import dev.capsule.adapters.outbound.Target;
 import dev.capsule.adapters.outbound.Verdict;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -18,21 +18,15 @@ import java.util.Set;
  * messages, interactive reply buttons (up to 3 choices) or a list (up to 10) for show, and the
  * typing indicator for notify. WhatsApp cannot edit a message, so a stream arrives finished.
  */
-final class WhatsAppApi implements ProviderApi {
+final class WhatsAppApi extends JsonApi {
 
     static final int MAX_TEXT = 4096;
     private static final int MAX_BODY = 1024;
     /** Graph API error codes that mean "slow down" or "try again later" (throughput, pair rate, service). */
     private static final Set<Integer> TRANSIENT = Set.of(1, 2, 4, 80007, 130429, 131000, 131016, 131056);
 
-    private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
-
-    private final BoundChannel channel;
-    private final ProviderHttp http;
-
     WhatsAppApi(BoundChannel channel, ProviderHttp http) {
-        this.channel = channel;
-        this.http = http;
+        super(channel, http, true);
     }
 
     @Override
@@ -69,7 +63,7 @@ final class WhatsAppApi implements ProviderApi {
 
     @Override
     public String show(Target target, ObjectNode block) {
-        String fallback = block.path("fallbackText").asText(block.path("kind").asText());
+        String fallback = fallbackText(block);
         List<JsonNode> options = new ArrayList<>();
         String prompt = fallback;
         switch (block.path("kind").asText()) {
@@ -126,18 +120,13 @@ final class WhatsAppApi implements ProviderApi {
         return answer.path("messages").path(0).path("id").asText();
     }
 
-    private static String truncate(String s, int max) {
-        return s.length() <= max ? s : s.substring(0, max - 1) + "…";
-    }
-
     private JsonNode call(String chat, ObjectNode body, boolean idempotent) {
-        String url = channel.apiBaseUrl() + "/" + channel.phoneNumberId() + "/messages";
-        return http.call(channel, chat, "messages", ProviderHttp.postJson(url, body).header("Authorization", "Bearer " + channel.token()),
-                idempotent, WhatsAppApi::verdict);
+        return post("messages", channel.apiBaseUrl() + "/" + channel.phoneNumberId() + "/messages", chat, body, idempotent);
     }
 
     /** Graph API errors: {@code {"error":{"message":…,"code":…}}}, mostly with HTTP 400. */
-    static Verdict verdict(ProviderHttp.Answer answer) {
+    @Override
+    protected Verdict verdict(ProviderHttp.Answer answer) {
         JsonNode error = answer.body().path("error");
         if (answer.status() == 200 && error.isMissingNode()) {
             return new Verdict.Ok(answer.body());
@@ -145,7 +134,7 @@ final class WhatsAppApi implements ProviderApi {
         String reason = error.isMissingNode() ? answer.brief()
                 : error.path("code").asText() + " " + error.path("message").asText();
         if (answer.status() == 429) {
-            return new Verdict.RetryAfter(ProviderHttp.retryAfterHeader(answer, java.time.Duration.ofSeconds(1)), reason);
+            return new Verdict.RetryAfter(ProviderHttp.retryAfterHeader(answer, Duration.ofSeconds(1)), reason);
         }
         if (answer.status() >= 500 || TRANSIENT.contains(error.path("code").asInt(-1))) {
             return new Verdict.Retry(reason);
