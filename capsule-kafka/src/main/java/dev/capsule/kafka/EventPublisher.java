@@ -37,7 +37,11 @@ public final class EventPublisher implements AutoCloseable {
                 ProducerConfig.CLIENT_ID_CONFIG, clientId,
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
                 ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.LINGER_MS_CONFIG, lingerMs),
+                ProducerConfig.LINGER_MS_CONFIG, lingerMs,
+                // A send blocks its caller only while it waits for the topic's metadata or buffer space:
+                // with Kafka gone, fail it after 3 s (the caller answers 503) rather than Kafka's 60 s,
+                // which would freeze an event-loop thread that serves many users.
+                ProducerConfig.MAX_BLOCK_MS_CONFIG, 3000),
                 new StringSerializer(), new ByteArraySerializer());
     }
 

@@ -93,7 +93,6 @@ public class OutboundConsumer {
                     ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
                     // Committed events only: an aborted turn's events never reach a user.
                     ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                    ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 50,
                     ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName(),
                     ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000,
                     ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 2_000),
