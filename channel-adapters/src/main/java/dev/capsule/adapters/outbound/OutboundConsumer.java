@@ -45,6 +45,7 @@ import org.jboss.logging.Logger;
 public class OutboundConsumer {
 
     private static final Logger LOG = Logger.getLogger(OutboundConsumer.class);
+    static final long COMMIT_EVERY_MS = 1000;
 
     private final BoundChannels channels;
     private final ChatLanes lanes;
@@ -55,6 +56,7 @@ public class OutboundConsumer {
     private final Map<TopicPartition, PartitionOffsets> assigned = new ConcurrentHashMap<>();
     private volatile boolean running = true;
     private volatile long lastPoll;
+    private long lastCommit; // the poll thread's own
     private volatile KafkaConsumer<String, byte[]> consumer;
     private Thread thread;
 
@@ -105,7 +107,9 @@ public class OutboundConsumer {
                             take(record);
                         }
                         lastPoll = System.currentTimeMillis();
-                        commit(c);
+                        if (lastPoll - lastCommit >= COMMIT_EVERY_MS) {
+                            commit(c);
+                        }
                         pace(c);
                     }
                 } catch (WakeupException e) {
@@ -157,7 +161,14 @@ public class OutboundConsumer {
         return channels.all().stream().filter(c -> key.startsWith(c.idPrefix())).findFirst();
     }
 
+    /**
+     * Commits how far every assigned partition is settled. From the poll loop at most once per
+     * {@link #COMMIT_EVERY_MS}: a commit is a broker round trip, and what a crash leaves
+     * uncommitted is only read again (delivered events are known by their done marks, skipped
+     * ones skipped again). Always on a rebalance and at shutdown.
+     */
     private void commit(KafkaConsumer<String, byte[]> c) {
+        lastCommit = System.currentTimeMillis();
         Map<TopicPartition, OffsetAndMetadata> due = new HashMap<>();
         assigned.forEach((tp, offsets) -> {
             long next = offsets.commitNow();
