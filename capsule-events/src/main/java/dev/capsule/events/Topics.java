@@ -19,6 +19,12 @@ public final class Topics {
     public static final String DEAD_LETTER = "capsule.deadletter";
 
     /**
+     * The Kafka header every Capsule producer sets to the event's {@code type}, so that a consumer
+     * can pass over the events it has no use for without decoding them.
+     */
+    public static final String TYPE_HEADER = "capsule-type";
+
+    /**
      * Every topic, in the order the local stack creates them. The one list: {@code ./capsule up}
      * asks {@link #main} for it, and a test holds {@code k8s/topics.yaml} to it.
      */

@@ -2,6 +2,7 @@ package dev.capsule.kafka;
 
 import dev.capsule.events.CapsuleEvent;
 import dev.capsule.events.EventCodec;
+import dev.capsule.events.Topics;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -54,7 +55,7 @@ public final class EventPublisher implements AutoCloseable {
     public CompletableFuture<RecordMetadata> publishAt(String topic, CapsuleEvent event) {
         CompletableFuture<RecordMetadata> acked = new CompletableFuture<>();
         ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, event.sessionId(), EventCodec.encode(event));
-        record.headers().add("capsule-type", event.type().getBytes(StandardCharsets.UTF_8));
+        record.headers().add(Topics.TYPE_HEADER, event.type().getBytes(StandardCharsets.UTF_8));
         if (event.trace() != null && event.trace().traceparent() != null) {
             record.headers().add("traceparent", event.trace().traceparent().getBytes(StandardCharsets.UTF_8));
         }

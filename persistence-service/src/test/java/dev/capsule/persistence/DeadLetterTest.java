@@ -24,6 +24,7 @@ import java.util.Optional;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -54,6 +55,24 @@ class DeadLetterTest extends FoldTestBase {
         assertDeadLettered(deadLetters, topic, futureVersion, "unsupported schemaVersion 9.0");
         assertEquals(2, deadLetters.size(), "only the unreadable records are set aside");
         assertEquals(1L, keptCount(valid), "the topic goes on being folded after an unreadable record");
+    }
+
+    @Test
+    void aRecordHeadedAsAnEventTheReadModelDoesNotKeepIsPassedOverUndecodedButAnUnknownTypeIsStillReadAndSetAside() throws Exception {
+        String session = UUID.randomUUID().toString();
+        byte[] notJson = ("not json " + session).getBytes(StandardCharsets.UTF_8);
+        byte[] alsoNotJson = ("still not json " + session).getBytes(StandardCharsets.UTF_8);
+        CapsuleEvent valid = validEventOf(Topics.OUTBOUND, session);
+
+        log.publish(Topics.OUTBOUND, session, notJson, "stream.chunk");
+        log.publish(Topics.OUTBOUND, session, alsoNotJson, "some.future.event");
+        log.publish(Topics.OUTBOUND, valid);
+        log.awaitAllFolded();
+
+        List<ConsumerRecord<String, byte[]>> deadLetters = log.deadLettersOf(session);
+        assertEquals(1, deadLetters.size(), "a chunk is never decoded; an unknown type is, and fails");
+        assertDeadLettered(deadLetters, Topics.OUTBOUND, alsoNotJson, "malformed JSON");
+        assertEquals(1L, keptCount(valid));
     }
 
     /** A record of {@code topic} that persistence-service keeps a trace of. */

@@ -7,6 +7,7 @@ import dev.capsule.events.CapsuleEvent;
 import dev.capsule.events.EventCodec;
 import dev.capsule.events.Topics;
 import dev.capsule.testing.TestStack;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -53,9 +54,16 @@ final class EventLog implements AutoCloseable {
         admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, servers));
     }
 
-    /** Publishes an event on {@code topic}, keyed by its session id. */
+    /** Publishes an event on {@code topic}, keyed by its session id, with its type header as every Capsule producer sets it. */
     RecordMetadata publish(String topic, CapsuleEvent event) {
-        return publish(topic, event.sessionId(), EventCodec.encode(event));
+        return publish(topic, event.sessionId(), EventCodec.encode(event), event.type());
+    }
+
+    /** Publishes raw bytes under a type header, true or not. */
+    RecordMetadata publish(String topic, String key, byte[] value, String type) {
+        ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, key, value);
+        record.headers().add(Topics.TYPE_HEADER, type.getBytes(StandardCharsets.UTF_8));
+        return send(topic, record);
     }
 
     /**
@@ -79,8 +87,12 @@ final class EventLog implements AutoCloseable {
 
     /** Publishes raw bytes, e.g. the same event a second time, or a record no reader understands. */
     RecordMetadata publish(String topic, String key, byte[] value) {
+        return send(topic, new ProducerRecord<>(topic, key, value));
+    }
+
+    private RecordMetadata send(String topic, ProducerRecord<String, byte[]> record) {
         try {
-            RecordMetadata metadata = producer.send(new ProducerRecord<>(topic, key, value)).get();
+            RecordMetadata metadata = producer.send(record).get();
             sent.add(metadata);
             return metadata;
         } catch (InterruptedException e) {

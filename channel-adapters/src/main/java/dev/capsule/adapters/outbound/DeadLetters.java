@@ -53,7 +53,7 @@ public class DeadLetters {
         letter.headers().add("dead-letter-offset", bytes(String.valueOf(record.offset())));
         letter.headers().add("capsule-channel", bytes(channel));
         record.headers().forEach(h -> {
-            if (h.key().equals("capsule-type") || h.key().equals("traceparent")) {
+            if (h.key().equals(Topics.TYPE_HEADER) || h.key().equals("traceparent")) {
                 letter.headers().add(h);
             }
         });

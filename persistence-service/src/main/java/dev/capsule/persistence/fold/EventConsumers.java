@@ -3,6 +3,7 @@ package dev.capsule.persistence.fold;
 import dev.capsule.events.CapsuleEvent;
 import dev.capsule.events.EventCodec;
 import dev.capsule.events.EventDecodingException;
+import dev.capsule.events.Topics;
 import dev.capsule.persistence.fold.EventFolds.Write;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -10,6 +11,7 @@ import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -18,6 +20,7 @@ import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
@@ -61,6 +64,10 @@ public class EventConsumers {
         Map<TopicPartition, Long> positions = new LinkedHashMap<>();
         for (ConsumerRecord<String, byte[]> record : records) {
             positions.put(new TopicPartition(record.topic(), record.partition()), record.offset() + 1);
+            String type = typeOf(record);
+            if (type != null && folds.passesOver(type)) {
+                continue; // a chunk, a notify, a turn marker: most events, and none of them is kept
+            }
             try {
                 CapsuleEvent event = EventCodec.decode(record.value());
                 folds.writeFor(event).ifPresent(writes::add);
@@ -80,6 +87,12 @@ public class EventConsumers {
                 .onFailure().invoke(e -> LOG.warnf("folding %d records (%s) failed, retrying: %s", records.count(),
                         positions.keySet(), e.getMessage()))
                 .onFailure().retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(10)).indefinitely());
+    }
+
+    /** The event type its producer put in the record's header, or null (then the record is decoded to know). */
+    private static String typeOf(ConsumerRecord<String, byte[]> record) {
+        Header header = record.headers().lastHeader(Topics.TYPE_HEADER);
+        return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
     }
 
     /**

@@ -1,5 +1,7 @@
 package dev.capsule.persistence.fold;
 
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeName;
 import dev.capsule.events.CapsuleEvent;
 import dev.capsule.events.DocumentChanged;
 import dev.capsule.events.EventCodec;
@@ -17,6 +19,9 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * What each event writes into PostgreSQL. Every write is idempotent: messages are keyed by event id
@@ -51,6 +56,25 @@ public class EventFolds {
     private static final String CLOSE_SESSION = """
             INSERT INTO sessions (session_id, closed_at) VALUES ($1, $2)
             ON CONFLICT (session_id) DO UPDATE SET closed_at = EXCLUDED.closed_at""";
+
+    /** The {@code type}s of the events the read model keeps; every other event folds to nothing. */
+    private static final Set<String> KEPT_TYPES = Stream.of(InboundMessage.class, Reply.class, StreamEnd.class, Show.class,
+                    SessionOpened.class, StateChanged.class, SessionClosed.class, DocumentChanged.class)
+            .map(type -> type.getAnnotation(JsonTypeName.class).value()).collect(Collectors.toUnmodifiableSet());
+
+    /** The contract's other event types: known to write nothing, so never worth decoding. */
+    private static final Set<String> PASSED_OVER_TYPES = Stream.of(CapsuleEvent.class.getAnnotation(JsonSubTypes.class).value())
+            .map(subtype -> subtype.value().getAnnotation(JsonTypeName.class).value())
+            .filter(type -> !KEPT_TYPES.contains(type)).collect(Collectors.toUnmodifiableSet());
+
+    /**
+     * Whether an event of {@code type} (from its {@link dev.capsule.events.Topics#TYPE_HEADER}) is one
+     * the read model knows it does not keep (a chunk, a notify, a turn marker), so that its record
+     * need not be decoded. An unknown type is not passed over: decoding tells what it is, or sets it aside.
+     */
+    public boolean passesOver(String type) {
+        return PASSED_OVER_TYPES.contains(type);
+    }
 
     /** One idempotent statement and its arguments: what folding one event writes. */
     public record Write(String sql, Tuple args) {
