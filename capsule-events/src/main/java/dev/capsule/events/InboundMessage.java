@@ -9,8 +9,9 @@ import java.time.Instant;
  * @param user    who wrote it, as the channel authenticated them
  * @param channel where it came from: {@code web}, {@code api}, or a named channel resource
  * @param text    what they wrote
- * @param route   reserved for routing replies to the one gateway replica that waits (opaque); null today,
- *                because every gateway replica reads every outbound partition and needs no route
+ * @param route   where the replies go, opaque to everyone but the channel that set it: channel-adapters
+ *                puts the provider's target there (chat, thread); the gateway leaves it null, because every
+ *                gateway replica reads every outbound partition. session-service copies it onto the turn's events.
  */
 @JsonTypeName("inbound.message")
 public record InboundMessage(String eventId, String schemaVersion, String sessionId, Instant timestamp,

@@ -17,8 +17,8 @@ public sealed interface OutboundEvent extends CapsuleEvent
     String channel();
 
     /**
-     * Reserved: the inbound message's delivery route, copied (see {@link InboundMessage#route()}); null
-     * today, since every gateway replica reads every outbound partition. Consumers must not rely on it.
+     * The inbound message's delivery route, copied (see {@link InboundMessage#route()}): the provider
+     * target a channel adapter delivers to; null for web and API, whose gateways need none.
      */
     String route();
 }

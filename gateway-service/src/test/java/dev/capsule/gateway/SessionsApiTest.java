@@ -173,6 +173,14 @@ class SessionsApiTest {
     }
 
     @Test
+    void aTextWithANulCharacterIsRefusedWith400AndPublishesNothing() {
+        String session = Gateway.newSessionId();
+        as("u1").body("{\"text\":\"a\\u0000b\"}").post("/api/sessions/{id}/messages", session)
+                .then().statusCode(400).body("error", containsString("NUL"));
+        assertOnlyTheMarkerWasPublished(session, "u1");
+    }
+
+    @Test
     void aBodyOverTheMessageLimitIsRefusedWith413AndPublishesNothing() {
         String session = Gateway.newSessionId();
         // capsule.gateway.max-message-bytes is 16384; the HTTP layer's own limit (1M) is far above.

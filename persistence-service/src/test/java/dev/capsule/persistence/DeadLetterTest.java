@@ -75,6 +75,28 @@ class DeadLetterTest extends FoldTestBase {
         assertEquals(1L, keptCount(valid));
     }
 
+    @Test
+    void aValuePostgresqlRefusesIsSetAsideAloneAndTheRestOfItsBatchAndTopicsAreStillFolded() throws Exception {
+        String session = UUID.randomUUID().toString();
+        // Valid JSON and a valid event, but PostgreSQL keeps no NUL in a text column: the write itself is refused.
+        InboundMessage refused = InboundMessage.of(EventMeta.next(session, TraceContext.NONE), ADA, "web", "a\u0000b", null);
+        InboundMessage before = InboundMessage.of(EventMeta.next(session, TraceContext.NONE), ADA, "web", "before", null);
+        InboundMessage after = InboundMessage.of(EventMeta.next(session, TraceContext.NONE), ADA, "web", "after", null);
+        CapsuleEvent elsewhere = validEventOf(Topics.CHANGES, session);
+
+        log.publishBurst(Topics.INBOUND, List.of(java.util.Map.entry(session, EventCodec.encode(before)),
+                java.util.Map.entry(session, EventCodec.encode(refused)), java.util.Map.entry(session, EventCodec.encode(after))));
+        log.publish(Topics.CHANGES, elsewhere);
+        log.awaitAllFolded();
+
+        List<ConsumerRecord<String, byte[]>> deadLetters = log.deadLettersOf(session);
+        assertEquals(1, deadLetters.size(), "only the refused record is set aside");
+        assertDeadLettered(deadLetters, Topics.INBOUND, EventCodec.encode(refused), "PostgreSQL refused it");
+        assertEquals(1L, keptCount(before));
+        assertEquals(1L, keptCount(after));
+        assertEquals(1L, keptCount(elsewhere), "the other topics go on being folded");
+    }
+
     /** A record of {@code topic} that persistence-service keeps a trace of. */
     private static CapsuleEvent validEventOf(String topic, String session) {
         EventMeta meta = EventMeta.next(session, TraceContext.NONE);

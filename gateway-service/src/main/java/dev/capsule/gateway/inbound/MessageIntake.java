@@ -73,6 +73,10 @@ public class MessageIntake {
         if (text.isBlank()) {
             throw new Rejection(400, "the text is empty");
         }
+        if (text.indexOf('\u0000') >= 0) {
+            // No NUL: PostgreSQL keeps none in a text, so the message could not enter the history.
+            throw new Rejection(400, "the text contains a NUL character (\\u0000)");
+        }
         return text;
     }
 

@@ -6,6 +6,7 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -35,7 +36,9 @@ public class DeadLetters {
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ProducerConfig.CLIENT_ID_CONFIG, "persistence-service-dead-letters",
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-                ProducerConfig.ACKS_CONFIG, "all"),
+                ProducerConfig.ACKS_CONFIG, "all",
+                // Never hold the fold's thread for Kafka's default 60 s: fail, and the letter is tried again.
+                ProducerConfig.MAX_BLOCK_MS_CONFIG, 3000),
                 new StringSerializer(), new ByteArraySerializer());
     }
 
@@ -49,13 +52,17 @@ public class DeadLetters {
         header(letter, "dead-letter-topic", record.topic());
         header(letter, "dead-letter-partition", Integer.toString(record.partition()));
         header(letter, "dead-letter-offset", Long.toString(record.offset()));
-        return Uni.createFrom().emitter(e -> producer.send(letter, (written, error) -> {
-            if (error == null) {
-                e.complete(null);
-            } else {
-                e.fail(error);
-            }
-        }));
+        // Each letter is retried on its own, so that letters already written are not written again.
+        return Uni.createFrom().<Void>emitter(e -> producer.send(letter, (written, error) -> {
+                    if (error == null) {
+                        e.complete(null);
+                    } else {
+                        e.fail(error);
+                    }
+                }))
+                .onFailure().invoke(error -> LOG.warnf("dead-lettering %s-%d@%d failed, retrying: %s", record.topic(),
+                        record.partition(), record.offset(), error.getMessage()))
+                .onFailure().retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(10)).indefinitely();
     }
 
     private static void header(ProducerRecord<String, byte[]> letter, String name, String value) {

@@ -8,6 +8,7 @@ import dev.capsule.persistence.fold.EventFolds.Write;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.pgclient.PgException;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -59,7 +60,7 @@ public class EventConsumers {
         if (records.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        List<Write> writes = new ArrayList<>(records.count());
+        List<Pending> pending = new ArrayList<>(records.count());
         List<Uni<Void>> setAside = new ArrayList<>();
         Map<TopicPartition, Long> positions = new LinkedHashMap<>();
         for (ConsumerRecord<String, byte[]> record : records) {
@@ -70,23 +71,51 @@ public class EventConsumers {
             }
             try {
                 CapsuleEvent event = EventCodec.decode(record.value());
-                folds.writeFor(event).ifPresent(writes::add);
+                folds.writeFor(event).ifPresent(w -> pending.add(new Pending(record, w)));
             } catch (EventDecodingException e) {
                 setAside.add(deadLetters.setAside(record, e.getMessage()));
+            } catch (RuntimeException e) {
+                LOG.errorf(e, "record %s-%d@%d cannot be folded", record.topic(), record.partition(), record.offset());
+                setAside.add(deadLetters.setAside(record, "cannot be folded: " + e));
             }
         }
-        Uni<Void> deadLettered = setAside.isEmpty() ? Uni.createFrom().voidItem()
-                : Uni.join().all(setAside).andFailFast().replaceWithVoid()
-                        .onFailure().invoke(e -> LOG.warnf("dead-lettering failed, retrying: %s", e.getMessage()))
-                        .onFailure().retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(10)).indefinitely();
         List<Tuple> positionArgs = positions.entrySet().stream()
                 .map(p -> Tuple.of(p.getKey().topic(), p.getKey().partition(), p.getValue())).toList();
-        return deadLettered.chain(() -> pool.withTransaction(tx -> writeAll(tx, writes)
-                        .chain(() -> tx.preparedQuery(POSITION).executeBatch(positionArgs))
-                        .replaceWithVoid())
+        // Once: a retry of the database part below must not write the letters again.
+        Uni<Void> deadLettered = Uni.join().all(setAside.isEmpty() ? List.of(Uni.createFrom().voidItem()) : setAside)
+                .andCollectFailures().replaceWithVoid().memoize().indefinitely();
+        return deadLettered
+                .chain(() -> pool.withTransaction(tx -> writeAll(tx, pending.stream().map(Pending::write).toList())
+                        .chain(() -> tx.preparedQuery(POSITION).executeBatch(positionArgs)).replaceWithVoid()))
+                // PostgreSQL refused a value (a NUL in a text, say): retrying the batch would fail forever and hold
+                // every topic back, so fold its records one by one and set aside the one refused.
+                .onFailure(EventConsumers::refusedByDatabase).recoverWithUni(e -> {
+                    LOG.warnf("PostgreSQL refused a write in a batch of %d records (%s); folding them one by one", records.count(), e.getMessage());
+                    return oneByOne(pending, positionArgs);
+                })
                 .onFailure().invoke(e -> LOG.warnf("folding %d records (%s) failed, retrying: %s", records.count(),
                         positions.keySet(), e.getMessage()))
-                .onFailure().retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(10)).indefinitely());
+                .onFailure().retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(10)).indefinitely();
+    }
+
+    /** A record and what folding it writes. */
+    private record Pending(ConsumerRecord<String, byte[]> record, Write write) {
+    }
+
+    private Uni<Void> oneByOne(List<Pending> pending, List<Tuple> positionArgs) {
+        return Multi.createFrom().iterable(pending)
+                .onItem().transformToUniAndConcatenate(p -> pool.withTransaction(tx -> tx.preparedQuery(p.write().sql())
+                                .execute(p.write().args()).replaceWithVoid())
+                        .onFailure(EventConsumers::refusedByDatabase).recoverWithUni(e -> deadLetters.setAside(p.record(),
+                                "PostgreSQL refused it: " + e.getMessage())))
+                .collect().last()
+                .chain(() -> pool.withTransaction(tx -> tx.preparedQuery(POSITION).executeBatch(positionArgs)).replaceWithVoid());
+    }
+
+    /** A data or constraint error (SQLSTATE classes 22 and 23): the same write fails again however often it is tried. */
+    private static boolean refusedByDatabase(Throwable e) {
+        return e instanceof PgException pg && pg.getSqlState() != null
+                && (pg.getSqlState().startsWith("22") || pg.getSqlState().startsWith("23"));
     }
 
     /** The event type its producer put in the record's header, or null (then the record is decoded to know). */
