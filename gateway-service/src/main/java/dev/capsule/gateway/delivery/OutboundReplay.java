@@ -78,13 +78,15 @@ public class OutboundReplay {
         if (cut) {
             from = earliest;
         }
+        // One deadline for the whole replay, waiting for a permit included: the socket's next frames wait behind it.
+        Instant deadline = clock.instant().plus(timeout);
         boolean acquired = false;
         try {
             acquired = permits.tryAcquire(timeout.toMillis(), TimeUnit.MILLISECONDS);
             if (!acquired) {
                 throw new IllegalStateException("too many chat sockets resume at once; try again");
             }
-            List<OutboundEvent> found = List.copyOf(read(sessionId, afterSeq, from).values());
+            List<OutboundEvent> found = List.copyOf(read(sessionId, afterSeq, from, deadline).values());
             boolean complete = found.isEmpty() ? !cut : found.getFirst().seq() == afterSeq + 1;
             return new Replay(found, complete);
         } catch (InterruptedException e) {
@@ -98,7 +100,7 @@ public class OutboundReplay {
     }
 
     /** The session's events after {@code afterSeq}, by seq. */
-    private SortedMap<Long, OutboundEvent> read(String sessionId, long afterSeq, Instant from) {
+    private SortedMap<Long, OutboundEvent> read(String sessionId, long afterSeq, Instant from, Instant deadline) {
         SortedMap<Long, OutboundEvent> found = new TreeMap<>();
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
@@ -107,19 +109,16 @@ public class OutboundReplay {
                 // As the live feed: events of an aborted transaction (a turn cut by a crash) are never shown.
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
                 new StringDeserializer(), new ByteArrayDeserializer())) {
-            TopicPartition partition = partitionOf(consumer, sessionId);
+            TopicPartition partition = partitionOf(consumer, sessionId, left(sessionId, deadline));
             consumer.assign(List.of(partition));
-            long end = consumer.endOffsets(List.of(partition), timeout).get(partition);
-            OffsetAndTimestamp start = consumer.offsetsForTimes(Map.of(partition, from.toEpochMilli()), timeout).get(partition);
+            long end = consumer.endOffsets(List.of(partition), left(sessionId, deadline)).get(partition);
+            OffsetAndTimestamp start = consumer.offsetsForTimes(Map.of(partition, from.toEpochMilli()),
+                    left(sessionId, deadline)).get(partition);
             if (start == null || start.offset() >= end) {
                 return found; // nothing written since then
             }
             consumer.seek(partition, start.offset());
-            Instant deadline = clock.instant().plus(timeout);
-            while (consumer.position(partition, timeout) < end) {
-                if (clock.instant().isAfter(deadline)) {
-                    throw new IllegalStateException("replaying session " + sessionId + " took longer than " + timeout);
-                }
+            while (consumer.position(partition, left(sessionId, deadline)) < end) {
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
                     if (record.offset() < end && sessionId.equals(record.key())) {
                         decode(record, afterSeq, found);
@@ -143,9 +142,18 @@ public class OutboundReplay {
         }
     }
 
+    /** What is left of the replay's time, or an error once it is spent. */
+    private Duration left(String sessionId, Instant deadline) {
+        Duration left = Duration.between(clock.instant(), deadline);
+        if (left.isNegative() || left.isZero()) {
+            throw new IllegalStateException("replaying session " + sessionId + " took longer than " + timeout);
+        }
+        return left;
+    }
+
     /** The partition the producers' default partitioner puts a record keyed {@code sessionId} in. */
-    private TopicPartition partitionOf(KafkaConsumer<String, byte[]> consumer, String sessionId) {
-        List<PartitionInfo> partitions = consumer.partitionsFor(Topics.OUTBOUND, timeout);
+    private TopicPartition partitionOf(KafkaConsumer<String, byte[]> consumer, String sessionId, Duration within) {
+        List<PartitionInfo> partitions = consumer.partitionsFor(Topics.OUTBOUND, within);
         byte[] key = sessionId.getBytes(StandardCharsets.UTF_8);
         return new TopicPartition(Topics.OUTBOUND, Utils.toPositive(Utils.murmur2(key)) % partitions.size());
     }

@@ -8,6 +8,7 @@ import dev.capsule.events.ProactiveMessage;
 import dev.capsule.events.SessionOpened;
 import dev.capsule.events.StateChanged;
 import dev.capsule.events.Topics;
+import dev.capsule.events.TraceContext;
 import dev.capsule.events.TurnEnded;
 import dev.capsule.events.TurnFailed;
 import dev.capsule.sdk.Capsule;
@@ -149,14 +150,24 @@ public class TurnRunner {
         awaitKafka(session);
 
         // A failed turn keeps what was said but not its half-made changes to the data.
-        ObjectNode nextData = failure == null ? data.toJson() : before.data();
+        save(before, session, failure == null ? data.toJson() : before.data(), fresh.stream().map(InboundMessage::eventId).toList(),
+                inbound.trace(), inbound.eventId());
+    }
+
+    /**
+     * Ends a turn's bookkeeping, its events being in Kafka: the next state (fenced by version) in
+     * Redis, then as a {@link StateChanged} for PostgreSQL, under an id derived from the message,
+     * so that a turn run again after a crash changes nothing twice.
+     */
+    private void save(SessionState before, TurnSession session, ObjectNode nextData, List<String> handled,
+                      TraceContext trace, String messageId) {
         List<String> recent = new ArrayList<>(before.recentInbound());
-        fresh.forEach(m -> recent.add(m.eventId()));
+        recent.addAll(handled);
         SessionState after = new SessionState(before.sessionId(), before.user(), before.channel(), before.createdAt(),
                 before.version() + 1, nextData, session.history(historyWindow), session.seq(),
                 recent.subList(Math.max(0, recent.size() - REMEMBERED_INBOUND), recent.size()));
         store.save(after);
-        publisher.publish(Topics.CHANGES, StateChanged.of(EventMeta.derived(sessionId, inbound.trace(), inbound.eventId() + "/state"),
+        publisher.publish(Topics.CHANGES, StateChanged.of(EventMeta.derived(before.sessionId(), trace, messageId + "/state"),
                 after.version(), nextData, after.snapshot())).join();
     }
 
@@ -191,14 +202,7 @@ public class TurnRunner {
         session.reply(message.text());
         session.emit(s -> TurnEnded.of(session.meta(s), message.eventId(), s, before.channel(), null, session.events()));
         awaitKafka(session);
-        List<String> recent = new ArrayList<>(before.recentInbound());
-        recent.add(message.eventId());
-        SessionState after = new SessionState(sessionId, before.user(), before.channel(), before.createdAt(),
-                before.version() + 1, before.data(), session.history(historyWindow), session.seq(),
-                recent.subList(Math.max(0, recent.size() - REMEMBERED_INBOUND), recent.size()));
-        store.save(after);
-        publisher.publish(Topics.CHANGES, StateChanged.of(EventMeta.derived(sessionId, message.trace(), message.eventId() + "/state"),
-                after.version(), before.data(), after.snapshot())).join();
+        save(before, session, before.data(), List.of(message.eventId()), message.trace(), message.eventId());
     }
 
     /**
