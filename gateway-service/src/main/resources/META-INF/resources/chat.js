@@ -314,10 +314,24 @@ function onChunk(chunk) {
   }
   stream.count++;
   stream.text += chunk.text;
-  renderInto(stream.item, stream.text);
   stream.item.dataset.streaming = 'true';
   updateStop();
-  scrollDown();
+  renderSoon(stream);
+}
+
+/**
+ * Renders a growing stream at most once per frame: chunks arrive faster than a screen shows them,
+ * and rendering the whole text again for each one would cost the page more the longer the answer.
+ */
+function renderSoon(stream) {
+  if (stream.renderPending) return;
+  stream.renderPending = true;
+  requestAnimationFrame(() => {
+    stream.renderPending = false;
+    if (stream.stopped || stream.ended) return; // the end (or Stop) has rendered it for good
+    renderInto(stream.item, stream.text);
+    scrollDown();
+  });
 }
 
 function onStreamEnd(end) {
@@ -353,6 +367,7 @@ function endTurn(event) {
   for (const s of state.streams.values()) {
     if (!s.ended && s.inReplyTo === event.inReplyTo) {
       s.ended = true;
+      renderInto(s.item, s.text); // what arrived, all of it: a render may still have been pending
       delete s.item.dataset.streaming;
       s.item.removeAttribute('aria-busy');
     }
