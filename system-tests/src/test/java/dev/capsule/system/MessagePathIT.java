@@ -6,27 +6,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.capsule.events.EventCodec;
-import dev.capsule.events.EventMeta;
 import dev.capsule.events.InboundMessage;
 import dev.capsule.events.Topics;
 import dev.capsule.events.TraceContext;
 import dev.capsule.events.UserRef;
 import dev.capsule.testing.Ports;
-import dev.capsule.testing.PostgresServer;
 import dev.capsule.testing.TestStack;
-import io.smallrye.jwt.build.Jwt;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -53,27 +45,14 @@ class MessagePathIT {
     static final List<ServiceProcess> services = new ArrayList<>();
     static final Map<String, String> env = new HashMap<>();
     static final HttpClient http = HttpClient.newHttpClient();
-    static KeyPair keys;
+    static StackIdentity identity;
     static String gatewayA;
     static String gatewayB;
 
     @BeforeAll
     static void startServices() throws Exception {
-        KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
-        generator.initialize(2048);
-        keys = generator.generateKeyPair();
-        Path publicKey = Files.createTempFile("capsule-it-public", ".pem");
-        Files.writeString(publicKey, "-----BEGIN PUBLIC KEY-----\n"
-                + Base64.getMimeEncoder().encodeToString(keys.getPublic().getEncoded()) + "\n-----END PUBLIC KEY-----\n");
-
-        PostgresServer pg = TestStack.postgres();
-        env.put("KAFKA_BOOTSTRAP_SERVERS", TestStack.kafka().bootstrapServers());
-        env.put("QUARKUS_REDIS_HOSTS", TestStack.redis().url());
-        env.put("QUARKUS_DATASOURCE_REACTIVE_URL", pg.reactiveUrl());
-        env.put("QUARKUS_DATASOURCE_JDBC_URL", pg.jdbcUrl());
-        env.put("QUARKUS_DATASOURCE_USERNAME", PostgresServer.USER);
-        env.put("QUARKUS_DATASOURCE_PASSWORD", PostgresServer.PASSWORD);
-        env.put("CAPSULE_JWT_PUBLIC_KEY", publicKey.toString());
+        identity = new StackIdentity();
+        env.putAll(identity.env());
 
         int a = Ports.free();
         int b = Ports.free();
@@ -93,7 +72,7 @@ class MessagePathIT {
     }
 
     static String token(String user) {
-        return Jwt.issuer("https://capsule.local/dev").subject(user).upn(user).expiresIn(600).sign(keys.getPrivate());
+        return identity.token(user, Duration.ofMinutes(10));
     }
 
     static HttpResponse<String> post(String base, String path, String user, String body, String accept) {

@@ -7,19 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.capsule.testing.Ports;
-import dev.capsule.testing.PostgresServer;
-import dev.capsule.testing.TestStack;
-import io.smallrye.jwt.build.Jwt;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,7 +28,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
-import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
@@ -61,7 +54,7 @@ class WebChatIT {
     static final List<ServiceProcess> services = new ArrayList<>();
     static final Map<String, String> env = new HashMap<>();
     static final Map<Integer, ServiceProcess> gateways = new HashMap<>();
-    static KeyPair keys;
+    static StackIdentity identity;
     static RoundRobinProxy proxy;
     static String base;
     static ChromeDriver browser;
@@ -70,23 +63,10 @@ class WebChatIT {
 
     @BeforeAll
     static void startServicesAndBrowser() throws Exception {
-        KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
-        generator.initialize(2048);
-        keys = generator.generateKeyPair();
-        Path publicKey = Files.createTempFile("capsule-web-public", ".pem");
-        Files.writeString(publicKey, "-----BEGIN PUBLIC KEY-----\n"
-                + Base64.getMimeEncoder().encodeToString(keys.getPublic().getEncoded()) + "\n-----END PUBLIC KEY-----\n");
+        identity = new StackIdentity();
+        env.putAll(identity.env());
         Path devToken = Files.createTempFile("capsule-web-dev-token", "");
         Files.writeString(devToken, token("web-dev-" + UUID.randomUUID()));
-
-        PostgresServer pg = TestStack.postgres();
-        env.put("KAFKA_BOOTSTRAP_SERVERS", TestStack.kafka().bootstrapServers());
-        env.put("QUARKUS_REDIS_HOSTS", TestStack.redis().url());
-        env.put("QUARKUS_DATASOURCE_REACTIVE_URL", pg.reactiveUrl());
-        env.put("QUARKUS_DATASOURCE_JDBC_URL", pg.jdbcUrl());
-        env.put("QUARKUS_DATASOURCE_USERNAME", PostgresServer.USER);
-        env.put("QUARKUS_DATASOURCE_PASSWORD", PostgresServer.PASSWORD);
-        env.put("CAPSULE_JWT_PUBLIC_KEY", publicKey.toString());
         env.put("CAPSULE_DEV_TOKEN_FILE", devToken.toString());
         // Small enough that a long /remember fails its turn (the demo app has no other way to fail), large enough for /summary.
         env.put("CAPSULE_DB_MAX_DOCUMENT_BYTES", "6000");
@@ -142,7 +122,7 @@ class WebChatIT {
     }
 
     static String token(String user) {
-        return Jwt.issuer("https://capsule.local/dev").subject(user).upn(user).expiresIn(3600).sign(keys.getPrivate());
+        return identity.token(user, Duration.ofHours(1));
     }
 
     @Test

@@ -1,28 +1,21 @@
 package dev.capsule.adapters.outbound;
 
-import dev.capsule.events.Topics;
+import dev.capsule.kafka.DeadLetter;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
- * Puts an outbound record that could not be delivered on {@code capsule.deadletter}, as it
- * was, with the reason in the same headers the SmallRye dead-letter queues of the other
- * services write ({@code dead-letter-reason}, {@code -topic}, {@code -partition}, {@code -offset})
- * plus {@code capsule-channel}.
+ * Puts an outbound record that could not be delivered on {@code capsule.deadletter}
+ * ({@link DeadLetter}), with the channel it was for in {@code capsule-channel}.
  */
 @ApplicationScoped
 public class DeadLetters {
@@ -33,12 +26,7 @@ public class DeadLetters {
 
     DeadLetters(@ConfigProperty(name = "kafka.bootstrap.servers") String bootstrap,
                 @ConfigProperty(name = "quarkus.application.name") String application) {
-        this.producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ProducerConfig.CLIENT_ID_CONFIG, application + "-deadletter",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-                ProducerConfig.ACKS_CONFIG, "all"),
-                new StringSerializer(), new ByteArraySerializer());
+        this.producer = DeadLetter.producer(bootstrap, application + "-deadletter");
     }
 
     /**
@@ -46,17 +34,8 @@ public class DeadLetters {
      * because the record's offset is committed only after: a dead letter is never lost.
      */
     public void send(ConsumerRecord<String, byte[]> record, String channel, String reason) {
-        ProducerRecord<String, byte[]> letter = new ProducerRecord<>(Topics.DEAD_LETTER, record.key(), record.value());
-        letter.headers().add("dead-letter-reason", bytes(reason));
-        letter.headers().add("dead-letter-topic", bytes(record.topic()));
-        letter.headers().add("dead-letter-partition", bytes(String.valueOf(record.partition())));
-        letter.headers().add("dead-letter-offset", bytes(String.valueOf(record.offset())));
-        letter.headers().add("capsule-channel", bytes(channel));
-        record.headers().forEach(h -> {
-            if (h.key().equals(Topics.TYPE_HEADER) || h.key().equals("traceparent")) {
-                letter.headers().add(h);
-            }
-        });
+        ProducerRecord<String, byte[]> letter = DeadLetter.of(record, reason);
+        DeadLetter.header(letter, "capsule-channel", channel);
         Duration wait = Duration.ofMillis(500);
         while (true) {
             try {
@@ -78,10 +57,6 @@ public class DeadLetters {
                 wait = wait.multipliedBy(2).compareTo(Duration.ofSeconds(30)) > 0 ? Duration.ofSeconds(30) : wait.multipliedBy(2);
             }
         }
-    }
-
-    private static byte[] bytes(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
     }
 
     @PreDestroy
