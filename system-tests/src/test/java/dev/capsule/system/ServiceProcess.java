@@ -1,5 +1,6 @@
 package dev.capsule.system;
 
+import dev.capsule.testing.Ports;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -56,7 +57,8 @@ final class ServiceProcess implements AutoCloseable {
         Instant deadline = Instant.now().plus(timeout);
         while (true) {
             if (!process.isAlive()) {
-                throw new IllegalStateException(name + " exited with " + process.exitValue() + "; see " + log);
+                throw new IllegalStateException(name + " exited with " + process.exitValue() + "; see " + log
+                        + ", which ends:\n" + Ports.tail(log, 40));
             }
             try {
                 HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/health/ready"))
@@ -71,7 +73,8 @@ final class ServiceProcess implements AutoCloseable {
                 throw new IllegalStateException(e);
             }
             if (Instant.now().isAfter(deadline)) {
-                throw new IllegalStateException(name + " was not ready within " + timeout + "; see " + log);
+                throw new IllegalStateException(name + " was not ready within " + timeout + "; see " + log
+                        + ", which ends:\n" + Ports.tail(log, 40));
             }
             try {
                 Thread.sleep(200);
