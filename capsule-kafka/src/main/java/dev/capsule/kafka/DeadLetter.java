@@ -46,13 +46,12 @@ public final class DeadLetter {
      * A producer for dead letters: idempotent, acknowledged by all replicas, and blocking its
      * caller at most 3 s when Kafka is gone (the caller tries again), as {@link EventPublisher} does.
      */
-    public static KafkaProducer<String, byte[]> producer(String bootstrapServers, String clientId) {
-        return new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+    public static KafkaProducer<String, byte[]> producer(KafkaConnection connection, String clientId) {
+        return new KafkaProducer<>(connection.with(Map.of(
                 ProducerConfig.CLIENT_ID_CONFIG, clientId,
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
                 ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.MAX_BLOCK_MS_CONFIG, 3000),
+                ProducerConfig.MAX_BLOCK_MS_CONFIG, 3000)),
                 new StringSerializer(), new ByteArraySerializer());
     }
 }

@@ -23,8 +23,8 @@ public final class EventPublisher implements AutoCloseable {
 
     private final KafkaProducer<String, byte[]> producer;
 
-    public EventPublisher(String bootstrapServers, String clientId) {
-        this(bootstrapServers, clientId, 1);
+    public EventPublisher(KafkaConnection connection, String clientId) {
+        this(connection, clientId, 1);
     }
 
     /**
@@ -32,9 +32,8 @@ public final class EventPublisher implements AutoCloseable {
      * costs the broker and both clients CPU, so under load a few milliseconds more buy fewer,
      * fuller requests; at idle they are added to every event's latency.
      */
-    public EventPublisher(String bootstrapServers, String clientId, int lingerMs) {
-        this.producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+    public EventPublisher(KafkaConnection connection, String clientId, int lingerMs) {
+        this.producer = new KafkaProducer<>(connection.with(Map.of(
                 ProducerConfig.CLIENT_ID_CONFIG, clientId,
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
                 ProducerConfig.ACKS_CONFIG, "all",
@@ -42,7 +41,7 @@ public final class EventPublisher implements AutoCloseable {
                 // A send blocks its caller only while it waits for the topic's metadata or buffer space:
                 // with Kafka gone, fail it after 3 s (the caller answers 503) rather than Kafka's 60 s,
                 // which would freeze an event-loop thread that serves many users.
-                ProducerConfig.MAX_BLOCK_MS_CONFIG, 3000),
+                ProducerConfig.MAX_BLOCK_MS_CONFIG, 3000)),
                 new StringSerializer(), new ByteArraySerializer());
     }
 

@@ -12,11 +12,11 @@ public class EventPublisherProducer {
 
     @Produces
     @ApplicationScoped
-    EventPublisher publisher(@ConfigProperty(name = "kafka.bootstrap.servers") String bootstrap,
+    EventPublisher publisher(KafkaConnection connection,
                              @ConfigProperty(name = "quarkus.application.name") String application) {
         // capsule.kafka.linger-ms: see EventPublisher; read here so that every service has it without a mapping of its own.
         int lingerMs = ConfigProvider.getConfig().getOptionalValue("capsule.kafka.linger-ms", Integer.class).orElse(1);
-        return new EventPublisher(bootstrap, application + "-events", lingerMs);
+        return new EventPublisher(connection, application + "-events", lingerMs);
     }
 
     void close(@Disposes EventPublisher publisher) {

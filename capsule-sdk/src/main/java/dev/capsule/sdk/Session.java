@@ -68,7 +68,10 @@ public interface Session {
      *
      * <p>Owner scoping holds: a conversation that belongs to another user, or that Capsule has
      * never seen, does not get the message (it is dropped and logged). Sent during a turn, it
-     * is in Kafka before the turn ends, and a turn run again after a crash sends it once.
+     * is in Kafka before the turn ends, and a turn run again after a crash sends it once. Sent
+     * after the turn has ended (from a background task), the call returns once Kafka has the
+     * message, and throws {@link IllegalStateException} if Kafka did not take it within 10
+     * seconds: it may then arrive or not, and the app decides whether to send it again.
      *
      * @param sessionId the conversation to send to
      * @param text      the message

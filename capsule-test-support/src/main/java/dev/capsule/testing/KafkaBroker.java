@@ -8,31 +8,47 @@ import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.security.auth.SecurityProtocol;
 
-/** An in-process Kafka broker in KRaft mode, with Capsule's topics created. */
+/**
+ * An in-process Kafka broker in KRaft mode, with Capsule's topics created. It listens twice: in
+ * plain text for the tests' own clients, and with SASL (PLAIN) for the services under test, as a
+ * secured production cluster would make them, so that a service client that does not take the
+ * deployment's {@code kafka.*} security settings cannot connect and its test fails.
+ */
 public final class KafkaBroker implements AutoCloseable {
 
     /** Partitions per topic in tests: more than one, so that tests see partitioned behaviour. */
     public static final int PARTITIONS = 3;
 
+    static final String SASL_USER = "capsule";
+    static final String SASL_PASSWORD = "capsule-test-secret";
+
     private final EmbeddedKafkaBroker broker;
     private final String bootstrap;
+    private final String securedBootstrap;
 
-    private KafkaBroker(EmbeddedKafkaBroker broker, String bootstrap) {
+    private KafkaBroker(EmbeddedKafkaBroker broker, String bootstrap, String securedBootstrap) {
         this.broker = broker;
         this.bootstrap = bootstrap;
+        this.securedBootstrap = securedBootstrap;
     }
 
     /** The broker another class loader of this JVM started (see {@link TestStack}); closing it is that loader's job. */
-    static KafkaBroker attach(String bootstrap) {
-        return new KafkaBroker(null, bootstrap);
+    static KafkaBroker attach(String bootstrap, String securedBootstrap) {
+        return new KafkaBroker(null, bootstrap, securedBootstrap);
     }
 
     public static KafkaBroker start() {
+        int plain = Ports.free();
+        int secured = Ports.free();
         EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker()
                 .withNodeId(0)
-                .withKafkaPort(Ports.free())
+                .withKafkaPort(plain)
                 .withControllerPort(Ports.free())
+                .withAdvertisedListeners(
+                        EmbeddedKafkaBroker.endpoint("PLAINTEXT", SecurityProtocol.PLAINTEXT, "localhost", plain),
+                        EmbeddedKafkaBroker.endpoint("SASL", SecurityProtocol.SASL_PLAINTEXT, "localhost", secured))
                 .withDeleteLogDirsOnClose(true)
                 .withAdditionalProperties(p -> {
                     // One broker: transactions and offsets cannot ask for more replicas than there are.
@@ -41,15 +57,35 @@ public final class KafkaBroker implements AutoCloseable {
                     p.put("offsets.topic.replication.factor", "1");
                     p.put("offsets.topic.num.partitions", "3");
                     p.put("group.initial.rebalance.delay.ms", "0");
+                    p.put("sasl.enabled.mechanisms", "PLAIN");
+                    p.put("listener.name.sasl.plain.sasl.jaas.config",
+                            "org.apache.kafka.common.security.plain.PlainLoginModule required user_" + SASL_USER
+                                    + "=\"" + SASL_PASSWORD + "\";");
                 })
                 .start();
-        KafkaBroker kafka = new KafkaBroker(broker, broker.getAdvertisedListeners());
+        KafkaBroker kafka = new KafkaBroker(broker, "localhost:" + plain, "localhost:" + secured);
         kafka.createTopics(Topics.ALL, PARTITIONS);
         return kafka;
     }
 
+    /** The plain-text listener, for the tests' own clients. */
     public String bootstrapServers() {
         return bootstrap;
+    }
+
+    /** The SASL listener's address; {@link #securedClientSettings()} says how to sign in to it. */
+    public String securedBootstrapServers() {
+        return securedBootstrap;
+    }
+
+    /** Kafka client settings (no {@code kafka.} prefix) that reach this broker over SASL PLAIN. */
+    public Map<String, String> securedClientSettings() {
+        return Map.of(
+                "bootstrap.servers", securedBootstrap,
+                "security.protocol", "SASL_PLAINTEXT",
+                "sasl.mechanism", "PLAIN",
+                "sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule required username=\""
+                        + SASL_USER + "\" password=\"" + SASL_PASSWORD + "\";");
     }
 
     public void createTopics(List<String> names, int partitions) {

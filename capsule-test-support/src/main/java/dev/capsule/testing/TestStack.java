@@ -2,6 +2,7 @@ package dev.capsule.testing;
 
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -40,10 +41,11 @@ public final class TestStack {
         if (kafka == null) {
             String running = System.getProperty("capsule.test.kafka");
             if (running != null) {
-                kafka = KafkaBroker.attach(running);
+                kafka = KafkaBroker.attach(running, System.getProperty("capsule.test.kafka.secured"));
             } else {
                 kafka = KafkaBroker.start();
                 System.setProperty("capsule.test.kafka", kafka.bootstrapServers());
+                System.setProperty("capsule.test.kafka.secured", kafka.securedBootstrapServers());
                 Runtime.getRuntime().addShutdownHook(new Thread(kafka::close, "stop-test-kafka"));
             }
         }
@@ -94,9 +96,23 @@ public final class TestStack {
                 .load().migrate();
     }
 
-    /** Quarkus configuration pointing a service at the Kafka broker. */
+    /**
+     * Quarkus configuration pointing a service at the Kafka broker's SASL listener, as a
+     * deployment on a secured cluster would: every Kafka client of the service must take these
+     * settings to connect at all.
+     */
     public static Map<String, String> kafkaConfig() {
-        return Map.of("kafka.bootstrap.servers", kafka().bootstrapServers());
+        Map<String, String> config = new HashMap<>();
+        kafka().securedClientSettings().forEach((name, value) -> config.put("kafka." + name, value));
+        return config;
+    }
+
+    /** The same settings as {@link #kafkaConfig()}, as the environment variables a packaged service reads. */
+    public static Map<String, String> kafkaEnvironment() {
+        Map<String, String> env = new HashMap<>();
+        kafka().securedClientSettings().forEach((name, value) ->
+                env.put("KAFKA_" + name.toUpperCase(Locale.ROOT).replace('.', '_'), value));
+        return env;
     }
 
     /** Quarkus configuration pointing a service at the Redis server. */

@@ -6,6 +6,7 @@ import dev.capsule.events.InboundMessage;
 import dev.capsule.events.OutboundEvent;
 import dev.capsule.events.Topics;
 import dev.capsule.kafka.EventPublisher;
+import dev.capsule.kafka.KafkaConnection;
 import dev.capsule.testing.TestStack;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -63,7 +64,7 @@ public final class KafkaProbe implements AutoCloseable {
         consumer.assign(partitions);
         consumer.seekToEnd(partitions);
         partitions.forEach(consumer::position);
-        publisher = new EventPublisher(bootstrap, "adapters-test-probe");
+        publisher = new EventPublisher(KafkaConnection.to(bootstrap), "adapters-test-probe");
         thread = Thread.ofPlatform().name("kafka-probe").daemon().start(this::loop);
     }
 

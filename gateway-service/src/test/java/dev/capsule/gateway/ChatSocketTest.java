@@ -1,5 +1,7 @@
 package dev.capsule.gateway;
 
+import dev.capsule.kafka.KafkaConnection;
+import dev.capsule.testing.TestStack;
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -37,7 +39,6 @@ import java.util.stream.LongStream;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Predicate;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -57,9 +58,6 @@ class ChatSocketTest {
     @TestHTTPResource("/")
     URI base;
 
-    @ConfigProperty(name = "kafka.bootstrap.servers")
-    String bootstrap;
-
     private EventPublisher publisher;
 
     private final List<Client> clients = new CopyOnWriteArrayList<>();
@@ -67,7 +65,7 @@ class ChatSocketTest {
     @BeforeEach
     void ready() {
         Gateway.awaitReady();
-        publisher = new EventPublisher(bootstrap, "chat-socket-test");
+        publisher = new EventPublisher(KafkaConnection.to(TestStack.kafka().bootstrapServers()), "chat-socket-test");
     }
 
     @AfterEach

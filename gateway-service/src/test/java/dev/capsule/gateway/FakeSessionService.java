@@ -12,6 +12,8 @@ import dev.capsule.events.StreamEnd;
 import dev.capsule.events.Topics;
 import dev.capsule.events.TurnEnded;
 import dev.capsule.kafka.EventPublisher;
+import dev.capsule.kafka.KafkaConnection;
+import dev.capsule.testing.TestStack;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -30,7 +32,6 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Plays session-service on the real broker, since the gateway's tests run without it: every
@@ -54,8 +55,9 @@ public class FakeSessionService {
     private Thread thread;
     private volatile boolean running = true;
 
-    FakeSessionService(@ConfigProperty(name = "kafka.bootstrap.servers") String bootstrap) {
-        this.bootstrap = bootstrap;
+    FakeSessionService() {
+        // The test's own clients use the broker's plain listener; the gateway under test uses the SASL one.
+        this.bootstrap = TestStack.kafka().bootstrapServers();
     }
 
     void start(@Observes StartupEvent ignored) {
@@ -69,7 +71,7 @@ public class FakeSessionService {
         consumer.assign(partitions);
         consumer.seekToEnd(partitions);
         partitions.forEach(consumer::position);
-        publisher = new EventPublisher(bootstrap, "fake-session-service");
+        publisher = new EventPublisher(KafkaConnection.to(bootstrap), "fake-session-service");
         thread = Thread.ofPlatform().name("fake-session-service").daemon().start(this::loop);
     }
 

@@ -35,7 +35,7 @@ final class StackIdentity {
         Files.writeString(publicKey, "-----BEGIN PUBLIC KEY-----\n"
                 + Base64.getMimeEncoder().encodeToString(keys.getPublic().getEncoded()) + "\n-----END PUBLIC KEY-----\n");
         PostgresServer pg = TestStack.postgres();
-        env.put("KAFKA_BOOTSTRAP_SERVERS", TestStack.kafka().bootstrapServers());
+        env.putAll(TestStack.kafkaEnvironment());
         env.put("QUARKUS_REDIS_HOSTS", TestStack.redis().url());
         env.put("QUARKUS_DATASOURCE_REACTIVE_URL", pg.reactiveUrl());
         env.put("QUARKUS_DATASOURCE_JDBC_URL", pg.jdbcUrl());

@@ -1,6 +1,7 @@
 package dev.capsule.adapters.outbound;
 
 import dev.capsule.kafka.DeadLetter;
+import dev.capsule.kafka.KafkaConnection;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
@@ -24,9 +25,9 @@ public class DeadLetters {
 
     private final KafkaProducer<String, byte[]> producer;
 
-    DeadLetters(@ConfigProperty(name = "kafka.bootstrap.servers") String bootstrap,
+    DeadLetters(KafkaConnection kafka,
                 @ConfigProperty(name = "quarkus.application.name") String application) {
-        this.producer = DeadLetter.producer(bootstrap, application + "-deadletter");
+        this.producer = DeadLetter.producer(kafka, application + "-deadletter");
     }
 
     /**

@@ -7,6 +7,7 @@ import dev.capsule.events.EventCodec;
 import dev.capsule.events.EventDecodingException;
 import dev.capsule.events.OutboundEvent;
 import dev.capsule.events.Topics;
+import dev.capsule.kafka.KafkaConnection;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -51,7 +52,7 @@ public class OutboundConsumer {
     private final ChatLanes lanes;
     private final DeadLetters deadLetters;
     private final DeliveryConfig config;
-    private final String bootstrap;
+    private final KafkaConnection kafka;
     private final String group;
     private final Map<TopicPartition, PartitionOffsets> assigned = new ConcurrentHashMap<>();
     private volatile boolean running = true;
@@ -61,13 +62,13 @@ public class OutboundConsumer {
     private Thread thread;
 
     OutboundConsumer(BoundChannels channels, ChatLanes lanes, DeadLetters deadLetters, DeliveryConfig config,
-                     @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrap,
+                     KafkaConnection kafka,
                      @ConfigProperty(name = "capsule.delivery.group", defaultValue = "channel-adapters") String group) {
         this.channels = channels;
         this.lanes = lanes;
         this.deadLetters = deadLetters;
         this.config = config;
-        this.bootstrap = bootstrap;
+        this.kafka = kafka;
         this.group = group;
     }
 
@@ -86,8 +87,7 @@ public class OutboundConsumer {
 
     private void loop() {
         while (running) {
-            try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(Map.of(
-                    ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+            try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(kafka.with(Map.of(
                     ConsumerConfig.GROUP_ID_CONFIG, group,
                     ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
                     // A new group starts at the beginning: nothing produced before its first start is lost;
@@ -97,7 +97,7 @@ public class OutboundConsumer {
                     ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                     ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName(),
                     ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000,
-                    ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 2_000),
+                    ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 2_000)),
                     new StringDeserializer(), new ByteArrayDeserializer())) {
                 consumer = c;
                 c.subscribe(List.of(Topics.OUTBOUND), new Rebalance(c));

@@ -92,7 +92,7 @@ public class SessionsResource {
         String text = intake.readText(body);
         return intake.checkOwner(sessionId, user).chain(() -> {
             InboundMessage message = intake.message(sessionId, user, "api", text, new TraceContext(traceparent, null));
-            TurnWaiter waiter = deliveries.awaitTurn(message.eventId());
+            TurnWaiter waiter = deliveries.awaitTurn(message);
             return intake.publish(message)
                     .chain(() -> waiter.events().collect().asList()
                             .ifNoItem().after(turnTimeout).failWith(() -> new MessageIntake.Rejection(504,
@@ -105,7 +105,7 @@ public class SessionsResource {
                         events.forEach(e -> array.add(EventCodec.mapper().valueToTree(e)));
                         return Response.ok(answer).build();
                     })
-                    .eventually(() -> deliveries.forgetTurn(message.eventId()));
+                    .eventually(() -> deliveries.forgetTurn(message));
         });
     }
 
@@ -126,17 +126,17 @@ public class SessionsResource {
         String text = intake.readText(body);
         intake.checkOwner(sessionId, user).await().indefinitely();
         InboundMessage message = intake.message(sessionId, user, "api", text, new TraceContext(traceparent, null));
-        TurnWaiter waiter = deliveries.awaitTurn(message.eventId());
+        TurnWaiter waiter = deliveries.awaitTurn(message);
         try {
             intake.publish(message).await().indefinitely();
         } catch (RuntimeException e) {
-            deliveries.forgetTurn(message.eventId());
+            deliveries.forgetTurn(message);
             throw e;
         }
         return waiter.events()
                 .ifNoItem().after(turnTimeout).recoverWithCompletion()
                 .map(this::sseOf)
-                .onTermination().invoke(() -> deliveries.forgetTurn(message.eventId()));
+                .onTermination().invoke(() -> deliveries.forgetTurn(message));
     }
 
     /** A page of the session's history from the read model, oldest first. */

@@ -1,5 +1,6 @@
 package dev.capsule.gateway.delivery;
 
+import dev.capsule.events.InboundMessage;
 import dev.capsule.events.OutboundEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Set;
@@ -9,23 +10,40 @@ import java.util.function.Consumer;
 /**
  * Who on this replica waits for which outbound events: HTTP requests wait for one turn (by the
  * inbound message's id), chat sockets follow whole sessions. Every replica reads every
- * outbound event and delivers those someone here waits for, so a user may be on any replica.
+ * outbound event and delivers those someone here waits for, so a user may be on any replica;
+ * {@link #wants} lets the feed pass over the rest by their key, without decoding them.
  */
 @ApplicationScoped
 public class Deliveries {
 
     private final ConcurrentHashMap<String, TurnWaiter> turns = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Set<Consumer<OutboundEvent>>> sessions = new ConcurrentHashMap<>();
+    /** Sessions with a turn waited for here, and how many. */
+    private final ConcurrentHashMap<String, Integer> turnSessions = new ConcurrentHashMap<>();
 
-    /** Starts waiting for the turn of inbound message {@code messageId}; register before publishing it. */
-    public TurnWaiter awaitTurn(String messageId) {
+    /** Starts waiting for the turn of inbound {@code message}; register before publishing it. */
+    public TurnWaiter awaitTurn(InboundMessage message) {
         TurnWaiter waiter = new TurnWaiter();
-        turns.put(messageId, waiter);
+        turnSessions.merge(message.sessionId(), 1, Integer::sum);
+        turns.put(message.eventId(), waiter);
         return waiter;
     }
 
-    public void forgetTurn(String messageId) {
-        turns.remove(messageId);
+    /** Stops waiting for the turn of {@code message}; call once for each {@link #awaitTurn}. */
+    public void forgetTurn(InboundMessage message) {
+        if (turns.remove(message.eventId()) != null) {
+            turnSessions.computeIfPresent(message.sessionId(), (k, n) -> n == 1 ? null : n - 1);
+        }
+    }
+
+    /**
+     * Whether anyone here may want events of {@code sessionId}. An event that nobody here
+     * wanted when it arrived is never wanted later: a socket that starts following a session
+     * reads what it missed from the log ({@link OutboundReplay}), and a turn is waited for
+     * before its message is published.
+     */
+    public boolean wants(String sessionId) {
+        return sessions.containsKey(sessionId) || turnSessions.containsKey(sessionId);
     }
 
     public void follow(String sessionId, Consumer<OutboundEvent> listener) {

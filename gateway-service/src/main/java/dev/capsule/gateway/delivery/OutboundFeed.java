@@ -4,6 +4,7 @@ import dev.capsule.events.EventCodec;
 import dev.capsule.events.EventDecodingException;
 import dev.capsule.events.OutboundEvent;
 import dev.capsule.events.Topics;
+import dev.capsule.kafka.KafkaConnection;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -19,7 +20,6 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
@@ -35,15 +35,15 @@ public class OutboundFeed {
     private static final Logger LOG = Logger.getLogger(OutboundFeed.class);
 
     private final Deliveries deliveries;
-    private final String bootstrap;
+    private final KafkaConnection kafka;
     private final AtomicBoolean positioned = new AtomicBoolean();
     private volatile boolean running = true;
     private volatile KafkaConsumer<String, byte[]> consumer;
     private Thread thread;
 
-    OutboundFeed(Deliveries deliveries, @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrap) {
+    OutboundFeed(Deliveries deliveries, KafkaConnection kafka) {
         this.deliveries = deliveries;
-        this.bootstrap = bootstrap;
+        this.kafka = kafka;
     }
 
     void start(@Observes StartupEvent ignored) {
@@ -56,14 +56,13 @@ public class OutboundFeed {
 
     private void loop() {
         while (running) {
-            try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(Map.of(
-                    ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+            try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(kafka.with(Map.of(
                     ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
                     // No short fetch wait: the broker answers a waiting fetch as soon as any record
                     // arrives, so a long wait costs no latency, while a 10 ms one had the broker
                     // answer a hundred empty fetches a second per replica at idle.
                     // Committed events only, so that events of an aborted Kafka transaction are never shown.
-                    ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
+                    ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed")),
                     new StringDeserializer(), new ByteArrayDeserializer())) {
                 consumer = c;
                 List<TopicPartition> partitions = c.partitionsFor(Topics.OUTBOUND, Duration.ofSeconds(30)).stream()
@@ -89,6 +88,11 @@ public class OutboundFeed {
     }
 
     private void deliver(ConsumerRecord<String, byte[]> record) {
+        // Every replica reads every session's events; decoding only those of sessions served
+        // here keeps a replica's cost from growing with the number of replicas.
+        if (record.key() != null && !deliveries.wants(record.key())) {
+            return;
+        }
         try {
             deliveries.dispatch(EventCodec.decode(record.value(), OutboundEvent.class));
         } catch (EventDecodingException e) {

@@ -4,6 +4,7 @@ import dev.capsule.events.EventCodec;
 import dev.capsule.events.EventDecodingException;
 import dev.capsule.events.OutboundEvent;
 import dev.capsule.events.Topics;
+import dev.capsule.kafka.KafkaConnection;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -24,7 +25,6 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.utils.Utils;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
@@ -42,15 +42,15 @@ public class OutboundReplay {
 
     private static final Logger LOG = Logger.getLogger(OutboundReplay.class);
 
-    private final String bootstrap;
+    private final KafkaConnection kafka;
     private final Duration maxLookBack;
     private final Duration clockSkew;
     private final Duration timeout;
     private final Semaphore permits;
     private final Clock clock;
 
-    OutboundReplay(@ConfigProperty(name = "kafka.bootstrap.servers") String bootstrap, ResumeConfig config) {
-        this.bootstrap = bootstrap;
+    OutboundReplay(KafkaConnection kafka, ResumeConfig config) {
+        this.kafka = kafka;
         this.maxLookBack = config.maxLookBack();
         this.clockSkew = config.clockSkew();
         this.timeout = config.timeout();
@@ -102,12 +102,11 @@ public class OutboundReplay {
     /** The session's events after {@code afterSeq}, by seq. */
     private SortedMap<Long, OutboundEvent> read(String sessionId, long afterSeq, Instant from, Instant deadline) {
         SortedMap<Long, OutboundEvent> found = new TreeMap<>();
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(kafka.with(Map.of(
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
                 ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 10,
                 // As the live feed: events of an aborted transaction (a turn cut by a crash) are never shown.
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed")),
                 new StringDeserializer(), new ByteArrayDeserializer())) {
             TopicPartition partition = partitionOf(consumer, sessionId, left(sessionId, deadline));
             consumer.assign(List.of(partition));

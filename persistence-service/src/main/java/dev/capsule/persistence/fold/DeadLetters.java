@@ -2,6 +2,7 @@ package dev.capsule.persistence.fold;
 
 import dev.capsule.events.Topics;
 import dev.capsule.kafka.DeadLetter;
+import dev.capsule.kafka.KafkaConnection;
 import io.quarkus.runtime.ShutdownEvent;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -10,7 +11,6 @@ import java.time.Duration;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
@@ -25,8 +25,8 @@ public class DeadLetters {
 
     private final KafkaProducer<String, byte[]> producer;
 
-    DeadLetters(@ConfigProperty(name = "kafka.bootstrap.servers") String bootstrap) {
-        this.producer = DeadLetter.producer(bootstrap, "persistence-service-dead-letters");
+    DeadLetters(KafkaConnection kafka) {
+        this.producer = DeadLetter.producer(kafka, "persistence-service-dead-letters");
     }
 
     /** Completes once Kafka has {@code record} on the dead-letter topic. */

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.capsule.events.EventCodec;
 import dev.capsule.events.SessionSnapshot;
 import dev.capsule.events.Topics;
+import dev.capsule.kafka.KafkaConnection;
 import dev.capsule.session.state.SessionState;
 import io.quarkus.runtime.ShutdownEvent;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -23,7 +24,6 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.utils.Utils;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
@@ -45,10 +45,10 @@ public class SnapshotReader {
     private final Admin admin;
     private volatile int partitions;
 
-    SnapshotReader(Pool pool, FoldPositions folds, @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrap) {
+    SnapshotReader(Pool pool, FoldPositions folds, KafkaConnection kafka) {
         this.pool = pool;
         this.folds = folds;
-        this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
+        this.admin = Admin.create(kafka.with(Map.of(AdminClientConfig.CLIENT_ID_CONFIG, "session-service-fold-positions")));
     }
 
     public Optional<SessionState> load(String sessionId) {

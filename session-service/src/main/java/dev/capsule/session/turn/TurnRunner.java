@@ -245,7 +245,7 @@ public class TurnRunner {
 
     private void awaitKafka(TurnSession session) {
         try {
-            session.allAcks().get(turnTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            session.endTurn().get(turnTimeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException | TimeoutException e) {
             // Only the publishing itself can still fail here: the turn is not done, redeliver it.
             throw new IllegalStateException("session " + session.id() + ": Kafka did not take the turn's events", e);

@@ -24,10 +24,14 @@ import dev.capsule.sdk.db.Db;
 import dev.capsule.session.readmodel.HistoryPages;
 import dev.capsule.kafka.EventPublisher;
 import dev.capsule.events.HistoryLine;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Flow;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.LongFunction;
 
 /**
@@ -36,6 +40,9 @@ import java.util.function.LongFunction;
  * acknowledgements and the open streams, and ends only when all are done.
  */
 final class TurnSession implements Session {
+
+    /** How long a message sent after its turn waits for Kafka: beyond the producer's 3 s wait for the broker, with room for its retries. */
+    static final Duration AFTER_TURN_SEND_TIMEOUT = Duration.ofSeconds(10);
 
     private final InboundMessage inbound;
     private final User user;
@@ -52,6 +59,7 @@ final class TurnSession implements Session {
     private volatile boolean interrupted;
     private int streamsOpened;
     private int proactiveSent;
+    private boolean turnOver; // guarded by this
     private long seq;
     private int events;
 
@@ -129,7 +137,28 @@ final class TurnSession implements Session {
         // Derived from this turn's message: a turn run again after a crash sends the same event, which the target drops.
         ProactiveMessage message = ProactiveMessage.of(EventMeta.derived(sessionId, inbound.trace(),
                 inbound.eventId() + "/proactive/" + nextProactiveNumber()), inbound.user(), id(), text);
-        trackAck(publisher.publish(Topics.INBOUND, message));
+        CompletableFuture<Void> ack = publisher.publish(Topics.INBOUND, message);
+        if (!trackAckWhileRunning(ack)) {
+            awaitAfterTurn(ack, sessionId);
+        }
+    }
+
+    /**
+     * A message sent after its turn ended (from a background task the turn started) has no turn
+     * to wait for its acknowledgement; its sender waits instead, so that returning means Kafka
+     * has it and a failure reaches the app rather than a log line.
+     */
+    private void awaitAfterTurn(CompletableFuture<Void> ack, String sessionId) {
+        try {
+            ack.get(AFTER_TURN_SEND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+            throw new IllegalStateException("sendTo " + sessionId + " failed: Kafka did not acknowledge the message within "
+                    + AFTER_TURN_SEND_TIMEOUT.toSeconds() + " s (" + cause + "); it may or may not arrive, send it again if it must", cause);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("sendTo " + sessionId + " interrupted while waiting for Kafka; the message may or may not arrive", e);
+        }
     }
 
     private synchronized int nextProactiveNumber() {
@@ -266,6 +295,24 @@ final class TurnSession implements Session {
         acks.add(ack);
     }
 
+    /** Makes {@code ack} the turn's to wait for, unless the turn has already ended ({@code false}). */
+    private synchronized boolean trackAckWhileRunning(CompletableFuture<Void> ack) {
+        if (turnOver) {
+            return false;
+        }
+        acks.add(ack);
+        return true;
+    }
+
+    /**
+     * Ends the turn's waiting: the acknowledgements of every event sent so far, which the turn
+     * waits for; whatever is sent after this waits for its own (see {@link #sendTo}).
+     */
+    synchronized CompletableFuture<Void> endTurn() {
+        turnOver = true;
+        return allAcks();
+    }
+
     private synchronized void trackStream(CompletableFuture<Void> stream) {
         streams.add(stream);
     }
@@ -278,7 +325,7 @@ final class TurnSession implements Session {
     }
 
     /** Kafka's acknowledgements of every event sent so far. */
-    synchronized CompletableFuture<Void> allAcks() {
+    private synchronized CompletableFuture<Void> allAcks() {
         return CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new));
     }
 

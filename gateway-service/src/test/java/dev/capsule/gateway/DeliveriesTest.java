@@ -1,0 +1,53 @@
+package dev.capsule.gateway;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.capsule.events.EventMeta;
+import dev.capsule.events.InboundMessage;
+import dev.capsule.events.OutboundEvent;
+import dev.capsule.events.TraceContext;
+import dev.capsule.events.UserRef;
+import dev.capsule.gateway.delivery.Deliveries;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.Test;
+
+/** Which sessions' events this replica decodes: those a socket follows or a request waits on, no others. */
+class DeliveriesTest {
+
+    final Deliveries deliveries = new Deliveries();
+
+    static InboundMessage message(String session) {
+        return InboundMessage.of(EventMeta.next(session, TraceContext.NONE), new UserRef("ana", null, "ana"), "api", "hi", null);
+    }
+
+    @Test
+    void aSessionNobodyHereServesIsNotWanted() {
+        assertFalse(deliveries.wants("elsewhere"));
+    }
+
+    @Test
+    void aFollowedSessionIsWantedUntilItsLastSocketLeaves() {
+        Consumer<OutboundEvent> first = e -> { };
+        Consumer<OutboundEvent> second = e -> { };
+        deliveries.follow("s1", first);
+        deliveries.follow("s1", second);
+        deliveries.unfollow("s1", first);
+        assertTrue(deliveries.wants("s1"));
+        deliveries.unfollow("s1", second);
+        assertFalse(deliveries.wants("s1"));
+    }
+
+    @Test
+    void aSessionWithAWaitedTurnIsWantedUntilItsLastTurnIsForgotten() {
+        InboundMessage one = message("s2");
+        InboundMessage two = message("s2");
+        deliveries.awaitTurn(one);
+        deliveries.awaitTurn(two);
+        deliveries.forgetTurn(one);
+        deliveries.forgetTurn(one); // forgetting twice (a timeout and then the end) counts once
+        assertTrue(deliveries.wants("s2"));
+        deliveries.forgetTurn(two);
+        assertFalse(deliveries.wants("s2"));
+    }
+}
