@@ -10,7 +10,9 @@ import java.util.concurrent.Flow;
  *
  * <p>Capsule creates or resumes the session for each message; the handler never builds one.
  * Replies leave in the order the handler makes them. The turn ends when the handler has
- * returned and every stream it opened has ended.
+ * returned and every stream it opened has ended. After that, {@code reply}, {@code notify},
+ * {@code show} and streams throw {@link IllegalStateException}: a background task the turn
+ * started writes into the conversation later with {@link #sendTo sendTo(id(), text)}.
  */
 public interface Session {
 

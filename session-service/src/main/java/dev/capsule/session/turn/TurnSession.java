@@ -238,6 +238,12 @@ final class TurnSession implements Session {
 
     /** Numbers and sends one outbound event; synchronized so that seq order is send order. */
     synchronized OutboundEvent emit(LongFunction<OutboundEvent> build) {
+        if (turnOver) {
+            // Its seq would be taken again by the next turn, and nothing would wait for Kafka to have it.
+            throw new IllegalStateException("session " + id() + ": the turn of message " + inbound.eventId()
+                    + " has ended, so it cannot answer any more; to write into the conversation later (from a"
+                    + " background task), use session.sendTo(session.id(), text)");
+        }
         OutboundEvent event = build.apply(++seq);
         events++;
         acks.add(publisher.publish(Topics.OUTBOUND, event));

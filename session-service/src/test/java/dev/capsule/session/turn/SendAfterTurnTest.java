@@ -18,9 +18,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * A proactive message is never fire-and-forget: during the turn, the turn waits for Kafka to
- * have it; after the turn, its sender does, and learns when Kafka did not take it. Here Kafka is
- * a port nothing listens on, so no acknowledgement ever comes.
+ * What a session does once its turn has ended. A proactive message is never fire-and-forget:
+ * during the turn, the turn waits for Kafka to have it; after the turn, its sender does, and
+ * learns when Kafka did not take it. Answers of the turn itself are refused after it, saying
+ * what to use instead. Here Kafka is a port nothing listens on, so no acknowledgement ever comes.
  */
 class SendAfterTurnTest {
 
@@ -39,6 +40,14 @@ class SendAfterTurnTest {
         session.sendTo("web-2", "report ready");
         assertTrue(session.endTurn().isCompletedExceptionally(),
                 "the message's failed acknowledgement is the turn's: the turn fails and is run again");
+    }
+
+    @Test
+    void afterTheTurnAnswersAreRefusedWithWhatToDoInstead() {
+        session.endTurn();
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> session.reply("late"));
+        assertTrue(e.getMessage().contains("sendTo"), e.getMessage());
+        assertThrows(IllegalStateException.class, () -> session.notify("late"));
     }
 
     @Test
