@@ -33,4 +33,9 @@ public record InboundMessage(String eventId, String schemaVersion, String sessio
         return new InboundMessage(m.eventId(), m.schemaVersion(), m.sessionId(), m.timestamp(), m.trace(),
                 user, channel, text, route);
     }
+
+    /** This message, in the trace {@code trace} (the span of the service that accepted it). */
+    public InboundMessage withTrace(TraceContext trace) {
+        return new InboundMessage(eventId, schemaVersion, sessionId, timestamp, trace, user, channel, text, route);
+    }
 }

@@ -1,10 +1,9 @@
 package dev.capsule.gateway;
 
-import dev.capsule.kafka.KafkaConnection;
-import dev.capsule.testing.TestStack;
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -16,11 +15,14 @@ import dev.capsule.events.InboundMessage;
 import dev.capsule.events.StreamChunk;
 import dev.capsule.events.Topics;
 import dev.capsule.events.TraceContext;
-import dev.capsule.kafka.EventPublisher;
 import dev.capsule.gateway.delivery.Deliveries;
+import dev.capsule.kafka.EventPublisher;
+import dev.capsule.kafka.KafkaConnection;
+import dev.capsule.kafka.MessageTraces;
 import dev.capsule.testing.KafkaResource;
 import dev.capsule.testing.PostgresResource;
 import dev.capsule.testing.RedisResource;
+import dev.capsule.testing.TestStack;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -32,13 +34,13 @@ import jakarta.inject.Inject;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import java.util.stream.IntStream;
 import java.util.stream.LongStream;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -91,6 +93,22 @@ class ChatSocketTest {
         assertEquals("web", published.channel());
         assertEquals("u1", published.user().id());
         assertEquals(published.eventId(), reply.get("inReplyTo").textValue());
+    }
+
+    /** Invariant 8 on the socket: each message its own trace, not the socket's, though browsers send no traceparent. */
+    @Test
+    void eachMessageOnOneSocketStartsATraceOfItsOwn() {
+        Client client = connect(BasicWebSocketConnector.create().baseUri(base)
+                .addHeader("Authorization", "Bearer " + Gateway.token("u1")));
+        String session = Gateway.newSessionId();
+        client.send(message(session, "one"));
+        client.await(frame("turn.ended", session));
+        client.send(message(session, "two"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> sessionService.received(session).size() == 2);
+
+        List<String> traces = sessionService.received(session).stream().map(m -> m.trace().traceparent()).toList();
+        traces.forEach(t -> assertTrue(MessageTraces.valid(t), "a W3C traceparent: " + t));
+        assertNotEquals(MessageTraces.traceId(traces.get(0)), MessageTraces.traceId(traces.get(1)));
     }
 
     @Test

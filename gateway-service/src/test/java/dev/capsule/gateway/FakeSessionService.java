@@ -1,8 +1,8 @@
 package dev.capsule.gateway;
 
+import dev.capsule.events.CapsuleEvent;
 import dev.capsule.events.EventCodec;
 import dev.capsule.events.EventMeta;
-import dev.capsule.events.CapsuleEvent;
 import dev.capsule.events.InboundCancel;
 import dev.capsule.events.InboundMessage;
 import dev.capsule.events.OutboundEvent;

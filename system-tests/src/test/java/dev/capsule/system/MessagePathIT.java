@@ -17,19 +17,28 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.IntStream;
 import java.util.stream.StreamSupport;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -46,6 +55,7 @@ class MessagePathIT {
     static final Map<String, String> env = new HashMap<>();
     static final HttpClient http = HttpClient.newHttpClient();
     static StackIdentity identity;
+    static TraceCollector traces;
     static String gatewayA;
     static String gatewayB;
 
@@ -53,6 +63,8 @@ class MessagePathIT {
     static void startServices() throws Exception {
         identity = new StackIdentity();
         env.putAll(identity.env());
+        traces = new TraceCollector();
+        env.putAll(traces.env());
 
         int a = Ports.free();
         int b = Ports.free();
@@ -69,6 +81,9 @@ class MessagePathIT {
     @AfterAll
     static void stopServices() {
         services.forEach(ServiceProcess::close);
+        if (traces != null) {
+            traces.close();
+        }
     }
 
     static String token(String user) {
@@ -124,6 +139,62 @@ class MessagePathIT {
         assertEquals(List.of("#1: hello"), replies(say(gatewayA, s, "ana", "hello")));
         assertEquals(List.of("#2: again"), replies(say(gatewayB, s, "ana", "again")));
         assertEquals(List.of("#3: and back"), replies(say(gatewayA, s, "ana", "and back")));
+    }
+
+    /** DESIGN invariant 8: one trace per message, through every event it causes, on every topic. */
+    @Test
+    void everyEventOfATurnCarriesItsMessagesOneTrace() throws Exception {
+        String s = "it-" + UUID.randomUUID();
+        JsonNode untraced = say(gatewayA, s, "di", "no trace sent");
+        String begun = oneTraceId(untraced);
+
+        String sent = "00-" + UUID.randomUUID().toString().replace("-", "") + "-00f067aa0ba902b7-01";
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(gatewayB + "/api/sessions/" + s + "/messages"))
+                .header("Authorization", "Bearer " + token("di")).header("Content-Type", "application/json")
+                .header("traceparent", sent).timeout(Duration.ofSeconds(60))
+                .POST(HttpRequest.BodyPublishers.ofString("{\"text\":\"/stream\"}")).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, r.statusCode(), r.body());
+        String continued = oneTraceId(json(r.body()));
+        assertEquals(sent.substring(3, 35), continued, "a sender's trace is continued");
+        assertTrue(!begun.equals(continued), "each message its own trace");
+
+        // The spans of the services it went through are that one trace, as a collector sees them.
+        Set<String> services = Set.of("gateway-service", "session-service", "persistence-service");
+        for (String trace : List.of(begun, continued)) {
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                    assertEquals(services, traces.servicesIn(trace, services), "services with spans in trace " + trace));
+        }
+
+        // What persistence-service folds carries it too, in the Kafka header its consumer's span continues.
+        List<String> stateTraces = new ArrayList<>();
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, TestStack.kafka().bootstrapServers()),
+                new StringDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(Topics.CHANGES).stream()
+                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                for (ConsumerRecord<String, byte[]> rec : consumer.poll(Duration.ofMillis(500))) {
+                    Header header = rec.headers().lastHeader("traceparent");
+                    if (s.equals(rec.key()) && header != null) {
+                        stateTraces.add(new String(header.value(), StandardCharsets.UTF_8).substring(3, 35));
+                    }
+                }
+                return stateTraces.containsAll(List.of(begun, continued));
+            });
+        }
+    }
+
+    /** The one trace id every event of {@code answer} carries (each has a valid W3C traceparent). */
+    static String oneTraceId(JsonNode answer) {
+        List<String> ids = StreamSupport.stream(answer.get("events").spliterator(), false).map(e -> {
+            String traceparent = e.path("trace").path("traceparent").asText("");
+            assertTrue(traceparent.matches("00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}"), "a W3C traceparent on " + e);
+            return traceparent.substring(3, 35);
+        }).distinct().toList();
+        assertEquals(1, ids.size(), "one trace for the whole turn: " + ids);
+        return ids.getFirst();
     }
 
     @Test

@@ -4,6 +4,7 @@ import dev.capsule.adapters.ChannelAdapters;
 import dev.capsule.adapters.config.BoundChannel;
 import dev.capsule.adapters.config.BoundChannels;
 import dev.capsule.adapters.config.DeliveryConfig;
+import dev.capsule.kafka.MessageTraces;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -19,6 +20,7 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -41,8 +43,11 @@ public class WebhookResource {
     private final ChannelAdapters adapters;
     private final InboundPublisher publisher;
     private final Duration timeout;
+    private final MessageTraces traces;
 
-    WebhookResource(BoundChannels channels, ChannelAdapters adapters, InboundPublisher publisher, DeliveryConfig config) {
+    WebhookResource(BoundChannels channels, ChannelAdapters adapters, InboundPublisher publisher, DeliveryConfig config,
+                    MessageTraces traces) {
+        this.traces = traces;
         this.channels = channels;
         this.adapters = adapters;
         this.publisher = publisher;
@@ -69,7 +74,7 @@ public class WebhookResource {
         }
         return switch (outcome) {
             case WebhookOutcome.Answer a -> Uni.createFrom().item(answered(name, a));
-            case WebhookOutcome.Publish p -> publisher.publishOnce(channel.get(), p.messages())
+            case WebhookOutcome.Publish p -> publisher.publishOnce(channel.get(), traced(channel.get(), p.messages()))
                     .ifNoItem().after(timeout).failWith(() -> new TimeoutException("Kafka did not take them within " + timeout))
                     .map(done -> {
                         Thread.ofVirtual().name("after-webhook-" + name).start(p.afterwards());
@@ -99,6 +104,12 @@ public class WebhookResource {
             LOG.warnf("channel %s: webhook refused with %d: %s", name, a.status(), a.body());
         }
         return text(a.status(), a.body());
+    }
+
+    /** Each message in a trace of its own, begun by a span of this service (providers send no trace context). */
+    private List<WebhookOutcome.Incoming> traced(BoundChannel channel, List<WebhookOutcome.Incoming> messages) {
+        return messages.stream().map(m -> new WebhookOutcome.Incoming(m.providerId(),
+                m.message().withTrace(traces.accept(channel.name(), m.message().trace())))).toList();
     }
 
     private static WebhookRequest request(byte[] body, HttpHeaders headers, UriInfo uri) {

@@ -9,6 +9,7 @@ import dev.capsule.events.StreamChunk;
 import dev.capsule.events.StreamEnd;
 import dev.capsule.events.TurnEnded;
 import dev.capsule.events.TurnFailed;
+import dev.capsule.kafka.MessageTraces;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -34,13 +35,19 @@ public class Deliverer {
     private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(Deliverer.class);
 
     private final DeliveryRecords records;
+    private final MessageTraces traces;
 
-    Deliverer(DeliveryRecords records) {
+    Deliverer(DeliveryRecords records, MessageTraces traces) {
         this.records = records;
+        this.traces = traces;
     }
 
-    /** Delivers {@code event}; throws {@link DeliveryException} when it cannot. */
+    /** Delivers {@code event}, in a span of the message's trace; throws {@link DeliveryException} when it cannot. */
     public void deliver(BoundChannel channel, ProviderApi api, Target target, OutboundEvent event, Streams streams) {
+        traces.within("capsule deliver " + channel.name(), event.trace(), () -> deliverNow(channel, api, target, event, streams));
+    }
+
+    private void deliverNow(BoundChannel channel, ProviderApi api, Target target, OutboundEvent event, Streams streams) {
         switch (event) {
             case Reply r -> once(r.eventId(), () -> sendLong(api, target, r.text()));
             case TurnFailed f -> {

@@ -87,11 +87,12 @@ public class SessionsResource {
     @Consumes(MediaType.WILDCARD)
     @Produces(MediaType.APPLICATION_JSON)
     public Uni<Response> send(@PathParam("id") String sessionId, byte[] body,
-                              @HeaderParam("traceparent") String traceparent) {
+                              @HeaderParam("traceparent") String traceparent,
+                              @HeaderParam("tracestate") String tracestate) {
         UserRef user = user();
         String text = intake.readText(body);
         return intake.checkOwner(sessionId, user).chain(() -> {
-            InboundMessage message = intake.message(sessionId, user, "api", text, new TraceContext(traceparent, null));
+            InboundMessage message = intake.message(sessionId, user, "api", text, new TraceContext(traceparent, tracestate));
             TurnWaiter waiter = deliveries.awaitTurn(message);
             return intake.publish(message)
                     .chain(() -> waiter.events().collect().asList()
@@ -121,11 +122,12 @@ public class SessionsResource {
     @Produces(MediaType.SERVER_SENT_EVENTS)
     @Blocking
     public Multi<OutboundSseEvent> stream(@PathParam("id") String sessionId, byte[] body,
-                                          @HeaderParam("traceparent") String traceparent) {
+                                          @HeaderParam("traceparent") String traceparent,
+                                          @HeaderParam("tracestate") String tracestate) {
         UserRef user = user();
         String text = intake.readText(body);
         intake.checkOwner(sessionId, user).await().indefinitely();
-        InboundMessage message = intake.message(sessionId, user, "api", text, new TraceContext(traceparent, null));
+        InboundMessage message = intake.message(sessionId, user, "api", text, new TraceContext(traceparent, tracestate));
         TurnWaiter waiter = deliveries.awaitTurn(message);
         try {
             intake.publish(message).await().indefinitely();

@@ -10,6 +10,7 @@ import dev.capsule.events.TraceContext;
 import dev.capsule.events.UserRef;
 import dev.capsule.gateway.auth.SessionOwnership;
 import dev.capsule.kafka.EventPublisher;
+import dev.capsule.kafka.MessageTraces;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
@@ -26,11 +27,13 @@ public class MessageIntake {
 
     private final EventPublisher publisher;
     private final SessionOwnership ownership;
+    private final MessageTraces traces;
     private final int maxBytes;
 
-    MessageIntake(EventPublisher publisher, SessionOwnership ownership,
+    MessageIntake(EventPublisher publisher, SessionOwnership ownership, MessageTraces traces,
                   @ConfigProperty(name = "capsule.gateway.max-message-bytes", defaultValue = "16384") int maxBytes) {
         this.publisher = publisher;
+        this.traces = traces;
         this.ownership = ownership;
         this.maxBytes = maxBytes;
     }
@@ -95,9 +98,12 @@ public class MessageIntake {
                 : Uni.createFrom().failure(new Rejection(403, "session " + sessionId + " belongs to another user")));
     }
 
-    /** A new inbound event for {@code text}; not yet published. */
-    public InboundMessage message(String sessionId, UserRef user, String channel, String text, TraceContext trace) {
-        return InboundMessage.of(EventMeta.next(sessionId, trace), user, channel, text, null);
+    /**
+     * A new inbound event for {@code text}, not yet published, in a trace begun by this gateway's
+     * span: a child of {@code sent} (what the request carried, or {@link TraceContext#NONE}).
+     */
+    public InboundMessage message(String sessionId, UserRef user, String channel, String text, TraceContext sent) {
+        return InboundMessage.of(EventMeta.next(sessionId, traces.accept(channel, sent)), user, channel, text, null);
     }
 
     /** Publishes {@code message}; completes when Kafka has it. */
