@@ -25,7 +25,7 @@ import java.util.concurrent.TimeUnit;
  * message of a named channel gets a turn on {@code capsule.outbound}, keyed and sequenced per
  * session, copying the message's channel and route as session-service does.
  * {@code /stream} streams {@link #STREAM} in chunks 40 ms apart; {@code /card} shows a choice
- * list; {@code /notify} sends a status, then a reply; anything else is answered {@code echo: <text>}.
+ * list ({@code /long-card} one with a value too long for a Telegram button); {@code /notify} sends a status, then a reply; anything else is answered {@code echo: <text>}.
  */
 final class FakeTurns {
 
@@ -51,6 +51,7 @@ final class FakeTurns {
                 turn.add(StreamEnd.of(meta(m), m.eventId(), seq(m), m.channel(), m.route(), streamId, STREAM.size(), STREAM_TEXT, false));
             }
             case "/card" -> turn.add(Show.of(meta(m), m.eventId(), seq(m), m.channel(), m.route(), choices()));
+            case "/long-card" -> turn.add(Show.of(meta(m), m.eventId(), seq(m), m.channel(), m.route(), longChoices()));
             case "/notify" -> {
                 turn.add(Notify.of(meta(m), m.eventId(), seq(m), m.channel(), m.route(), "Looking that up…"));
                 turn.add(Reply.of(meta(m), m.eventId(), seq(m), m.channel(), m.route(), "done looking"));
@@ -73,6 +74,18 @@ final class FakeTurns {
         block.put("fallbackText", "Ship it?\n- Yes\n- Not yet");
         return block;
     }
+
+    /** A choice list whose second value is longer than a Telegram button can carry. */
+    static ObjectNode longChoices() {
+        ObjectNode block = JsonNodeFactory.instance.objectNode();
+        block.put("prompt", "Which plan?");
+        block.putArray("choices").add(choice("Basic", "basic")).add(choice("Team", LONG_VALUE));
+        block.put("kind", "choice_list");
+        block.put("fallbackText", "Which plan?\n- Basic\n- Team");
+        return block;
+    }
+
+    static final String LONG_VALUE = "plan=team;seats=25;billing=yearly;coupon=WINTER-2026-EARLY-BIRD;region=eu-west";
 
     private static ObjectNode choice(String label, String value) {
         return JsonNodeFactory.instance.objectNode().put("label", label).put("value", value);

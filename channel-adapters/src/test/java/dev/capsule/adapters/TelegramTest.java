@@ -20,6 +20,7 @@ import dev.capsule.testing.KafkaResource;
 import dev.capsule.testing.RedisResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -90,6 +91,36 @@ class TelegramTest {
                 "callback_query_id", "cbq-" + chat).isEmpty());
         await().atMost(Duration.ofSeconds(20)).until(() -> Providers.telegram("sendMessage", chat).stream()
                 .anyMatch(m -> m.path("text").asText().equals("echo: yes")));
+    }
+
+    @Test
+    void aChoiceTooLongForCallbackDataStillHasAButtonAndItsPressComesBackAsTheWholeValue() {
+        String chat = Providers.newChatId();
+        deliver(message(1, chat, "/long-card")).then().statusCode(200);
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> Providers.telegram("sendMessage", chat).size() == 1);
+        JsonNode keyboard = Providers.telegram("sendMessage", chat).getFirst().path("reply_markup").path("inline_keyboard");
+        assertEquals(2, keyboard.size(), "a button for each choice");
+        assertEquals("basic", keyboard.get(0).get(0).path("callback_data").asText());
+        String token = keyboard.get(1).get(0).path("callback_data").asText();
+        assertTrue(token.getBytes(StandardCharsets.UTF_8).length <= 64, token);
+
+        deliver(callback(2, chat, "cbq-" + chat, token)).then().statusCode(200);
+        String session = "telegram:" + FakeProviders.TELEGRAM + ":" + chat;
+        assertEquals(List.of("/long-card", FakeTurns.LONG_VALUE), kafka.inbound(session, 2).stream().map(InboundMessage::text).toList());
+    }
+
+    @Test
+    void aPressOfAButtonWhoseValueIsGoneSaysSoAndSendsNothing() {
+        String chat = Providers.newChatId();
+        deliver(callback(1, chat, "cbq-gone-" + chat, "cv1:not-a-token-this-replica-ever-gave")).then().statusCode(200);
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> Providers.calls("/telegram/bot[^/]+/answerCallbackQuery",
+                "callback_query_id", "cbq-gone-" + chat).stream().anyMatch(c -> c.path("text").asText().contains("expired")));
+        deliver(message(2, chat, "after")).then().statusCode(200);
+        String session = "telegram:" + FakeProviders.TELEGRAM + ":" + chat;
+        assertEquals(List.of("after"), kafka.inbound(session, 1).stream().map(InboundMessage::text).toList(),
+                "nothing was published for the press");
     }
 
     @Test

@@ -46,4 +46,11 @@ public interface DeliveryConfig {
     /** How long a provider's update id is remembered to drop the provider's retries. */
     @WithDefault("P2D")
     Duration dedupTtl();
+
+    /**
+     * How long a Telegram button whose value is too long for its {@code callback_data} can still
+     * be pressed: its value is kept in Redis that long (see {@code ButtonValues}).
+     */
+    @WithDefault("P90D")
+    Duration buttonTtl();
 }

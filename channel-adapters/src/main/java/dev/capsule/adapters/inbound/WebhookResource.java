@@ -6,6 +6,7 @@ import dev.capsule.adapters.config.BoundChannels;
 import dev.capsule.adapters.config.DeliveryConfig;
 import dev.capsule.kafka.MessageTraces;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -62,19 +63,27 @@ public class WebhookResource {
         if (channel.isEmpty()) {
             return Uni.createFrom().item(text(404, "no channel named '" + name + "' is bound here"));
         }
-        WebhookOutcome outcome;
-        try {
-            outcome = adapters.of(channel.get()).webhook(channel.get(), request(body, headers, uri));
-        } catch (IllegalArgumentException e) {
-            LOG.warnf("channel %s: webhook refused with 400: unreadable: %s", name, e.getMessage());
-            return Uni.createFrom().item(text(400, "unreadable webhook: " + e.getMessage()));
-        } catch (RuntimeException e) {
-            LOG.errorf(e, "channel %s: reading a webhook failed; answered 500, the provider will retry", name);
-            return Uni.createFrom().item(text(500, "the webhook could not be handled; try again"));
-        }
+        WebhookRequest request = request(body, headers, uri);
+        // On a worker: an adapter may ask Redis (a Telegram button's long value) with the blocking client.
+        return Uni.createFrom().item(() -> adapters.of(channel.get()).webhook(channel.get(), request))
+                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
+                .onItem().transformToUni(outcome -> settle(channel.get(), outcome))
+                .onFailure(IllegalArgumentException.class).recoverWithItem(e -> {
+                    LOG.warnf("channel %s: webhook refused with 400: unreadable: %s", name, e.getMessage());
+                    return text(400, "unreadable webhook: " + e.getMessage());
+                })
+                .onFailure().recoverWithItem(e -> {
+                    LOG.errorf(e, "channel %s: reading a webhook failed; answered 500, the provider will retry", name);
+                    return text(500, "the webhook could not be handled; try again");
+                });
+    }
+
+    /** Answers the provider as the adapter decided: at once, or once Kafka has the messages. */
+    private Uni<Response> settle(BoundChannel channel, WebhookOutcome outcome) {
+        String name = channel.name();
         return switch (outcome) {
             case WebhookOutcome.Answer a -> Uni.createFrom().item(answered(name, a));
-            case WebhookOutcome.Publish p -> publisher.publishOnce(channel.get(), traced(channel.get(), p.messages()))
+            case WebhookOutcome.Publish p -> publisher.publishOnce(channel, traced(channel, p.messages()))
                     .ifNoItem().after(timeout).failWith(() -> new TimeoutException("Kafka did not take them within " + timeout))
                     .map(done -> {
                         Thread.ofVirtual().name("after-webhook-" + name).start(p.afterwards());

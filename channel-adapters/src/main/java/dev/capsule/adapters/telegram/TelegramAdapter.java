@@ -13,6 +13,7 @@ import dev.capsule.adapters.outbound.ProviderHttp;
 import dev.capsule.adapters.outbound.Target;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
+import java.util.Optional;
 import org.jboss.logging.Logger;
 
 /**
@@ -28,10 +29,15 @@ public class TelegramAdapter implements ChannelAdapter {
     static final String SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token";
     private static final Logger LOG = Logger.getLogger(TelegramAdapter.class);
 
-    private final ProviderHttp http;
+    /** What a press of a button whose value has expired shows (see {@link ButtonValues}). */
+    static final String EXPIRED_BUTTON = "This button has expired. Please type your answer instead.";
 
-    TelegramAdapter(ProviderHttp http) {
+    private final ProviderHttp http;
+    private final ButtonValues buttons;
+
+    TelegramAdapter(ProviderHttp http, ButtonValues buttons) {
         this.http = http;
+        this.buttons = buttons;
     }
 
     @Override
@@ -69,18 +75,26 @@ public class TelegramAdapter implements ChannelAdapter {
             if (data == null || !chat.has("id") || !callback.path("from").has("id")) {
                 return WebhookOutcome.ok();
             }
+            TelegramApi api = telegram(channel);
+            Optional<String> value = buttons.valueOf(channel, data);
+            if (value.isEmpty()) {
+                LOG.infof("channel %s: a button pressed in chat %s has expired (capsule.delivery.button-ttl); nothing published",
+                        channel.name(), chat.get("id").asText());
+                return new WebhookOutcome.Publish(List.of(), () -> answer(api, channel, callbackId, EXPIRED_BUTTON));
+            }
             WebhookOutcome.Incoming press = Payloads.incoming(channel, updateId, new Target(chat.get("id").asText(), null, null),
-                    callback.path("from").get("id").asText(), shared(chat), data, request);
-            TelegramApi api = new TelegramApi(channel, http);
-            return new WebhookOutcome.Publish(List.of(press), () -> {
-                try {
-                    api.answerCallbackQuery(callbackId);
-                } catch (RuntimeException e) {
-                    LOG.debugf("answerCallbackQuery on %s failed: %s (the button's spinner times out by itself)", channel.name(), e.getMessage());
-                }
-            });
+                    callback.path("from").get("id").asText(), shared(chat), value.get(), request);
+            return new WebhookOutcome.Publish(List.of(press), () -> answer(api, channel, callbackId, null));
         }
         return WebhookOutcome.ok(); // edited messages, channel posts, member updates: not messages to a session
+    }
+
+    private static void answer(TelegramApi api, BoundChannel channel, String callbackId, String notice) {
+        try {
+            api.answerCallbackQuery(callbackId, notice);
+        } catch (RuntimeException e) {
+            LOG.debugf("answerCallbackQuery on %s failed: %s (the button's spinner times out by itself)", channel.name(), e.getMessage());
+        }
     }
 
     private static boolean shared(JsonNode chat) {
@@ -89,6 +103,10 @@ public class TelegramAdapter implements ChannelAdapter {
 
     @Override
     public ProviderApi api(BoundChannel channel) {
-        return new TelegramApi(channel, http);
+        return telegram(channel);
+    }
+
+    private TelegramApi telegram(BoundChannel channel) {
+        return new TelegramApi(channel, http, buttons);
     }
 }

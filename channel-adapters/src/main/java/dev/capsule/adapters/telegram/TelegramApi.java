@@ -8,7 +8,6 @@ import dev.capsule.adapters.outbound.JsonApi;
 import dev.capsule.adapters.outbound.ProviderHttp;
 import dev.capsule.adapters.outbound.Target;
 import dev.capsule.adapters.outbound.Verdict;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 /**
@@ -23,8 +22,11 @@ final class TelegramApi extends JsonApi {
     /** Telegram's limit on a button's callback_data, in bytes. */
     static final int MAX_CALLBACK_DATA = 64;
 
-    TelegramApi(BoundChannel channel, ProviderHttp http) {
+    private final ButtonValues buttons;
+
+    TelegramApi(BoundChannel channel, ProviderHttp http, ButtonValues buttons) {
         super(channel, http, false); // the token is part of the URL
+        this.buttons = buttons;
     }
 
     @Override
@@ -79,18 +81,24 @@ final class TelegramApi extends JsonApi {
         return call("sendMessage", target.chat(), body, false).path("message_id").asText();
     }
 
-    /** One button per row; a value longer than {@code callback_data} allows gets no button. */
-    private static void button(ArrayNode rows, JsonNode option) {
+    /** One button per row; a value longer than {@code callback_data} allows goes as a token ({@link ButtonValues}). */
+    private void button(ArrayNode rows, JsonNode option) {
         String value = option.path("value").asText();
-        if (value.isEmpty() || value.getBytes(StandardCharsets.UTF_8).length > MAX_CALLBACK_DATA) {
+        if (value.isEmpty()) {
             return;
         }
-        rows.addArray().addObject().put("text", option.path("label").asText(value)).put("callback_data", value);
+        rows.addArray().addObject().put("text", option.path("label").asText(value))
+                .put("callback_data", buttons.callbackData(channel, value));
     }
 
-    void answerCallbackQuery(String callbackQueryId) {
+    /** Stops the pressed button's spinner; {@code notice}, when not null, shows to the user as a brief notice. */
+    void answerCallbackQuery(String callbackQueryId, String notice) {
         if (callbackQueryId != null) {
-            call("answerCallbackQuery", null, JSON.objectNode().put("callback_query_id", callbackQueryId), true);
+            ObjectNode body = JSON.objectNode().put("callback_query_id", callbackQueryId);
+            if (notice != null) {
+                body.put("text", notice);
+            }
+            call("answerCallbackQuery", null, body, true);
         }
     }
 
