@@ -65,17 +65,22 @@ public class WebhookResource {
         }
         WebhookRequest request = request(body, headers, uri);
         // On a worker: an adapter may ask Redis (a Telegram button's long value) with the blocking client.
-        return Uni.createFrom().item(() -> adapters.of(channel.get()).webhook(channel.get(), request))
+        return Uni.createFrom().item(() -> read(channel.get(), request))
                 .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
                 .onItem().transformToUni(outcome -> settle(channel.get(), outcome))
-                .onFailure(IllegalArgumentException.class).recoverWithItem(e -> {
-                    LOG.warnf("channel %s: webhook refused with 400: unreadable: %s", name, e.getMessage());
-                    return text(400, "unreadable webhook: " + e.getMessage());
-                })
                 .onFailure().recoverWithItem(e -> {
                     LOG.errorf(e, "channel %s: reading a webhook failed; answered 500, the provider will retry", name);
                     return text(500, "the webhook could not be handled; try again");
                 });
+    }
+
+    /** What the adapter makes of the webhook; a body it cannot read is the provider's fault, answered 400. */
+    private WebhookOutcome read(BoundChannel channel, WebhookRequest request) {
+        try {
+            return adapters.of(channel).webhook(channel, request);
+        } catch (IllegalArgumentException e) {
+            return WebhookOutcome.badRequest("unreadable webhook: " + e.getMessage());
+        }
     }
 
     /** Answers the provider as the adapter decided: at once, or once Kafka has the messages. */

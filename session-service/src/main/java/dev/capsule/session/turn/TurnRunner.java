@@ -5,6 +5,7 @@ import dev.capsule.events.EventMeta;
 import dev.capsule.events.HistoryLine;
 import dev.capsule.events.InboundCancel;
 import dev.capsule.events.InboundMessage;
+import dev.capsule.events.OutboundEvent;
 import dev.capsule.events.ProactiveMessage;
 import dev.capsule.events.SessionOpened;
 import dev.capsule.events.StateChanged;
@@ -32,6 +33,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.LongFunction;
 import java.util.stream.Collectors;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
@@ -141,13 +143,13 @@ public class TurnRunner {
         }
 
         if (failure == null) {
-            session.emit(s -> TurnEnded.of(session.meta(s), inbound.eventId(), s, inbound.channel(), inbound.route(), session.events()));
+            endTurn(session, s -> TurnEnded.of(session.meta(s), inbound.eventId(), s, inbound.channel(), inbound.route(),
+                    session.events()));
         } else {
             LOG.errorf(failure, "session %s: the handler failed on message %s", sessionId, inbound.eventId());
-            session.emit(s -> TurnFailed.of(session.meta(s), inbound.eventId(), s, inbound.channel(), inbound.route(),
+            endTurn(session, s -> TurnFailed.of(session.meta(s), inbound.eventId(), s, inbound.channel(), inbound.route(),
                     "handler_error", "Sorry, something went wrong while answering. Please try again."));
         }
-        awaitKafka(session);
 
         // A failed turn keeps what was said but not its half-made changes to the data.
         save(before, session, failure == null ? data.toJson() : before.data(), fresh.stream().map(InboundMessage::eventId).toList(),
@@ -200,8 +202,7 @@ public class TurnRunner {
         TurnSession session = new TurnSession(as, SessionData.of(before.data()), before.history(), before.outboundSeq(), publisher,
                 collections.forTurn(before.user().ownerId(), sessionId, message.trace(), message.eventId()), historyPages);
         session.reply(message.text());
-        session.emit(s -> TurnEnded.of(session.meta(s), message.eventId(), s, before.channel(), null, session.events()));
-        awaitKafka(session);
+        endTurn(session, s -> TurnEnded.of(session.meta(s), message.eventId(), s, before.channel(), null, session.events()));
         save(before, session, before.data(), List.of(message.eventId()), message.trace(), message.eventId());
     }
 
@@ -243,9 +244,10 @@ public class TurnRunner {
         return true;
     }
 
-    private void awaitKafka(TurnSession session) {
+    /** Sends the turn's last event and waits until Kafka has every event of the turn. */
+    private void endTurn(TurnSession session, LongFunction<OutboundEvent> last) {
         try {
-            session.endTurn().get(turnTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            session.endTurn(last).get(turnTimeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException | TimeoutException e) {
             // Only the publishing itself can still fail here: the turn is not done, redeliver it.
             throw new IllegalStateException("session " + session.id() + ": Kafka did not take the turn's events", e);

@@ -137,9 +137,10 @@ final class TurnSession implements Session {
         // Derived from this turn's message: a turn run again after a crash sends the same event, which the target drops.
         ProactiveMessage message = ProactiveMessage.of(EventMeta.derived(sessionId, inbound.trace(),
                 inbound.eventId() + "/proactive/" + nextProactiveNumber()), inbound.user(), id(), text);
+        long start = System.nanoTime();
         CompletableFuture<Void> ack = publisher.publish(Topics.INBOUND, message);
         if (!trackAckWhileRunning(ack)) {
-            awaitAfterTurn(ack, sessionId);
+            awaitAfterTurn(ack, sessionId, start);
         }
     }
 
@@ -148,9 +149,11 @@ final class TurnSession implements Session {
      * to wait for its acknowledgement; its sender waits instead, so that returning means Kafka
      * has it and a failure reaches the app rather than a log line.
      */
-    private void awaitAfterTurn(CompletableFuture<Void> ack, String sessionId) {
+    private void awaitAfterTurn(CompletableFuture<Void> ack, String sessionId, long start) {
         try {
-            ack.get(AFTER_TURN_SEND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            // One deadline from before the send, which itself may have waited for the broker.
+            long left = AFTER_TURN_SEND_TIMEOUT.toNanos() - (System.nanoTime() - start);
+            ack.get(Math.max(0, left), TimeUnit.NANOSECONDS);
         } catch (ExecutionException | TimeoutException e) {
             Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
             throw new IllegalStateException("sendTo " + sessionId + " failed: Kafka did not acknowledge the message within "
@@ -173,6 +176,7 @@ final class TurnSession implements Session {
 
     @Override
     public ReplyStream streamReply() {
+        requireTurnRunning();
         return new Stream();
     }
 
@@ -181,10 +185,14 @@ final class TurnSession implements Session {
         if (chunks == null) {
             throw new IllegalArgumentException("streamReplyFrom needs a publisher of text chunks, not null");
         }
+        requireTurnRunning();
         Stream stream = new Stream();
         chunks.subscribe(new Flow.Subscriber<>() {
+            private Flow.Subscription subscription;
+
             @Override
             public void onSubscribe(Flow.Subscription subscription) {
+                this.subscription = subscription;
                 if (!keep(subscription)) {
                     subscription.cancel();
                     stream.end();
@@ -195,7 +203,14 @@ final class TurnSession implements Session {
 
             @Override
             public void onNext(String chunk) {
-                stream.write(chunk);
+                try {
+                    stream.write(chunk);
+                } catch (IllegalStateException e) {
+                    // The turn has ended (it timed out) or the chunk was refused: the rest is not wanted.
+                    // A subscriber may not throw (Reactive Streams 2.13), so the source is told by a cancel.
+                    subscription.cancel();
+                    stream.fail(e);
+                }
             }
 
             @Override
@@ -238,12 +253,8 @@ final class TurnSession implements Session {
 
     /** Numbers and sends one outbound event; synchronized so that seq order is send order. */
     synchronized OutboundEvent emit(LongFunction<OutboundEvent> build) {
-        if (turnOver) {
-            // Its seq would be taken again by the next turn, and nothing would wait for Kafka to have it.
-            throw new IllegalStateException("session " + id() + ": the turn of message " + inbound.eventId()
-                    + " has ended, so it cannot answer any more; to write into the conversation later (from a"
-                    + " background task), use session.sendTo(session.id(), text)");
-        }
+        // After the turn, its seq would be taken again by the next turn, and nothing would wait for Kafka to have it.
+        requireTurnRunning();
         OutboundEvent event = build.apply(++seq);
         events++;
         acks.add(publisher.publish(Topics.OUTBOUND, event));
@@ -311,12 +322,26 @@ final class TurnSession implements Session {
     }
 
     /**
-     * Ends the turn's waiting: the acknowledgements of every event sent so far, which the turn
-     * waits for; whatever is sent after this waits for its own (see {@link #sendTo}).
+     * Ends the turn with its last event ({@code TurnEnded} or {@code TurnFailed}), at once: no
+     * answer can come after it. Returns the acknowledgements of every event of the turn, which
+     * the turn waits for; a message sent after this waits for its own (see {@link #sendTo}).
      */
-    synchronized CompletableFuture<Void> endTurn() {
+    synchronized CompletableFuture<Void> endTurn(LongFunction<OutboundEvent> last) {
+        emit(last);
         turnOver = true;
         return allAcks();
+    }
+
+    private synchronized void requireTurnRunning() {
+        if (turnOver) {
+            throw new IllegalStateException("session " + id() + ": the turn of message " + inbound.eventId()
+                    + " has ended, so it cannot answer any more; to write into the conversation later (from a"
+                    + " background task), use session.sendTo(session.id(), text)");
+        }
+    }
+
+    private synchronized boolean turnIsOver() {
+        return turnOver;
     }
 
     private synchronized void trackStream(CompletableFuture<Void> stream) {
@@ -411,6 +436,9 @@ final class TurnSession implements Session {
             ended = true;
             synchronized (TurnSession.this) {
                 openStreams.remove(this);
+            }
+            if (turnIsOver()) {
+                return; // a stream left open when its turn ended (it failed or timed out): nothing more is sent
             }
             String whole = text.toString();
             OutboundEvent e = emit(s -> StreamEnd.of(meta(s), inbound.eventId(), s, inbound.channel(), inbound.route(),

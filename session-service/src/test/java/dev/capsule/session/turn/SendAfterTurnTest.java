@@ -1,5 +1,6 @@
 package dev.capsule.session.turn;
 
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -7,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.capsule.events.EventMeta;
 import dev.capsule.events.InboundMessage;
 import dev.capsule.events.TraceContext;
+import dev.capsule.events.TurnEnded;
 import dev.capsule.events.UserRef;
 import dev.capsule.kafka.EventPublisher;
 import dev.capsule.kafka.KafkaConnection;
@@ -14,6 +16,7 @@ import dev.capsule.sdk.SessionData;
 import dev.capsule.testing.Ports;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -30,6 +33,11 @@ class SendAfterTurnTest {
             InboundMessage.of(EventMeta.next("web-1", TraceContext.NONE), new UserRef("ana", null, "ana"), "web", "hi", null),
             SessionData.empty(), List.of(), 0, unreachable, null, null);
 
+    /** Ends the turn as TurnRunner does, with its TurnEnded. */
+    CompletableFuture<Void> endTheTurn() {
+        return session.endTurn(s -> TurnEnded.of(session.meta(s), session.inbound().eventId(), s, "web", null, session.events()));
+    }
+
     @AfterEach
     void close() {
         unreachable.close();
@@ -38,21 +46,30 @@ class SendAfterTurnTest {
     @Test
     void duringTheTurnTheTurnWaitsForKafka() {
         session.sendTo("web-2", "report ready");
-        assertTrue(session.endTurn().isCompletedExceptionally(),
+        assertTrue(endTheTurn().isCompletedExceptionally(),
                 "the message's failed acknowledgement is the turn's: the turn fails and is run again");
     }
 
     @Test
     void afterTheTurnAnswersAreRefusedWithWhatToDoInstead() {
-        session.endTurn();
+        endTheTurn();
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> session.reply("late"));
         assertTrue(e.getMessage().contains("sendTo"), e.getMessage());
         assertThrows(IllegalStateException.class, () -> session.notify("late"));
     }
 
     @Test
+    void aStreamLeftOpenWhenTheTurnEndedIsClosedWithoutAnotherEventAndNewOnesAreRefused() {
+        session.streamReply(); // opened, never written to nor ended: the handler failed, say
+        endTheTurn();
+        assertDoesNotThrow(session::interrupt, "a late Stop or newer message must not break on the closed turn");
+        assertThrows(IllegalStateException.class, session::streamReply);
+        assertThrows(IllegalStateException.class, () -> session.streamReplyFrom(subscriber -> { }));
+    }
+
+    @Test
     void afterTheTurnTheSenderWaitsAndLearnsOfAFailure() {
-        session.endTurn();
+        endTheTurn();
         IllegalStateException e = assertTimeoutPreemptively(Duration.ofSeconds(20),
                 () -> assertThrows(IllegalStateException.class, () -> session.sendTo("web-2", "report ready")));
         assertTrue(e.getMessage().contains("Kafka did not acknowledge"), e.getMessage());
