@@ -56,7 +56,11 @@ public final class EventPublisher implements AutoCloseable {
         ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, event.sessionId(), EventCodec.encode(event));
         record.headers().add(Topics.TYPE_HEADER, event.type().getBytes(StandardCharsets.UTF_8));
         if (event.trace() != null && event.trace().traceparent() != null) {
+            // The W3C headers a consumer's span continues the message's trace from (vendors' state included).
             record.headers().add("traceparent", event.trace().traceparent().getBytes(StandardCharsets.UTF_8));
+            if (event.trace().tracestate() != null && !event.trace().tracestate().isEmpty()) {
+                record.headers().add("tracestate", event.trace().tracestate().getBytes(StandardCharsets.UTF_8));
+            }
         }
         producer.send(record, (metadata, error) -> {
             if (error == null) {

@@ -151,7 +151,7 @@ class MessagePathIT {
         String sent = "00-" + UUID.randomUUID().toString().replace("-", "") + "-00f067aa0ba902b7-01";
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(gatewayB + "/api/sessions/" + s + "/messages"))
                 .header("Authorization", "Bearer " + token("di")).header("Content-Type", "application/json")
-                .header("traceparent", sent).timeout(Duration.ofSeconds(60))
+                .header("traceparent", sent).header("tracestate", "capsule=it").timeout(Duration.ofSeconds(60))
                 .POST(HttpRequest.BodyPublishers.ofString("{\"text\":\"/stream\"}")).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(200, r.statusCode(), r.body());
         String continued = oneTraceId(json(r.body()));
@@ -167,6 +167,7 @@ class MessagePathIT {
 
         // What persistence-service folds carries it too, in the Kafka header its consumer's span continues.
         List<String> stateTraces = new ArrayList<>();
+        List<String> stateVendors = new ArrayList<>();
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, TestStack.kafka().bootstrapServers()),
                 new StringDeserializer(), new ByteArrayDeserializer())) {
@@ -179,10 +180,15 @@ class MessagePathIT {
                     Header header = rec.headers().lastHeader("traceparent");
                     if (s.equals(rec.key()) && header != null) {
                         stateTraces.add(new String(header.value(), StandardCharsets.UTF_8).substring(3, 35));
+                        Header vendor = rec.headers().lastHeader("tracestate");
+                        if (vendor != null) {
+                            stateVendors.add(new String(vendor.value(), StandardCharsets.UTF_8));
+                        }
                     }
                 }
                 return stateTraces.containsAll(List.of(begun, continued));
             });
+            assertTrue(stateVendors.contains("capsule=it"), "the sender's tracestate travels too: " + stateVendors);
         }
     }
 
