@@ -11,11 +11,11 @@ import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
 import io.opentelemetry.context.propagation.TextMapGetter;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.security.SecureRandom;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
 
 /**
@@ -31,7 +31,6 @@ import java.util.regex.Pattern;
 public class MessageTraces {
 
     private static final Pattern TRACEPARENT = Pattern.compile("00-(?!0{32})[0-9a-f]{32}-(?!0{16})[0-9a-f]{16}-[0-9a-f]{2}");
-    private static final SecureRandom RANDOM = new SecureRandom();
     private static final TextMapGetter<TraceContext> SENT = new TextMapGetter<>() {
         @Override
         public Iterable<String> keys(TraceContext carrier) {
@@ -64,7 +63,7 @@ public class MessageTraces {
      */
     public TraceContext accept(String channel, TraceContext sent) {
         boolean sentValid = sent != null && valid(sent.traceparent());
-        Context parent = sentValid ? parentOf(sent) : Context.root();
+        Context parent = parentOf(sent, Context.root());
         Span span = tracer.spanBuilder("capsule accept " + channel).setSpanKind(SpanKind.PRODUCER).setParent(parent).startSpan();
         try {
             if (span.getSpanContext().isValid()) {
@@ -85,7 +84,7 @@ public class MessageTraces {
      * trace. A failure marks the span and goes on to the caller.
      */
     public void within(String name, TraceContext trace, Runnable work) {
-        Context parent = parentOf(trace);
+        Context parent = parentOf(trace, Context.current());
         Span span = tracer.spanBuilder(name).setSpanKind(SpanKind.CONSUMER).setParent(parent).startSpan();
         try (Scope ignored = span.makeCurrent()) {
             work.run();
@@ -98,10 +97,10 @@ public class MessageTraces {
         }
     }
 
-    /** The span {@code trace} names when it is valid, else the current one. */
-    private static Context parentOf(TraceContext trace) {
+    /** The span {@code trace} names when it is valid, else {@code otherwise}. */
+    private static Context parentOf(TraceContext trace, Context otherwise) {
         return trace != null && valid(trace.traceparent())
-                ? W3CTraceContextPropagator.getInstance().extract(Context.root(), trace, SENT) : Context.current();
+                ? W3CTraceContextPropagator.getInstance().extract(Context.root(), trace, SENT) : otherwise;
     }
 
     /** Whether {@code traceparent} is a W3C version-00 value with non-zero ids. */
@@ -115,10 +114,11 @@ public class MessageTraces {
     }
 
     private static String newTraceparent() {
+        // Unique, not secret (as OpenTelemetry's own ids): no SecureRandom, whose lock every event-loop thread would share.
         byte[] trace = new byte[16];
         byte[] span = new byte[8];
-        RANDOM.nextBytes(trace);
-        RANDOM.nextBytes(span);
+        ThreadLocalRandom.current().nextBytes(trace);
+        ThreadLocalRandom.current().nextBytes(span);
         trace[0] |= 1; // never all zeros
         span[0] |= 1;
         return "00-" + HexFormat.of().formatHex(trace) + "-" + HexFormat.of().formatHex(span) + "-01";

@@ -13,10 +13,13 @@ import dev.capsule.events.UserRef;
 import dev.capsule.kafka.EventPublisher;
 import dev.capsule.kafka.KafkaConnection;
 import dev.capsule.sdk.SessionData;
-import dev.capsule.testing.Ports;
+import dev.capsule.testing.TestStack;
 import java.time.Duration;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -24,29 +27,42 @@ import org.junit.jupiter.api.Test;
  * What a session does once its turn has ended. A proactive message is never fire-and-forget:
  * during the turn, the turn waits for Kafka to have it; after the turn, its sender does, and
  * learns when Kafka did not take it. Answers of the turn itself are refused after it, saying
- * what to use instead. Here Kafka is a port nothing listens on, so no acknowledgement ever comes.
+ * what to use instead. Kafka is the tests' real broker, which takes the turn's own events and
+ * refuses a message over its request size: so a failure seen here is that message's.
  */
 class SendAfterTurnTest {
 
-    final EventPublisher unreachable = new EventPublisher(KafkaConnection.to("127.0.0.1:" + Ports.free()), "send-after-turn-test");
-    final TurnSession session = new TurnSession(
-            InboundMessage.of(EventMeta.next("web-1", TraceContext.NONE), new UserRef("ana", null, "ana"), "web", "hi", null),
-            SessionData.empty(), List.of(), 0, unreachable, null, null);
+    /** More than the producer's max.request.size (1 MB): Kafka never acknowledges it. */
+    static final String REFUSED = "x".repeat(2 * 1024 * 1024);
+
+    final EventPublisher kafka = new EventPublisher(KafkaConnection.to(TestStack.kafka().bootstrapServers()), "send-after-turn-test");
+    final TurnSession session = newSession();
+
+    TurnSession newSession() {
+        return new TurnSession(InboundMessage.of(EventMeta.next("web-" + UUID.randomUUID(), TraceContext.NONE),
+                new UserRef("ana", null, "ana"), "web", "hi", null), SessionData.empty(), List.of(), 0, kafka, null, null);
+    }
 
     /** Ends the turn as TurnRunner does, with its TurnEnded. */
     CompletableFuture<Void> endTheTurn() {
-        return session.endTurn(s -> TurnEnded.of(session.meta(s), session.inbound().eventId(), s, "web", null, session.events()));
+        return endTheTurn(session);
+    }
+
+    static CompletableFuture<Void> endTheTurn(TurnSession turn) {
+        return turn.endTurn(s -> TurnEnded.of(turn.meta(s), turn.inbound().eventId(), s, "web", null, turn.events()));
     }
 
     @AfterEach
     void close() {
-        unreachable.close();
+        kafka.close();
     }
 
     @Test
     void duringTheTurnTheTurnWaitsForKafka() {
-        session.sendTo("web-2", "report ready");
-        assertTrue(endTheTurn().isCompletedExceptionally(),
+        assertDoesNotThrow(() -> endTheTurn(newSession()).get(20, TimeUnit.SECONDS), "a turn of its own events only ends well");
+
+        assertDoesNotThrow(() -> session.sendTo("web-2", REFUSED), "the handler is not told: the turn is");
+        assertThrows(ExecutionException.class, () -> endTheTurn().get(20, TimeUnit.SECONDS),
                 "the message's failed acknowledgement is the turn's: the turn fails and is run again");
     }
 
@@ -68,10 +84,10 @@ class SendAfterTurnTest {
     }
 
     @Test
-    void afterTheTurnTheSenderWaitsAndLearnsOfAFailure() {
-        endTheTurn();
+    void afterTheTurnTheSenderWaitsAndLearnsOfAFailure() throws Exception {
+        endTheTurn().get(20, TimeUnit.SECONDS);
         IllegalStateException e = assertTimeoutPreemptively(Duration.ofSeconds(20),
-                () -> assertThrows(IllegalStateException.class, () -> session.sendTo("web-2", "report ready")));
+                () -> assertThrows(IllegalStateException.class, () -> session.sendTo("web-2", REFUSED)));
         assertTrue(e.getMessage().contains("Kafka did not acknowledge"), e.getMessage());
     }
 }
