@@ -604,8 +604,8 @@ async function start() {
       state.lastSeq = seq;
       state.lastAt = empty ? localStorage.getItem(SINCE_KEY + kept) : at;
     } catch (e) {
-      if (e.status === 403 || e.status === 400) {
-        await newChat(); // another user's session, or an id from an older version: start afresh
+      if (e.status === 403 || e.status === 404 || e.status === 400) {
+        await newChat(); // another user's session, one that lapsed unused, or an id from an older version: start afresh
       } else {
         addError('The conversation could not be loaded: ' + e.message);
       }

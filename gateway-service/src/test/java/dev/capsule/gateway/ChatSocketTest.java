@@ -15,13 +15,13 @@ import dev.capsule.events.InboundMessage;
 import dev.capsule.events.StreamChunk;
 import dev.capsule.events.Topics;
 import dev.capsule.events.TraceContext;
+import dev.capsule.gateway.auth.SessionOwnership;
 import dev.capsule.gateway.delivery.Deliveries;
 import dev.capsule.kafka.EventPublisher;
 import dev.capsule.kafka.KafkaConnection;
 import dev.capsule.kafka.MessageTraces;
 import dev.capsule.testing.KafkaResource;
 import dev.capsule.testing.PostgresResource;
-import dev.capsule.testing.RedisResource;
 import dev.capsule.testing.TestStack;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -47,7 +47,6 @@ import org.junit.jupiter.api.Test;
 
 @QuarkusTest
 @QuarkusTestResource(value = KafkaResource.class, restrictToAnnotatedClass = false)
-@QuarkusTestResource(value = RedisResource.class, restrictToAnnotatedClass = false)
 @QuarkusTestResource(value = PostgresResource.class, restrictToAnnotatedClass = false)
 class ChatSocketTest {
 
@@ -56,6 +55,9 @@ class ChatSocketTest {
 
     @Inject
     Deliveries deliveries;
+
+    @Inject
+    SessionOwnership ownership;
 
     @TestHTTPResource("/")
     URI base;
@@ -165,7 +167,8 @@ class ChatSocketTest {
         bob.send(message(session, "let me in"));
         JsonNode refused = bob.await(f -> f.path("type").asText().equals("error"));
         bob.send("{\"type\":\"follow\",\"sessionId\":\"" + session + "\"}");
-        bob.await(f -> f.path("type").asText().equals("error") && f != refused);
+        JsonNode followRefused = bob.await(f -> f.path("type").asText().equals("error") && f != refused);
+        assertEquals(403, followRefused.get("status").intValue(), "a follow of another user's session is refused too");
         alice.send(message(session, "still mine"));
         alice.await(f -> frame("turn.ended", session).test(f) && f.get("seq").longValue() == 4);
 
@@ -176,8 +179,29 @@ class ChatSocketTest {
     }
 
     @Test
-    void aFollowedSessionDeliversEachEventOnceAlsoForMessagesSentElsewhere() {
+    void aFollowResumeOrCancelOfASessionNobodyOwnsGetsA404ErrorFrameAndClaimsNothing() {
+        Client bob = connect(BasicWebSocketConnector.create().baseUri(base)
+                .addHeader("Authorization", "Bearer " + Gateway.token("bob")));
         String session = Gateway.newSessionId();
+
+        bob.send("{\"type\":\"follow\",\"sessionId\":\"" + session + "\"}");
+        bob.send(resume(session, 0, null));
+        bob.send("{\"type\":\"cancel\",\"sessionId\":\"" + session + "\",\"messageId\":\"m-1\"}");
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30))
+                .until(() -> bob.frames.stream().filter(f -> f.path("type").asText().equals("error")).count() == 3);
+
+        assertEquals(List.of(404, 404, 404), bob.frames.stream().map(f -> f.path("status").asInt()).toList());
+        // Nobody's still: the first to write takes it, and bob's earlier follow left him nothing of it.
+        Client alice = connect(BasicWebSocketConnector.create().baseUri(base)
+                .addHeader("Authorization", "Bearer " + Gateway.token("alice")));
+        alice.send(message(session, "mine"));
+        alice.await(frame("turn.ended", session));
+        assertEquals(3, bob.frames.size(), "no event of alice's session reached bob");
+    }
+
+    @Test
+    void aFollowedSessionDeliversEachEventOnceAlsoForMessagesSentElsewhere() {
+        String session = ownedBy("u1");
         Client client = connect(BasicWebSocketConnector.create().baseUri(base)
                 .addHeader("Authorization", "Bearer " + Gateway.token("u1")));
         String follow = "{\"type\":\"follow\",\"sessionId\":\"" + session + "\"}";
@@ -211,7 +235,7 @@ class ChatSocketTest {
 
     @Test
     void aResumeOnANewConnectionSendsWhatWasMissedOnceInOrderThenGoesOnLive() {
-        String session = Gateway.newSessionId();
+        String session = ownedBy("u1");
         // Events this replica's feed never handed to anyone: as for a socket that dropped, or a replica that just started.
         List<StreamChunk> before = IntStream.rangeClosed(1, 3).mapToObj(seq -> chunk(session, seq)).toList();
         before.forEach(this::publish);
@@ -232,7 +256,7 @@ class ChatSocketTest {
 
     @Test
     void aResumeWhileEventsKeepComingShowsEachSeqExactlyOnceAndInOrder() throws Exception {
-        String session = Gateway.newSessionId();
+        String session = ownedBy("u1");
         Instant start = Instant.now();
         publish(chunk(session, 1));
         Client client = connect(BasicWebSocketConnector.create().baseUri(base)
@@ -249,7 +273,7 @@ class ChatSocketTest {
 
     @Test
     void aResumeFromLongerAgoThanTheLookBackSaysItIsNotCompleteSoThePageReloadsTheHistory() {
-        String session = Gateway.newSessionId();
+        String session = ownedBy("u1");
         Client client = connect(BasicWebSocketConnector.create().baseUri(base)
                 .addHeader("Authorization", "Bearer " + Gateway.token("u1")));
 
@@ -275,7 +299,7 @@ class ChatSocketTest {
 
     @Test
     void aResumeOfAnotherUsersSessionGetsA403ErrorFrameAndNoneOfItsEvents() {
-        String session = Gateway.newSessionId();
+        String session = ownedBy("alice");
         publish(chunk(session, 1));
         Client alice = connect(BasicWebSocketConnector.create().baseUri(base)
                 .addHeader("Authorization", "Bearer " + Gateway.token("alice")));
@@ -328,6 +352,13 @@ class ChatSocketTest {
         assertEquals(403, refused.get("status").intValue());
         assertEquals(messageId, sessionService.cancels(session).getFirst().messageId());
         assertEquals("alice", sessionService.cancels(session).getFirst().user().id());
+    }
+
+    /** A new session id that {@code user} has claimed (as {@code POST /api/sessions} does), so that they may follow it. */
+    private String ownedBy(String user) {
+        String session = Gateway.newSessionId();
+        ownership.claim(session, user, false).await().atMost(Duration.ofSeconds(10));
+        return session;
     }
 
     private StreamChunk chunk(String session, long seq) {

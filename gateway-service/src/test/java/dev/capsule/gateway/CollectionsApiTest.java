@@ -11,7 +11,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import dev.capsule.testing.KafkaResource;
 import dev.capsule.testing.PostgresResource;
-import dev.capsule.testing.RedisResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -33,7 +32,6 @@ import org.junit.jupiter.api.Test;
 
 @QuarkusTest
 @QuarkusTestResource(value = KafkaResource.class, restrictToAnnotatedClass = false)
-@QuarkusTestResource(value = RedisResource.class, restrictToAnnotatedClass = false)
 @QuarkusTestResource(value = PostgresResource.class, restrictToAnnotatedClass = false)
 class CollectionsApiTest {
 

@@ -2,7 +2,6 @@ package dev.capsule.gateway;
 
 import dev.capsule.testing.HealthContract;
 import dev.capsule.testing.KafkaResource;
-import dev.capsule.testing.RedisResource;
 import dev.capsule.testing.PostgresResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -10,15 +9,14 @@ import java.util.List;
 
 @QuarkusTest
 @QuarkusTestResource(value = KafkaResource.class, restrictToAnnotatedClass = false)
-@QuarkusTestResource(value = RedisResource.class, restrictToAnnotatedClass = false)
 @QuarkusTestResource(value = PostgresResource.class, restrictToAnnotatedClass = false)
 class HealthTest extends HealthContract {
 
     @Override
     protected List<String> readinessChecks() {
         return List.of("Kafka connection health check",
-                "Redis connection health check",
                 "Reactive PostgreSQL connections health check",
-                "Outbound feed");
+                "Outbound feed",
+                "Session ownership");
     }
 }

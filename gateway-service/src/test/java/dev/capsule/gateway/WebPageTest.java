@@ -6,7 +6,6 @@ import static org.hamcrest.Matchers.not;
 
 import dev.capsule.testing.KafkaResource;
 import dev.capsule.testing.PostgresResource;
-import dev.capsule.testing.RedisResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.Test;
@@ -14,7 +13,6 @@ import org.junit.jupiter.api.Test;
 /** The chat page's files and its sign-in; the page itself is tried in a browser by system-tests' WebChatIT. */
 @QuarkusTest
 @QuarkusTestResource(value = KafkaResource.class, restrictToAnnotatedClass = false)
-@QuarkusTestResource(value = RedisResource.class, restrictToAnnotatedClass = false)
 @QuarkusTestResource(value = PostgresResource.class, restrictToAnnotatedClass = false)
 class WebPageTest {
 

@@ -397,6 +397,76 @@ class MessagePathIT {
     }
 
     @Test
+    void afterRedisLosesEverythingAnotherUserIsStillRefusedAndTheOwnerReadsTheWholeHistory() throws Exception {
+        ownershipOutlivesTheLossOfRedis(MessagePathIT::flushRedis);
+    }
+
+    @Test
+    void afterARedisRestartWithoutPersistenceAnotherUserIsStillRefusedAndTheOwnerReadsTheWholeHistory() throws Exception {
+        ownershipOutlivesTheLossOfRedis(() -> TestStack.redis().restart());
+    }
+
+    /** Issue 11's scenario: A writes a secret; Redis loses everything; B is refused everywhere; A goes on. */
+    private static void ownershipOutlivesTheLossOfRedis(RedisLoss loss) throws Exception {
+        String s = "victim-" + UUID.randomUUID();
+        String a = "a-" + UUID.randomUUID();
+        String b = "b-" + UUID.randomUUID();
+        assertEquals(List.of("#1: my secret is 1234"), replies(say(gatewayA, s, a, "my secret is 1234")));
+        await().atMost(Duration.ofSeconds(30)).until(() -> history(gatewayA, s, a).get("messages").size() == 2);
+
+        loss.happen();
+
+        for (String gateway : List.of(gatewayA, gatewayB)) {
+            HttpResponse<String> read = get(gateway, "/api/sessions/" + s + "/history", b);
+            assertTrue(read.statusCode() == 403 || read.statusCode() == 404, read.statusCode() + " " + read.body());
+            assertTrue(!read.body().contains("1234"), read.body());
+            HttpResponse<String> write = post(gateway, "/api/sessions/" + s + "/messages", b, "{\"text\":\"mine now\"}", "application/json");
+            assertEquals(403, write.statusCode(), write.body());
+        }
+        assertEquals(List.of("#2: still mine"), replies(say(gatewayB, s, a, "still mine")));
+        await().atMost(Duration.ofSeconds(30)).until(() -> history(gatewayB, s, a).get("messages").size() == 4);
+        assertEquals(List.of("my secret is 1234", "#1: my secret is 1234", "still mine", "#2: still mine"),
+                StreamSupport.stream(history(gatewayA, s, a).get("messages").spliterator(), false)
+                        .map(m -> m.get("text").asText()).toList());
+    }
+
+    @FunctionalInterface
+    interface RedisLoss {
+        void happen() throws Exception;
+    }
+
+    @Test
+    void ofTwoUsersRacingForANewIdThroughTwoGatewaysExactlyOneWinsAndOnlyTheirMessageIsKept() {
+        for (int round = 0; round < 5; round++) {
+            String s = "race-" + UUID.randomUUID();
+            String ana = "ana-" + UUID.randomUUID();
+            String ben = "ben-" + UUID.randomUUID();
+            CompletableFuture<HttpResponse<String>> viaA = CompletableFuture.supplyAsync(() ->
+                    post(gatewayA, "/api/sessions/" + s + "/messages", ana, "{\"text\":\"ana was here\"}", "application/json"));
+            CompletableFuture<HttpResponse<String>> viaB = CompletableFuture.supplyAsync(() ->
+                    post(gatewayB, "/api/sessions/" + s + "/messages", ben, "{\"text\":\"ben was here\"}", "application/json"));
+            List<Integer> statuses = List.of(viaA.join().statusCode(), viaB.join().statusCode());
+            assertTrue(statuses.equals(List.of(200, 403)) || statuses.equals(List.of(403, 200)), "round " + round + ": " + statuses);
+            String winner = statuses.get(0) == 200 ? ana : ben;
+            String loser = winner.equals(ana) ? ben : ana;
+            for (String gateway : List.of(gatewayA, gatewayB)) {
+                assertEquals(403, get(gateway, "/api/sessions/" + s + "/history", loser).statusCode());
+            }
+            await().atMost(Duration.ofSeconds(30)).until(() -> history(gatewayB, s, winner).get("messages").size() == 2);
+            assertEquals(winner.substring(0, 3) + " was here", history(gatewayA, s, winner).get("messages").get(0).get("text").asText());
+        }
+    }
+
+    static HttpResponse<String> get(String base, String path, String user) {
+        try {
+            return http.send(HttpRequest.newBuilder(URI.create(base + path))
+                    .header("Authorization", "Bearer " + token(user)).build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException | InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
     void anotherUsersSessionIsRefused() {
         String s = "it-" + UUID.randomUUID();
         say(gatewayA, s, "owner", "mine");

@@ -59,12 +59,15 @@ public class SessionsResource {
         this.turnTimeout = turnTimeout;
     }
 
-    /** Creates a session for the caller and answers its id. */
+    /**
+     * Creates a session for the caller and answers its id. The id is theirs at once; if no message
+     * is sent in it within {@code capsule.gateway.ownership.unused-claim-ttl}, the claim lapses.
+     */
     @POST
     @Produces(MediaType.APPLICATION_JSON)
     public Uni<Response> create() {
         String id = UUID.randomUUID().toString();
-        return intake.checkOwner(id, user()).map(ok -> Response.status(201)
+        return intake.claimNew(id, user()).map(ok -> Response.status(201)
                 .entity(EventCodec.mapper().createObjectNode().put("sessionId", id)).build());
     }
 
@@ -91,7 +94,7 @@ public class SessionsResource {
                               @HeaderParam("tracestate") String tracestate) {
         UserRef user = user();
         String text = intake.readText(body);
-        return intake.checkOwner(sessionId, user).chain(() -> {
+        return intake.claimForMessage(sessionId, user).chain(() -> {
             InboundMessage message = intake.message(sessionId, user, "api", text, new TraceContext(traceparent, tracestate));
             TurnWaiter waiter = deliveries.awaitTurn(message);
             return intake.publish(message)
@@ -126,7 +129,7 @@ public class SessionsResource {
                                           @HeaderParam("tracestate") String tracestate) {
         UserRef user = user();
         String text = intake.readText(body);
-        intake.checkOwner(sessionId, user).await().indefinitely();
+        intake.claimForMessage(sessionId, user).await().indefinitely();
         InboundMessage message = intake.message(sessionId, user, "api", text, new TraceContext(traceparent, tracestate));
         TurnWaiter waiter = deliveries.awaitTurn(message);
         try {
@@ -141,7 +144,7 @@ public class SessionsResource {
                 .onTermination().invoke(() -> deliveries.forgetTurn(message));
     }
 
-    /** A page of the session's history from the read model, oldest first. */
+    /** A page of the session's history from the read model, oldest first; 404 for a session nobody owns. */
     @GET
     @Path("{id}/history")
     @Produces(MediaType.APPLICATION_JSON)
@@ -151,7 +154,7 @@ public class SessionsResource {
         if (limit < 1 || limit > 500 || offset < 0) {
             throw new MessageIntake.Rejection(400, "limit is 1 to 500 and offset 0 or more");
         }
-        return intake.checkOwner(sessionId, user())
+        return intake.requireOwner(sessionId, user())
                 .chain(() -> history.page(sessionId, limit, offset))
                 .map(page -> Response.ok(page).build());
     }

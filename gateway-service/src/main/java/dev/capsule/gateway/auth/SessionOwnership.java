@@ -1,35 +1,133 @@
 package dev.capsule.gateway.auth;
 
-import io.quarkus.redis.datasource.ReactiveRedisDataSource;
-import io.quarkus.redis.datasource.value.ReactiveValueCommands;
-import io.quarkus.redis.datasource.value.SetArgs;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import org.jboss.logging.Logger;
 
 /**
- * Which user a session id belongs to. The first user to use a session id claims it
- * (atomically, in Redis); anyone else is refused. Every gateway replica sees the same claims,
- * so no replica needs to have seen the session before.
+ * Which user a session id belongs to: a durable fact in PostgreSQL ({@code session_owners}),
+ * decided once for every gateway replica by the table's primary key. Of two users racing for a
+ * new id through two replicas, one insert wins and the other meets the conflict and is refused.
+ *
+ * <p>A claim that has carried a message ({@code used}) never changes again, so each replica keeps
+ * it in a local cache: the hot path asks nothing of PostgreSQL for a session it knows. Redis plays
+ * no part: with the claim final, a process-local copy is exact, and a second, shared cache would
+ * only add a way to be wrong (an unused claim that expired and was taken by someone else).
+ *
+ * <p>A claim that has carried no message (a session created and never written in) holds its id for
+ * {@link OwnershipConfig#unusedClaimTtl()}; after that another user may take it, and the replicas
+ * purge such claims from time to time. It is never cached, so no replica keeps a claim that has moved.
  */
 @ApplicationScoped
 public class SessionOwnership {
 
-    private static final String PREFIX = "capsule:session-owner:";
+    private static final Logger LOG = Logger.getLogger(SessionOwnership.class);
 
-    private final ReactiveValueCommands<String, String> values;
+    /**
+     * Inserts the claim, or takes the existing row when it is the same user's (marking it used when
+     * this claim carries a message) or an unused claim past its time to live. No row back: another
+     * user's claim stands.
+     */
+    private static final String CLAIM = """
+            INSERT INTO session_owners AS o (session_id, user_id, used) VALUES ($1, $2, $3)
+            ON CONFLICT (session_id) DO UPDATE SET user_id = EXCLUDED.user_id, used = o.used OR EXCLUDED.used,
+                claimed_at = CASE WHEN o.user_id = EXCLUDED.user_id THEN o.claimed_at ELSE EXCLUDED.claimed_at END
+            WHERE o.user_id = EXCLUDED.user_id OR (NOT o.used AND o.claimed_at < now() - make_interval(secs => $4))
+            RETURNING used""";
+    private static final String OWNER = "SELECT user_id, used FROM session_owners WHERE session_id = $1";
+    private static final String PURGE = "DELETE FROM session_owners WHERE NOT used AND claimed_at < now() - make_interval(secs => $1)";
 
-    SessionOwnership(ReactiveRedisDataSource redis) {
-        this.values = redis.value(String.class);
+    private final Pool pool;
+    private final Duration unusedTtl;
+    private final double unusedTtlSeconds;
+    /** Session id to the owner's user id, for claims that have carried a message: those never change. */
+    private final Cache<String, String> finalOwners;
+
+    SessionOwnership(Pool pool, OwnershipConfig config) {
+        this.pool = pool;
+        this.unusedTtl = config.unusedClaimTtl();
+        this.unusedTtlSeconds = unusedTtl.toMillis() / 1000.0;
+        this.finalOwners = Caffeine.newBuilder().maximumSize(config.cacheSize()).build();
     }
 
-    /** Claims {@code sessionId} for {@code userId} if unclaimed; true when it is (now) theirs. */
-    public Uni<Boolean> claim(String sessionId, String userId) {
-        return values.setGet(PREFIX + sessionId, userId, new SetArgs().nx())
-                .map(previous -> previous == null || previous.equals(userId));
+    /** What a user may do with a session id. */
+    public enum Claim {
+        /** The session is the user's. */
+        MINE,
+        /** Another user owns it. */
+        OTHERS,
+        /** Nobody owns it (only a lookup answers this; a claim takes it). */
+        NOBODY
     }
 
-    /** The owner of {@code sessionId}, or null when nobody has used it. */
-    public Uni<String> owner(String sessionId) {
-        return values.get(PREFIX + sessionId);
+    /**
+     * Claims {@code sessionId} for {@code userId} unless another user holds it; {@code withMessage}
+     * when a message is about to be accepted under the claim, which makes it final. Completes once
+     * PostgreSQL has the claim, so that nothing is published for a session before its owner is durable.
+     */
+    public Uni<Claim> claim(String sessionId, String userId, boolean withMessage) {
+        String known = finalOwners.getIfPresent(sessionId);
+        if (known != null) {
+            return Uni.createFrom().item(known.equals(userId) ? Claim.MINE : Claim.OTHERS);
+        }
+        return pool.preparedQuery(CLAIM).execute(Tuple.of(sessionId, userId, withMessage, unusedTtlSeconds))
+                .map(rows -> {
+                    if (rows.rowCount() == 0) {
+                        return Claim.OTHERS;
+                    }
+                    if (rows.iterator().next().getBoolean("used")) {
+                        finalOwners.put(sessionId, userId);
+                    }
+                    return Claim.MINE;
+                });
+    }
+
+    /** Who may read {@code sessionId}, without claiming it: reading is not claiming. */
+    public Uni<Claim> lookUp(String sessionId, String userId) {
+        String known = finalOwners.getIfPresent(sessionId);
+        if (known != null) {
+            return Uni.createFrom().item(known.equals(userId) ? Claim.MINE : Claim.OTHERS);
+        }
+        return pool.preparedQuery(OWNER).execute(Tuple.of(sessionId)).map(rows -> answer(sessionId, userId, rows));
+    }
+
+    private Claim answer(String sessionId, String userId, RowSet<Row> rows) {
+        if (rows.rowCount() == 0) {
+            return Claim.NOBODY;
+        }
+        Row row = rows.iterator().next();
+        String owner = row.getString("user_id");
+        if (row.getBoolean("used")) {
+            finalOwners.put(sessionId, owner);
+        }
+        return owner.equals(userId) ? Claim.MINE : Claim.OTHERS;
+    }
+
+    /** Deletes the unused claims past their time to live; answers how many. */
+    public Uni<Integer> purgeUnusedClaims() {
+        return pool.preparedQuery(PURGE).execute(Tuple.of(unusedTtlSeconds)).map(RowSet::rowCount)
+                .invoke(purged -> {
+                    if (purged > 0) {
+                        LOG.infof("purged %d session claims that carried no message within %s", purged, unusedTtl);
+                    }
+                });
+    }
+
+    @Scheduled(every = "${capsule.gateway.ownership.purge-every}", delayed = "PT1M",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    Uni<Void> purgeOnSchedule() {
+        return purgeUnusedClaims().replaceWithVoid()
+                .onFailure().recoverWithUni(e -> {
+                    LOG.warnf("purging expired session claims failed; the next period tries again: %s", e.getMessage());
+                    return Uni.createFrom().voidItem();
+                });
     }
 }

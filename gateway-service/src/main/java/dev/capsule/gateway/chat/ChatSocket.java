@@ -41,7 +41,8 @@ import org.jboss.logging.Logger;
  *     name as {@code inReplyTo}; {@code at} the gateway's time, where a resume may start);</li>
  * <li>{@code {"type":"cancel","sessionId":"…","messageId":"…"}} stops the answer to that message
  *     if it is still running (the page's Stop): its stream ends as cancelled;</li>
- * <li>{@code {"type":"follow","sessionId":"…"}} only subscribes;</li>
+ * <li>{@code {"type":"follow","sessionId":"…"}} only subscribes, to a session of the user's
+ *     (one nobody owns answers 404: following claims nothing);</li>
  * <li>{@code {"type":"resume","sessionId":"…","after":<seq>,"since":"<timestamp>"}} subscribes
  *     after a drop, on any replica: first every event after {@code after}, then live ones,
  *     each once, then {@code {"type":"resumed",…}} ({@link #resume}).</li>
@@ -114,7 +115,7 @@ public class ChatSocket {
                         // Follow before publishing, so that no event of this turn can arrive before the listener.
                         InboundMessage inbound = intake.message(sessionId, follows.user, "web", message, TraceContext.NONE);
                         String clientId = frame.path("clientId").textValue();
-                        yield follow(sessionId, follows)
+                        yield intake.claimForMessage(sessionId, follows.user).invoke(() -> follows.add(sessionId))
                                 .chain(() -> intake.publish(inbound))
                                 .chain(() -> clientId == null ? Uni.createFrom().voidItem()
                                         : connection.sendText(EventCodec.mapper().createObjectNode()
@@ -140,9 +141,9 @@ public class ChatSocket {
         }
     }
 
-    /** Ownership is checked (and an unused session id claimed) on every frame, as the API does on every request. */
+    /** Ownership is checked on every frame, as the API does on every request; following claims nothing. */
     private Uni<Void> follow(String sessionId, Follows follows) {
-        return intake.checkOwner(sessionId, follows.user).invoke(() -> follows.add(sessionId));
+        return intake.requireOwner(sessionId, follows.user).invoke(() -> follows.add(sessionId));
     }
 
     /**
@@ -165,7 +166,7 @@ public class ChatSocket {
             return Uni.createFrom().failure(new MessageIntake.Rejection(400,
                     "\"since\" is the timestamp of the last event seen, e.g. 2026-11-24T12:00:00Z"));
         }
-        return intake.checkOwner(sessionId, follows.user)
+        return intake.requireOwner(sessionId, follows.user)
                 .invoke(() -> follows.hold(sessionId, afterSeq))
                 .chain(() -> Uni.createFrom().item(() -> replay.after(sessionId, afterSeq, since))
                         .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
@@ -185,7 +186,7 @@ public class ChatSocket {
             status = rejection.status();
             why = rejection.getMessage();
         } else {
-            // Redis or Kafka failed: nothing was accepted, the user may send again, the socket keeps working.
+            // Kafka failed: nothing was accepted, the user may send again, the socket keeps working.
             LOG.errorf(failure, "chat frame for session %s failed", sessionId);
             status = 503;
             why = "the message was not accepted; send it again";

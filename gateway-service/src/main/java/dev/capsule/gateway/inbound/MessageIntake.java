@@ -15,7 +15,9 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.regex.Pattern;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
 
 /**
  * Turns a user's raw message into an inbound event on Kafka, for the API and the chat socket
@@ -24,6 +26,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  */
 @ApplicationScoped
 public class MessageIntake {
+
+    private static final Logger LOG = Logger.getLogger(MessageIntake.class);
+    private static final Pattern SESSION_ID = Pattern.compile("[A-Za-z0-9._-]{1,128}");
 
     private final EventPublisher publisher;
     private final SessionOwnership ownership;
@@ -84,18 +89,58 @@ public class MessageIntake {
     }
 
     /**
-     * Checks that {@code sessionId} is a usable id owned by (or now claimed for) {@code user}.
+     * Claims {@code sessionId} for {@code user} before a message of theirs is accepted in it: theirs
+     * already, or nobody's until now. The claim is durable (PostgreSQL) before this completes, so
+     * nothing is published for a session whose owner could still be lost. Another user's session is 403.
+     */
+    public Uni<Void> claimForMessage(String sessionId, UserRef user) {
+        return claim(sessionId, user, true);
+    }
+
+    /** Claims a new session id for {@code user} without a message yet: such a claim expires unless a message follows. */
+    public Uni<Void> claimNew(String sessionId, UserRef user) {
+        return claim(sessionId, user, false);
+    }
+
+    /**
+     * Checks that {@code sessionId} is {@code user}'s, for everything that reads or follows a session
+     * rather than writing in it: 404 when nobody owns it (reading is not claiming), 403 when another user does.
+     */
+    public Uni<Void> requireOwner(String sessionId, UserRef user) {
+        return usableId(sessionId).chain(() -> ownership.lookUp(sessionId, user.id()))
+                .onFailure(e -> !(e instanceof Rejection)).transform(e -> unavailable(sessionId, e))
+                .chain(claim -> switch (claim) {
+                    case MINE -> Uni.createFrom().voidItem();
+                    case OTHERS -> Uni.createFrom().failure(othersSession(sessionId));
+                    case NOBODY -> Uni.createFrom().failure(new Rejection(404, "no session " + sessionId
+                            + ": a session exists once its first message is sent, or after POST /api/sessions"));
+                });
+    }
+
+    private Uni<Void> claim(String sessionId, UserRef user, boolean withMessage) {
+        return usableId(sessionId).chain(() -> ownership.claim(sessionId, user.id(), withMessage))
+                .onFailure(e -> !(e instanceof Rejection)).transform(e -> unavailable(sessionId, e))
+                .chain(claim -> claim == SessionOwnership.Claim.MINE ? Uni.createFrom().voidItem()
+                        : Uni.createFrom().failure(othersSession(sessionId)));
+    }
+
+    /**
      * No ':' in web and API session ids: that shape ({@code telegram:<channel>:<chat>}) belongs
      * to the named channels' conversations, which a web user must not claim first.
      */
-    public Uni<Void> checkOwner(String sessionId, UserRef user) {
-        if (sessionId == null || !sessionId.matches("[A-Za-z0-9._-]{1,128}")) {
-            return Uni.createFrom().failure(new Rejection(400,
-                    "a session id is 1 to 128 letters, digits, '.', '_' or '-'"));
-        }
-        return ownership.claim(sessionId, user.id()).onItem().transformToUni(mine -> mine
-                ? Uni.createFrom().voidItem()
-                : Uni.createFrom().failure(new Rejection(403, "session " + sessionId + " belongs to another user")));
+    private static Uni<Void> usableId(String sessionId) {
+        return sessionId != null && SESSION_ID.matcher(sessionId).matches() ? Uni.createFrom().voidItem()
+                : Uni.createFrom().failure(new Rejection(400, "a session id is 1 to 128 letters, digits, '.', '_' or '-'"));
+    }
+
+    private static Rejection othersSession(String sessionId) {
+        return new Rejection(403, "session " + sessionId + " belongs to another user");
+    }
+
+    /** PostgreSQL could not say who owns the session: nothing was accepted, and the caller may try again. */
+    private static Rejection unavailable(String sessionId, Throwable cause) {
+        LOG.warnf("the owner of session %s could not be checked in PostgreSQL: %s", sessionId, cause.toString());
+        return new Rejection(503, "who owns session " + sessionId + " cannot be checked right now; try again shortly");
     }
 
     /**
@@ -113,14 +158,14 @@ public class MessageIntake {
 
     /**
      * Asks session-service to stop the answer to {@code messageId} (the user's Stop), once the
-     * session is the user's; completes when Kafka has the request. Whether a turn was still
+     * session is the user's (a cancel claims nothing: 404 for a session nobody owns); completes when Kafka has the request. Whether a turn was still
      * running to stop shows in the turn's own events: its stream ends as cancelled.
      */
     public Uni<Void> cancel(String sessionId, UserRef user, String messageId) {
         if (messageId == null || messageId.isBlank() || messageId.length() > 128) {
             return Uni.createFrom().failure(new Rejection(400, "a cancel names the \"messageId\" of the message whose answer to stop"));
         }
-        return checkOwner(sessionId, user).chain(() -> Uni.createFrom().completionStage(() -> publisher.publish(Topics.INBOUND,
+        return requireOwner(sessionId, user).chain(() -> Uni.createFrom().completionStage(() -> publisher.publish(Topics.INBOUND,
                 InboundCancel.of(EventMeta.next(sessionId, TraceContext.NONE), user, messageId))));
     }
 

@@ -31,7 +31,8 @@ import org.jboss.logging.Logger;
  * which readers wait on to see their own writes. One transaction per batch rather than per event because an
  * event costs PostgreSQL little and a commit a lot; a batch is only as large as what
  * arrived while the previous one committed, so a quiet stream still folds each event at once.
- * An unreadable record goes to the dead-letter topic with the reason; a failing database is
+ * An unreadable record, or a user message of someone who does not own its session
+ * ({@link SessionOwners}), goes to the dead-letter topic with the reason; a failing database is
  * retried, holding the stream back, because a good event set aside would be missing from the
  * history for good.
  */
@@ -45,11 +46,13 @@ public class EventConsumers {
             ON CONFLICT (topic, partition) DO UPDATE SET next_offset = GREATEST(fold_positions.next_offset, EXCLUDED.next_offset)""";
 
     private final EventFolds folds;
+    private final SessionOwners owners;
     private final DeadLetters deadLetters;
     private final Pool pool;
 
-    EventConsumers(EventFolds folds, DeadLetters deadLetters, Pool pool) {
+    EventConsumers(EventFolds folds, SessionOwners owners, DeadLetters deadLetters, Pool pool) {
         this.folds = folds;
+        this.owners = owners;
         this.deadLetters = deadLetters;
         this.pool = pool;
     }
@@ -60,7 +63,7 @@ public class EventConsumers {
         if (records.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        List<Pending> pending = new ArrayList<>(records.count());
+        List<PendingFold> decoded = new ArrayList<>(records.count());
         List<Uni<Void>> setAside = new ArrayList<>();
         Map<TopicPartition, Long> positions = new LinkedHashMap<>();
         for (ConsumerRecord<String, byte[]> record : records) {
@@ -71,7 +74,7 @@ public class EventConsumers {
             }
             try {
                 CapsuleEvent event = EventCodec.decode(record.value());
-                folds.writeFor(event).ifPresent(w -> pending.add(new Pending(record, w)));
+                folds.writeFor(event).ifPresent(w -> decoded.add(new PendingFold(record, event, w)));
             } catch (EventDecodingException e) {
                 setAside.add(deadLetters.setAside(record, e.getMessage()));
             } catch (RuntimeException e) {
@@ -84,25 +87,23 @@ public class EventConsumers {
         // Once: a retry of the database part below must not write the letters again.
         Uni<Void> deadLettered = Uni.join().all(setAside.isEmpty() ? List.of(Uni.createFrom().voidItem()) : setAside)
                 .andCollectFailures().replaceWithVoid().memoize().indefinitely();
-        return deadLettered
-                .chain(() -> pool.withTransaction(tx -> writeAll(tx, pending.stream().map(Pending::write).toList())
+        // Once as well: whose messages may be folded is decided, and the others' set aside, a single time.
+        Uni<List<PendingFold>> admitted = owners.admit(decoded).memoize().indefinitely();
+        return deadLettered.chain(() -> admitted)
+                .chain(pending -> pool.withTransaction(tx -> writeAll(tx, pending.stream().map(PendingFold::write).toList())
                         .chain(() -> tx.preparedQuery(POSITION).executeBatch(positionArgs)).replaceWithVoid()))
                 // PostgreSQL refused a value (a NUL in a text, say): retrying the batch would fail forever and hold
                 // every topic back, so fold its records one by one and set aside the one refused.
                 .onFailure(EventConsumers::refusedByDatabase).recoverWithUni(e -> {
                     LOG.warnf("PostgreSQL refused a write in a batch of %d records (%s); folding them one by one", records.count(), e.getMessage());
-                    return oneByOne(pending, positionArgs);
+                    return admitted.chain(pending -> oneByOne(pending, positionArgs));
                 })
                 .onFailure().invoke(e -> LOG.warnf("folding %d records (%s) failed, retrying: %s", records.count(),
                         positions.keySet(), e.getMessage()))
                 .onFailure().retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(10)).indefinitely();
     }
 
-    /** A record and what folding it writes. */
-    private record Pending(ConsumerRecord<String, byte[]> record, Write write) {
-    }
-
-    private Uni<Void> oneByOne(List<Pending> pending, List<Tuple> positionArgs) {
+    private Uni<Void> oneByOne(List<PendingFold> pending, List<Tuple> positionArgs) {
         return Multi.createFrom().iterable(pending)
                 .onItem().transformToUniAndConcatenate(p -> pool.withTransaction(tx -> tx.preparedQuery(p.write().sql())
                                 .execute(p.write().args()).replaceWithVoid())

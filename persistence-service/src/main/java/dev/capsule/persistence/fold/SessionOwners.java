@@ -1,0 +1,93 @@
+package dev.capsule.persistence.fold;
+
+import dev.capsule.events.InboundMessage;
+import dev.capsule.persistence.fold.EventFolds.Write;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.jboss.logging.Logger;
+
+/**
+ * A user message enters a session's history only when its user owns the session (DESIGN
+ * invariant 5). The owner is the durable claim in {@code session_owners}: the gateway writes it
+ * before it publishes a session's first message, so for web and API sessions it is always there
+ * first. An external channel's conversation ({@code telegram:…}) is claimed here, by the user of
+ * its first folded message, in the same transaction as that message. A message by anyone else
+ * (only a producer that bypasses the gateway can write one) is set aside on the dead-letter topic
+ * with the reason, never folded.
+ */
+@ApplicationScoped
+public class SessionOwners {
+
+    private static final Logger LOG = Logger.getLogger(SessionOwners.class);
+
+    private static final String OWNERS = "SELECT session_id, user_id FROM session_owners WHERE session_id = ANY($1)";
+    private static final String CLAIM = """
+            INSERT INTO session_owners (session_id, user_id, used) VALUES ($1, $2, true)
+            ON CONFLICT (session_id) DO NOTHING""";
+
+    private final Pool pool;
+    private final DeadLetters deadLetters;
+
+    SessionOwners(Pool pool, DeadLetters deadLetters) {
+        this.pool = pool;
+        this.deadLetters = deadLetters;
+    }
+
+    /**
+     * Of {@code pending}, in order, what may be folded: every write but the user messages of
+     * someone who does not own their session, which are dead-lettered (once Kafka has each letter,
+     * this completes), and with the claim of a session nobody owned yet before its first message.
+     * Asking PostgreSQL is retried until it answers, holding the batch, as the fold itself is.
+     */
+    Uni<List<PendingFold>> admit(List<PendingFold> pending) {
+        Set<String> sessions = new LinkedHashSet<>();
+        for (PendingFold p : pending) {
+            if (p.event() instanceof InboundMessage m) {
+                sessions.add(m.sessionId());
+            }
+        }
+        if (sessions.isEmpty()) {
+            return Uni.createFrom().item(pending);
+        }
+        return pool.preparedQuery(OWNERS).execute(Tuple.of(sessions.toArray(String[]::new)))
+                .onFailure().invoke(e -> LOG.warnf("reading the owners of %d sessions failed, retrying: %s", sessions.size(), e.getMessage()))
+                .onFailure().retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(10)).indefinitely()
+                .chain(rows -> {
+                    Map<String, String> owners = new HashMap<>();
+                    for (Row row : rows) {
+                        owners.put(row.getString("session_id"), row.getString("user_id"));
+                    }
+                    List<PendingFold> admitted = new ArrayList<>(pending.size() + 1);
+                    List<Uni<Void>> refused = new ArrayList<>();
+                    for (PendingFold p : pending) {
+                        if (!(p.event() instanceof InboundMessage m)) {
+                            admitted.add(p);
+                            continue;
+                        }
+                        String owner = owners.get(m.sessionId());
+                        if (owner == null) {
+                            owners.put(m.sessionId(), m.user().id());
+                            admitted.add(new PendingFold(p.record(), m, new Write(CLAIM, Tuple.of(m.sessionId(), m.user().id()))));
+                            admitted.add(p);
+                        } else if (owner.equals(m.user().id())) {
+                            admitted.add(p);
+                        } else {
+                            refused.add(deadLetters.setAside(p.record(), "user " + m.user().id()
+                                    + " does not own session " + m.sessionId() + ": a message of another user's session is not folded"));
+                        }
+                    }
+                    return refused.isEmpty() ? Uni.createFrom().item(admitted)
+                            : Uni.join().all(refused).andCollectFailures().replaceWith(admitted);
+                });
+    }
+}
