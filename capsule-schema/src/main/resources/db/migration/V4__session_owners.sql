@@ -2,7 +2,8 @@
 -- message (or creates the session), before anything is published, so that losing Redis changes
 -- nothing. A claim is decided once for every gateway replica by the primary key: of two users
 -- racing for a new id, one INSERT wins and the other meets the conflict.
---   used:       a message has been accepted under this claim; from then on it never changes.
+--   used:       a message is being accepted under this claim (set before it is published); from then
+--               on the claim never changes.
 --   claimed_at: when an unused claim was made; past its time-to-live another user may take the id,
 --               so that ids created and never written in do not stay taken for ever.
 CREATE TABLE session_owners (

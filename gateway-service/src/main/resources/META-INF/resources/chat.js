@@ -291,6 +291,8 @@ function onFrame(frame) {
       if (!frame.complete) reloadHistory();
       break;
     case 'error':
+      // A new chat left empty past its id's time to live: the follow found no session, the first message claims it again.
+      if (frame.status === 404 && state.lastSeq === 0 && !transcript.hasChildNodes()) break;
       addError(frame.message || 'The message was refused.');
       break;
     default:

@@ -73,6 +73,25 @@ class OwnerFoldTest extends FoldTestBase {
         assertEquals(2, log.deadLettersOf(session).size(), "both of eve's messages, in the batch and after it");
     }
 
+    @Test
+    void aMessageWhoseSessionIdIsNotOfAShapeCapsuleMakesIsSetAsideAndTheRestIsFolded() {
+        // A NUL in the id: PostgreSQL refuses it in any text, so asking who owns it would fail for good.
+        String session = "s-" + UUID.randomUUID();
+        String bad = session + "\u0000x";
+        InboundMessage refused = message(bad, ADA, "from nowhere");
+        InboundMessage fine = message(session, ADA, "fine");
+
+        log.publishBurst(Topics.INBOUND, List.of(Map.entry(session, EventCodec.encode(refused)), Map.entry(session, EventCodec.encode(fine))));
+        log.awaitAllFolded();
+
+        assertEquals(List.of("fine"), folded(session));
+        ConsumerRecord<String, byte[]> letter = log.deadLettersOf(session).stream()
+                .filter(r -> new String(r.value(), StandardCharsets.UTF_8).contains(refused.eventId())).findFirst()
+                .orElseThrow(() -> new AssertionError("not dead-lettered"));
+        String reason = new String(letter.headers().lastHeader("dead-letter-reason").value(), StandardCharsets.UTF_8);
+        assertTrue(reason.contains("is not 1 to 128 letters"), reason);
+    }
+
     private static InboundMessage message(String session, UserRef user, String text) {
         return InboundMessage.of(EventMeta.next(session, TraceContext.NONE), user, "web", text, null);
     }

@@ -14,6 +14,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 import org.jboss.logging.Logger;
 
 /**
@@ -21,15 +22,18 @@ import org.jboss.logging.Logger;
  * invariant 5). The owner is the durable claim in {@code session_owners}: the gateway writes it
  * before it publishes a session's first message, so for web and API sessions it is always there
  * first. An external channel's conversation ({@code telegram:…}) is claimed here, by the user of
- * its first folded message, in the same transaction as that message. A message by anyone else
+ * its first folded message, in the batch's transaction (or, where the batch is folded one record at
+ * a time because PostgreSQL refused a value, just before that message). A message by anyone else
  * (only a producer that bypasses the gateway can write one) is set aside on the dead-letter topic
- * with the reason, never folded.
+ * with the reason, never folded; so is one whose session id is not of a shape Capsule makes.
  */
 @ApplicationScoped
 public class SessionOwners {
 
     private static final Logger LOG = Logger.getLogger(SessionOwners.class);
 
+    /** The ids the gateway ({@code [A-Za-z0-9._-]}) and the channel adapters (also {@code :}) make. */
+    private static final Pattern SESSION_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
     private static final String OWNERS = "SELECT session_id, user_id FROM session_owners WHERE session_id = ANY($1)";
     private static final String CLAIM = """
             INSERT INTO session_owners (session_id, user_id, used) VALUES ($1, $2, true)
@@ -51,11 +55,26 @@ public class SessionOwners {
      */
     Uni<List<PendingFold>> admit(List<PendingFold> pending) {
         Set<String> sessions = new LinkedHashSet<>();
+        List<PendingFold> checkable = new ArrayList<>(pending.size());
+        List<Uni<Void>> unusable = new ArrayList<>();
         for (PendingFold p : pending) {
+            if (p.event() instanceof InboundMessage m && !SESSION_ID.matcher(m.sessionId()).matches()) {
+                // Not an id the gateway or a channel adapter makes; PostgreSQL might refuse it (a NUL), and a
+                // refused owner query would hold every topic back.
+                unusable.add(deadLetters.setAside(p.record(), "session id '" + m.sessionId()
+                        + "' is not 1 to 128 letters, digits, '.', '_', ':' or '-'"));
+                continue;
+            }
             if (p.event() instanceof InboundMessage m) {
                 sessions.add(m.sessionId());
             }
+            checkable.add(p);
         }
+        Uni<Void> setAside = unusable.isEmpty() ? Uni.createFrom().voidItem() : Uni.join().all(unusable).andCollectFailures().replaceWithVoid();
+        return setAside.chain(() -> admitChecked(checkable, sessions));
+    }
+
+    private Uni<List<PendingFold>> admitChecked(List<PendingFold> pending, Set<String> sessions) {
         if (sessions.isEmpty()) {
             return Uni.createFrom().item(pending);
         }
