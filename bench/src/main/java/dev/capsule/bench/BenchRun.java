@@ -56,7 +56,7 @@ final class BenchRun {
         List<StepResult> warmup = new ArrayList<>();
         List<StepResult> capsule = only.contains("capsule") ? capsule(warmup) : List.of();
         String workload = String.format("N sessions × %d messages per step (N = rate × %ds / %d), seed %d; "
-                        + "70%% plain, 20%% /stream (the demo app's 23 chunks, 15 ms apart), 10%% /notify; "
+                        + "70%% plain, 20%% /stream (the demo app's 23 words, 15 ms apart, coalesced into chunks at most 50 ms apart), 10%% /notify; "
                         + "half the sessions on POST …/messages with server-sent events, half on /ws/chat (%d sessions per socket)",
                 profile.messagesPerSession(), profile.step().toSeconds(), profile.messagesPerSession(), seed, 20);
         return Report.of(runId, profile.name(), seed, machine, workload, a, b, capsule, warmup, whereTimeGoes);

@@ -112,16 +112,36 @@ class TurnTest {
     }
 
     @Test
-    void aStreamsChunksArriveInOrderAndItsEndCarriesTheWholeText() {
+    void aStreamsChunksArriveInOrderAddUpToItsWholeTextAndFastWritesAreCoalesced() {
         String s = session();
         kafka.send(s, "u1", "/stream 40");
         await().atMost(WAIT).until(() -> kafka.of(s, StreamEnd.class).size() == 1);
         List<StreamChunk> chunks = kafka.of(s, StreamChunk.class);
-        assertEquals(IntStream.range(0, 40).boxed().toList(), chunks.stream().map(StreamChunk::index).toList());
         StreamEnd end = kafka.of(s, StreamEnd.class).get(0);
-        assertEquals(String.join("", chunks.stream().map(StreamChunk::text).toList()), end.text());
-        assertEquals(40, end.chunks());
+        assertEquals(IntStream.range(0, chunks.size()).boxed().toList(), chunks.stream().map(StreamChunk::index).toList());
+        assertEquals(IntStream.range(0, 40).mapToObj(i -> "c" + i + ";").collect(java.util.stream.Collectors.joining()), end.text());
+        assertEquals(end.text(), String.join("", chunks.stream().map(StreamChunk::text).toList()), "the chunks add up to the whole text");
+        assertEquals("c0;", chunks.get(0).text(), "the first write goes at once, alone");
+        assertTrue(chunks.size() < 40, "40 writes in a tight loop are not 40 events: " + chunks.size());
+        assertEquals(chunks.size(), end.chunks());
         assertTrue(end.seq() > chunks.get(chunks.size() - 1).seq());
+    }
+
+    @Test
+    void aPacedStreamSendsAtMostOneChunkPerWindow() {
+        // /slowstream writes every 20 ms; the window is 50 ms (the default).
+        String s = session();
+        kafka.send(s, "u1", "/slowstream");
+        await().atMost(WAIT).until(() -> kafka.of(s, StreamChunk.class).size() >= 6);
+        kafka.send(s, "u1", "stop"); // queued behind the stream: it does not cut it, the test just stops looking
+        List<StreamChunk> chunks = kafka.of(s, StreamChunk.class).subList(0, 6);
+        for (int i = 1; i < chunks.size(); i++) {
+            java.time.Duration gap = java.time.Duration.between(chunks.get(i - 1).timestamp(), chunks.get(i).timestamp());
+            // Timestamps are taken as each event is built, within a millisecond or so of its send.
+            assertTrue(gap.toMillis() >= 45, "chunks " + (i - 1) + " and " + i + " only " + gap.toMillis() + " ms apart");
+            assertTrue(chunks.get(i).text().split(";").length >= 2, "a chunk after the first carries the writes of its window: "
+                    + chunks.get(i).text());
+        }
     }
 
     @Test

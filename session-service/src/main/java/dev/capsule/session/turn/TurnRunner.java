@@ -57,12 +57,13 @@ public class TurnRunner {
     private final HistoryPages historyPages;
     private final EventPublisher publisher;
     private final AppInvoker app;
+    private final StreamCoalescing coalescing;
     private final int historyWindow;
     private final Duration turnTimeout;
     private final ConcurrentHashMap<String, TurnSession> running = new ConcurrentHashMap<>();
 
     TurnRunner(SessionStore store, SnapshotReader snapshots, Collections collections, HistoryPages historyPages,
-               EventPublisher publisher, AppInvoker app,
+               EventPublisher publisher, AppInvoker app, StreamCoalescing coalescing,
                @ConfigProperty(name = "capsule.session.history-window", defaultValue = "50") int historyWindow,
                @ConfigProperty(name = "capsule.session.turn-timeout", defaultValue = "PT5M") Duration turnTimeout) {
         this.store = store;
@@ -71,6 +72,7 @@ public class TurnRunner {
         this.historyPages = historyPages;
         this.publisher = publisher;
         this.app = app;
+        this.coalescing = coalescing;
         this.historyWindow = historyWindow;
         this.turnTimeout = turnTimeout;
     }
@@ -105,7 +107,7 @@ public class TurnRunner {
         fresh.forEach(m -> history.add(new HistoryLine(m.eventId(), "user", m.text(), m.timestamp())));
         SessionData data = SessionData.of(before.data());
         TurnSession session = new TurnSession(inbound, data, history, before.outboundSeq(), publisher,
-                collections.forTurn(before.user().ownerId(), sessionId, inbound.trace(), inbound.eventId()), historyPages);
+                collections.forTurn(before.user().ownerId(), sessionId, inbound.trace(), inbound.eventId()), historyPages, coalescing);
         for (InboundMessage absorbed : fresh.subList(0, fresh.size() - 1)) {
             session.emit(s -> TurnEnded.of(session.meta(s), absorbed.eventId(), s, absorbed.channel(), absorbed.route(), 0));
         }
@@ -200,7 +202,7 @@ public class TurnRunner {
         InboundMessage as = new InboundMessage(message.eventId(), message.schemaVersion(), sessionId, message.timestamp(),
                 message.trace(), before.user(), before.channel(), "", null);
         TurnSession session = new TurnSession(as, SessionData.of(before.data()), before.history(), before.outboundSeq(), publisher,
-                collections.forTurn(before.user().ownerId(), sessionId, message.trace(), message.eventId()), historyPages);
+                collections.forTurn(before.user().ownerId(), sessionId, message.trace(), message.eventId()), historyPages, coalescing);
         session.reply(message.text());
         endTurn(session, s -> TurnEnded.of(session.meta(s), message.eventId(), s, before.channel(), null, session.events()));
         save(before, session, before.data(), List.of(message.eventId()), message.trace(), message.eventId());

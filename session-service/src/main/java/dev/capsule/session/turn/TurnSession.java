@@ -28,11 +28,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.LongFunction;
+import org.jboss.logging.Logger;
 
 /**
  * The {@link Session} a handler sees during one turn. Every reply becomes an outbound event
@@ -40,6 +42,8 @@ import java.util.function.LongFunction;
  * acknowledgements and the open streams, and ends only when all are done.
  */
 final class TurnSession implements Session {
+
+    private static final Logger LOG = Logger.getLogger(TurnSession.class);
 
     /** How long a message sent after its turn waits for Kafka: beyond the producer's 3 s wait for the broker, with room for its retries. */
     static final Duration AFTER_TURN_SEND_TIMEOUT = Duration.ofSeconds(10);
@@ -50,6 +54,7 @@ final class TurnSession implements Session {
     private final EventPublisher publisher;
     private final Db db;
     private final HistoryPages pages;
+    private final StreamCoalescing coalescing;
     private final List<HistoryLine> history;
     private final List<CompletableFuture<Void>> acks = new ArrayList<>();
     private final List<CompletableFuture<Void>> streams = new ArrayList<>();
@@ -64,8 +69,9 @@ final class TurnSession implements Session {
     private int events;
 
     TurnSession(InboundMessage inbound, SessionData data, List<HistoryLine> history, long seq, EventPublisher publisher,
-                Db db, HistoryPages pages) {
+                Db db, HistoryPages pages, StreamCoalescing coalescing) {
         this.inbound = inbound;
+        this.coalescing = coalescing;
         this.pages = pages;
         this.db = db;
         this.user = new User(inbound.user().id(), inbound.user().email(), inbound.user().ownerId());
@@ -376,13 +382,20 @@ final class TurnSession implements Session {
         return inbound;
     }
 
-    /** A streamed reply: the first write opens it, {@link #end()} closes it with the whole text. */
+    /**
+     * A streamed reply: the first write opens it, {@link #end()} closes it with the whole text. Writes
+     * are coalesced ({@link StreamCoalescing}): the first goes at once, later ones wait for the
+     * window since the last chunk sent and go together; the end sends what still waits first.
+     */
     private final class Stream implements ReplyStream {
 
         private final String streamId = EventMeta.derived(id(), null, inbound.eventId() + "/stream/" + nextStreamNumber()).eventId();
         private final StringBuilder text = new StringBuilder();
+        private final StringBuilder waiting = new StringBuilder();
         private final CompletableFuture<Void> finished = new CompletableFuture<>();
         private int chunks;
+        private long nextChunkAt; // System.nanoTime() before which no chunk is sent
+        private ScheduledFuture<?> flush;
         private boolean ended;
         private boolean cancelled;
 
@@ -402,9 +415,39 @@ final class TurnSession implements Session {
                 throw new IllegalStateException("this stream has ended: open a new one with session.streamReply()");
             }
             requireText(chunk, "a stream chunk");
-            int index = chunks++;
+            requireTurnRunning();
             text.append(chunk);
-            emit(s -> StreamChunk.of(meta(s), inbound.eventId(), s, inbound.channel(), inbound.route(), streamId, index, chunk));
+            waiting.append(chunk);
+            if (flush != null) {
+                return; // goes with the flush already due
+            }
+            long wait = nextChunkAt - System.nanoTime();
+            if (chunks == 0 || wait <= 0) {
+                sendWaiting();
+            } else {
+                flush = coalescing.after(wait, this::flushWaiting);
+            }
+        }
+
+        /** The window has passed: sends what was written meanwhile, unless the stream or the turn is over. */
+        private synchronized void flushWaiting() {
+            flush = null;
+            if (ended || waiting.isEmpty() || turnIsOver()) {
+                return; // the end sent it, or the turn ended without it (its stream's end was not sent either)
+            }
+            try {
+                sendWaiting();
+            } catch (RuntimeException e) {
+                LOG.warnf("session %s: a chunk of stream %s could not be sent: %s", id(), streamId, e.getMessage());
+            }
+        }
+
+        private void sendWaiting() {
+            int index = chunks++;
+            String piece = waiting.toString();
+            waiting.setLength(0);
+            nextChunkAt = System.nanoTime() + coalescing.windowNanos();
+            emit(s -> StreamChunk.of(meta(s), inbound.eventId(), s, inbound.channel(), inbound.route(), streamId, index, piece));
         }
 
         @Override
@@ -434,11 +477,18 @@ final class TurnSession implements Session {
                 return;
             }
             ended = true;
+            if (flush != null) {
+                flush.cancel(false);
+                flush = null;
+            }
             synchronized (TurnSession.this) {
                 openStreams.remove(this);
             }
             if (turnIsOver()) {
                 return; // a stream left open when its turn ended (it failed or timed out): nothing more is sent
+            }
+            if (!waiting.isEmpty() && !cancelled) {
+                sendWaiting(); // the chunks sent add up to the whole text
             }
             String whole = text.toString();
             OutboundEvent e = emit(s -> StreamEnd.of(meta(s), inbound.eventId(), s, inbound.channel(), inbound.route(),

@@ -40,7 +40,8 @@ class SendAfterTurnTest {
 
     TurnSession newSession() {
         return new TurnSession(InboundMessage.of(EventMeta.next("web-" + UUID.randomUUID(), TraceContext.NONE),
-                new UserRef("ana", null, "ana"), "web", "hi", null), SessionData.empty(), List.of(), 0, kafka, null, null);
+                new UserRef("ana", null, "ana"), "web", "hi", null), SessionData.empty(), List.of(), 0, kafka, null, null,
+                new StreamCoalescing(() -> Duration.ofMillis(50)));
     }
 
     /** Ends the turn as TurnRunner does, with its TurnEnded. */
