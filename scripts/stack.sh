@@ -86,18 +86,19 @@ EOF
 
 create_topics() {
   local marker=$CAPSULE_DATA_DIR/kafka/.capsule-topics topic
-  [ -f "$marker" ] && return
   # The topic list is the event contract's (dev.capsule.events.Topics), not a copy here.
   local topics
   topics=$("$JAVA" -cp "$ROOT/capsule-events/target/classes" dev.capsule.events.Topics) && [ -n "$topics" ] \
     || die "could not list the topics from capsule-events (is it built? see $CAPSULE_LOG_DIR/build.log)"
+  # The marker holds the list it was made for: a topic the contract added since is created on the next up.
+  [ -f "$marker" ] && [ "$(cat "$marker")" = "$topics" ] && return
   for topic in $topics; do
     kafka_java org.apache.kafka.tools.TopicCommand --bootstrap-server "127.0.0.1:$CAPSULE_KAFKA_PORT" --create \
       --if-not-exists --topic "$topic" --partitions "$CAPSULE_PARTITIONS" --replication-factor 1 \
       >>"$CAPSULE_LOG_DIR/kafka.log" 2>&1 || fail "creating topic $topic failed" "$CAPSULE_LOG_DIR/kafka.log"
   done
   step "topics ready ($CAPSULE_PARTITIONS partitions each)"
-  touch "$marker"
+  printf '%s' "$topics" >"$marker"
 }
 
 # --- Redis: append-only file on, so that data survives down and up. -------------------------

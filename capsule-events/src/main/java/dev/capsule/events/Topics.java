@@ -9,8 +9,19 @@ public final class Topics {
     /** User messages from every channel, on their way to session-service. */
     public static final String INBOUND = "capsule.inbound";
 
-    /** Replies, notifies, stream chunks and blocks, on their way back to the channels. */
+    /**
+     * Replies, notifies, stream chunks, blocks and turn markers of web and API sessions, on their way
+     * back to the gateways.
+     */
     public static final String OUTBOUND = "capsule.outbound";
+
+    /**
+     * The same events for the sessions of named channels (Telegram, Slack, WhatsApp), on their way
+     * to channel-adapters. A topic of their own so that channel-adapters fetches none of the web
+     * traffic, and the gateways none of the channels'. The events themselves are the same records as
+     * on {@link #OUTBOUND} (until 2026-11, both kinds were there).
+     */
+    public static final String OUTBOUND_CHANNELS = "capsule.outbound.channels";
 
     /** Session state and collection changes, folded into PostgreSQL by persistence-service. */
     public static final String CHANGES = "capsule.changes";
@@ -28,7 +39,12 @@ public final class Topics {
      * Every topic, in the order the local stack creates them. The one list: {@code ./capsule up}
      * asks {@link #main} for it, and a test holds {@code k8s/topics.yaml} to it.
      */
-    public static final java.util.List<String> ALL = java.util.List.of(INBOUND, OUTBOUND, CHANGES, DEAD_LETTER);
+    public static final java.util.List<String> ALL = java.util.List.of(INBOUND, OUTBOUND, OUTBOUND_CHANNELS, CHANGES, DEAD_LETTER);
+
+    /** The outbound topic of a session on {@code channel}: {@link #OUTBOUND} for {@code web} and {@code api}, else {@link #OUTBOUND_CHANNELS}. */
+    public static String outboundFor(String channel) {
+        return "web".equals(channel) || "api".equals(channel) ? OUTBOUND : OUTBOUND_CHANNELS;
+    }
 
     /** Prints {@link #ALL}, one name per line, for the scripts that create the topics. */
     public static void main(String[] args) {

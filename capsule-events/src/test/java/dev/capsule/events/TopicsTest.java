@@ -21,4 +21,12 @@ class TopicsTest {
         List<String> declared = TOPIC_NAME.matcher(manifests).results().map(m -> m.group(1)).toList();
         assertEquals(Topics.ALL, declared, "k8s/topics.yaml must declare every topic of Topics.ALL, in its order");
     }
+
+    @Test
+    void webAndApiSessionsAnswerOnTheOutboundTopicAndNamedChannelsOnTheirOwn() {
+        assertEquals(Topics.OUTBOUND, Topics.outboundFor("web"));
+        assertEquals(Topics.OUTBOUND, Topics.outboundFor("api"));
+        assertEquals(Topics.OUTBOUND_CHANNELS, Topics.outboundFor("demo-telegram"));
+        assertEquals(Topics.OUTBOUND_CHANNELS, Topics.outboundFor("support-slack"));
+    }
 }

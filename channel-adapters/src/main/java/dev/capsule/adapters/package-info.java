@@ -10,7 +10,7 @@
  * provider id, and the webhook is answered only once Kafka has them.
  *
  * <p>Outbound ({@code outbound}): {@link dev.capsule.adapters.outbound.OutboundConsumer} reads
- * {@code capsule.outbound} in the consumer group {@code channel-adapters} and hands the events of
+ * {@code capsule.outbound.channels} in the consumer group {@code channel-adapters} and hands the events of
  * bound channels to per-conversation lanes; {@link dev.capsule.adapters.outbound.Deliverer} turns
  * each into provider calls through {@link dev.capsule.adapters.outbound.ProviderHttp} (pacing,
  * retries, no blind re-send), recording what was sent so that nothing goes out twice, and

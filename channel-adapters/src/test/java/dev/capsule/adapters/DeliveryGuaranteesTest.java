@@ -112,7 +112,7 @@ class DeliveryGuaranteesTest {
                 .withRequestBody(matchingJsonPath("$.chat_id", equalTo(chat))).atPriority(1)
                 .willReturn(aResponse().withStatus(503).withBody("busy")));
         RecordMetadata at = kafka.publishAt(reply(chat, "held up", chat + "||"));
-        TopicPartition partition = new TopicPartition(Topics.OUTBOUND, at.partition());
+        TopicPartition partition = new TopicPartition(Topics.OUTBOUND_CHANNELS, at.partition());
 
         await().atMost(Duration.ofSeconds(10)).until(() -> Providers.telegram("sendMessage", chat).size() >= 1);
         assertTrue(committed(partition) <= at.offset(), "not committed past an event still being tried");

@@ -22,7 +22,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Plays session-service for the adapters' tests, since it does not run here: each inbound
- * message of a named channel gets a turn on {@code capsule.outbound}, keyed and sequenced per
+ * message of a named channel gets a turn on {@code capsule.outbound.channels}, keyed and sequenced per
  * session, copying the message's channel and route as session-service does.
  * {@code /stream} streams {@link #STREAM} in chunks 40 ms apart; {@code /card} shows a choice
  * list ({@code /long-card} one with a value too long for a Telegram button); {@code /notify} sends a status, then a reply; anything else is answered {@code echo: <text>}.
@@ -61,7 +61,7 @@ final class FakeTurns {
         turn.add(TurnEnded.of(meta(m), m.eventId(), seq(m), m.channel(), m.route(), turn.size()));
         for (int i = 0; i < turn.size(); i++) {
             OutboundEvent e = turn.get(i);
-            scheduler.schedule(() -> publisher.publish(Topics.OUTBOUND, e), i * 40L, TimeUnit.MILLISECONDS);
+            scheduler.schedule(() -> publisher.publish(Topics.OUTBOUND_CHANNELS, e), i * 40L, TimeUnit.MILLISECONDS);
         }
     }
 

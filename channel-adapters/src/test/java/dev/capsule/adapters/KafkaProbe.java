@@ -101,7 +101,7 @@ public final class KafkaProbe implements AutoCloseable {
                 org.apache.kafka.clients.producer.ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TestStack.kafka().bootstrapServers()),
                 new org.apache.kafka.common.serialization.StringSerializer(),
                 new org.apache.kafka.common.serialization.ByteArraySerializer())) {
-            producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(Topics.OUTBOUND, key, value)).get(30, TimeUnit.SECONDS);
+            producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(Topics.OUTBOUND_CHANNELS, key, value)).get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
             throw new IllegalStateException("publishing a raw outbound record failed", e);
         }
@@ -134,7 +134,7 @@ public final class KafkaProbe implements AutoCloseable {
     public void publish(OutboundEvent... events) {
         try {
             for (OutboundEvent e : events) {
-                publisher.publish(Topics.OUTBOUND, e).get(30, TimeUnit.SECONDS);
+                publisher.publish(Topics.OUTBOUND_CHANNELS, e).get(30, TimeUnit.SECONDS);
             }
         } catch (Exception e) {
             throw new IllegalStateException("publishing outbound events failed", e);
@@ -144,7 +144,7 @@ public final class KafkaProbe implements AutoCloseable {
     /** Publishes {@code event} and returns where Kafka wrote it. */
     public org.apache.kafka.clients.producer.RecordMetadata publishAt(OutboundEvent event) {
         try {
-            return publisher.publishAt(Topics.OUTBOUND, event).get(30, TimeUnit.SECONDS);
+            return publisher.publishAt(Topics.OUTBOUND_CHANNELS, event).get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
             throw new IllegalStateException("publishing an outbound event failed", e);
         }

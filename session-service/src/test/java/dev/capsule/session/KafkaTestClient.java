@@ -23,7 +23,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
-/** Plays the gateway on the real broker: sends inbound messages and records every event on a topic. */
+/** Plays the gateway on the real broker: sends inbound messages and records every event on the topics it is given. */
 final class KafkaTestClient implements AutoCloseable {
 
     final List<CapsuleEvent> seen = new CopyOnWriteArrayList<>();
@@ -32,14 +32,14 @@ final class KafkaTestClient implements AutoCloseable {
     private final Thread reader;
     private volatile boolean running = true;
 
-    KafkaTestClient(String topic) {
+    KafkaTestClient(String... topics) {
         String bootstrap = TestStack.kafka().bootstrapServers();
         producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
                 new StringSerializer(), new ByteArraySerializer());
         consumer = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
                 new StringDeserializer(), new ByteArrayDeserializer());
-        List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                .map(p -> new TopicPartition(topic, p.partition())).toList();
+        List<TopicPartition> partitions = java.util.Arrays.stream(topics).flatMap(topic -> consumer.partitionsFor(topic).stream()
+                .map(p -> new TopicPartition(topic, p.partition()))).toList();
         consumer.assign(partitions);
         consumer.seekToEnd(partitions);
         partitions.forEach(consumer::position);

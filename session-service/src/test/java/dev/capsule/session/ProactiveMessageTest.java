@@ -45,7 +45,8 @@ class ProactiveMessageTest {
 
     @BeforeEach
     void connect() {
-        kafka = new KafkaTestClient(Topics.OUTBOUND);
+        // Web sessions answer on capsule.outbound, named channels' on capsule.outbound.channels.
+        kafka = new KafkaTestClient(Topics.OUTBOUND, Topics.OUTBOUND_CHANNELS);
     }
 
     @AfterEach

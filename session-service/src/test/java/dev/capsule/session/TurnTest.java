@@ -10,6 +10,8 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.capsule.events.InboundMessage;
 import dev.capsule.events.OutboundEvent;
 import dev.capsule.events.Reply;
+import dev.capsule.events.EventMeta;
+import dev.capsule.events.TraceContext;
 import dev.capsule.events.StreamChunk;
 import dev.capsule.events.StreamEnd;
 import dev.capsule.events.Topics;
@@ -125,6 +127,20 @@ class TurnTest {
         assertTrue(chunks.size() < 40, "40 writes in a tight loop are not 40 events: " + chunks.size());
         assertEquals(chunks.size(), end.chunks());
         assertTrue(end.seq() > chunks.get(chunks.size() - 1).seq());
+    }
+
+    @Test
+    void aNamedChannelsSessionIsAnsweredOnItsOwnTopicSoThatWebConsumersFetchNoneOfIt() {
+        String s = "telegram:demo:" + UUID.randomUUID();
+        try (KafkaTestClient channels = new KafkaTestClient(Topics.OUTBOUND_CHANNELS)) {
+            kafka.sendRaw(InboundMessage.of(EventMeta.next(s, TraceContext.NONE), KafkaTestClient.user("tg-1"), "demo-telegram", "hello", "chat-1"));
+            String web = session();
+            kafka.send(web, "u1", "hello"); // after it, on the web topic: once its turn has ended, the other's has too
+            await().atMost(WAIT).until(() -> kafka.of(web, TurnEnded.class).size() == 1 && channels.of(s, TurnEnded.class).size() == 1);
+            assertEquals(List.of("#1: hello"), channels.of(s, Reply.class).stream().map(Reply::text).toList());
+            assertEquals(List.of(), kafka.of(s, OutboundEvent.class), "nothing of the channel's session on " + Topics.OUTBOUND);
+            assertEquals(List.of(), channels.of(web, OutboundEvent.class), "nothing of the web session on " + Topics.OUTBOUND_CHANNELS);
+        }
     }
 
     @Test

@@ -153,7 +153,8 @@ class WebChatIT {
 
         @SuppressWarnings("unchecked")
         List<Long> growth = (List<Long>) browser.executeScript("return window.__growth;");
-        assertTrue(growth.stream().distinct().count() >= 10, "the text grew in many steps: " + growth);
+        // 23 words 15 ms apart, coalesced into a chunk per 50 ms: some 8 steps, each showing as it arrives.
+        assertTrue(growth.stream().distinct().count() >= 4, "the text grew in several steps: " + growth);
         assertEquals(List.of(STREAM), texts("[data-stream] .body"));
         assertStreamIntact();
         screenshot("stream-ended");

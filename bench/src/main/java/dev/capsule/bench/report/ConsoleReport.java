@@ -12,6 +12,9 @@ import java.util.TreeSet;
 /** The table a person reads at the end of ./capsule bench; step rows are printed as each step ends. */
 public final class ConsoleReport {
 
+    /** The load generator's own row in a step's CPU, which the stack's figure leaves out. */
+    private static final String BENCH = "bench";
+
     private final PrintStream out;
 
     public ConsoleReport(PrintStream out) {
@@ -40,12 +43,12 @@ public final class ConsoleReport {
 
     public void summary(Report r) {
         out.println();
-        out.println("CPU during each Capsule step, % of one core (200 = both cores):");
+        out.println("CPU during each Capsule step, % of one core (200 = both cores), and per message answered:");
         TreeSet<String> names = new TreeSet<>();
         r.capsule().forEach(s -> names.addAll(s.cpu().keySet()));
         out.printf("  %8s", "msg/s");
         names.forEach(n -> out.printf(" %12s", shortName(n)));
-        out.printf(" %8s%n", "total");
+        out.printf(" %8s %14s %14s%n", "total", "stack µs/msg", "bench µs/msg");
         for (StepResult s : r.capsule()) {
             out.printf("  %8d", s.offered());
             double total = 0;
@@ -54,7 +57,9 @@ public final class ConsoleReport {
                 out.printf(" %12s", v == null ? "-" : String.format("%.0f", v));
                 total += v == null ? 0 : v;
             }
-            out.printf(" %8.0f%n", total);
+            double bench = s.cpu().getOrDefault(BENCH, 0.0);
+            out.printf(" %8.0f %14.0f %14.0f%n", total, microsPerMessage(total - bench, s.achieved()),
+                    microsPerMessage(bench, s.achieved()));
         }
         whereTimeGoes(r);
         out.println();
@@ -94,6 +99,14 @@ public final class ConsoleReport {
     public void files(List<String> paths) {
         out.println();
         paths.forEach(p -> out.println("written: " + p));
+    }
+
+    /**
+     * CPU per message, in µs, from a share of one core ({@code percent}: 100 = one core busy) at
+     * {@code achieved} msg/s: the figure that holds across machines and tells how many cores a load needs.
+     */
+    static double microsPerMessage(double percent, double achieved) {
+        return achieved <= 0 ? Double.NaN : percent * 10_000 / achieved;
     }
 
     private static double p99(StepResult s, String name) {

@@ -33,14 +33,15 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
- * Reads {@code capsule.outbound} in the consumer group {@code channel-adapters}, so replicas
+ * Reads {@code capsule.outbound.channels} (the named channels' events: none of the web traffic,
+ * which session-service sends to {@code capsule.outbound}) in the consumer group {@code channel-adapters}, so replicas
  * share the partitions, and hands each event of a bound channel to its session's lane.
  * Offsets are committed only up to the oldest record not yet settled (delivered or
  * dead-lettered): a replica that dies leaves its unsettled records to be read again, and
  * {@link DeliveryRecords} keeps what was already sent from being sent twice.
  *
- * <p>Other channels' records (web, api) are passed over by their key alone: the session ids
- * of a named channel start with {@code <type>:<name>:}, so nothing else is decoded.
+ * <p>Records of channels this service does not bind are passed over by their key alone: the
+ * session ids of a named channel start with {@code <type>:<name>:}, so nothing else is decoded.
  */
 @ApplicationScoped
 public class OutboundConsumer {
@@ -100,7 +101,7 @@ public class OutboundConsumer {
                     ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 2_000)),
                     new StringDeserializer(), new ByteArrayDeserializer())) {
                 consumer = c;
-                c.subscribe(List.of(Topics.OUTBOUND), new Rebalance(c));
+                c.subscribe(List.of(Topics.OUTBOUND_CHANNELS), new Rebalance(c));
                 try {
                     while (running) {
                         for (ConsumerRecord<String, byte[]> record : c.poll(Duration.ofMillis(200))) {

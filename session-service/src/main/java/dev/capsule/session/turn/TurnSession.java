@@ -263,7 +263,7 @@ final class TurnSession implements Session {
         requireTurnRunning();
         OutboundEvent event = build.apply(++seq);
         events++;
-        acks.add(publisher.publish(Topics.OUTBOUND, event));
+        acks.add(publisher.publish(Topics.outboundFor(inbound.channel()), event));
         return event;
     }
 
