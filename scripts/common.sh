@@ -24,6 +24,7 @@ CAPSULE_SERVICE_HEAP=${CAPSULE_SERVICE_HEAP:-384m}
 # The services' other JVM options (GC, JIT): see "Settings" in the README.
 CAPSULE_SERVICE_JVM_OPTS=${CAPSULE_SERVICE_JVM_OPTS:--XX:+UseSerialGC -XX:TieredStopAtLevel=1}
 CAPSULE_READY_TIMEOUT=${CAPSULE_READY_TIMEOUT:-180}
+CAPSULE_WARMUP_SECONDS=${CAPSULE_WARMUP_SECONDS:-60}
 
 SERVICES=(gateway-service session-service channel-adapters persistence-service)
 
