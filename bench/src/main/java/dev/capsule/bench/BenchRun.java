@@ -2,6 +2,7 @@ package dev.capsule.bench;
 
 import dev.capsule.bench.baseline.ForwarderBaseline;
 import dev.capsule.bench.capsule.CapsuleStep;
+import dev.capsule.bench.load.Mix;
 import dev.capsule.bench.measure.CpuSampler;
 import dev.capsule.bench.measure.Machine;
 import dev.capsule.bench.measure.StepResult;
@@ -29,16 +30,19 @@ final class BenchRun {
     private final long seed;
     private final String runId;
     private final Set<String> only;
+    private final Mix mix;
     private final ConsoleReport console;
     private final CpuProfiler profiler;
     private final List<WhereTimeGoes> whereTimeGoes = new ArrayList<>();
 
     /**
      * {@code only}: which of baseline-a, baseline-b and capsule to run (all three for a report that compares);
+     * {@code mix}: what Capsule's steps send (the bench mix, or plain request and response);
      * {@code profiler}: samples the stack's JVMs during Capsule's measured steps, or null for no profile.
      */
-    BenchRun(Settings settings, Profile profile, long seed, String runId, Set<String> only, ConsoleReport console,
+    BenchRun(Settings settings, Profile profile, long seed, String runId, Set<String> only, Mix mix, ConsoleReport console,
              CpuProfiler profiler) {
+        this.mix = mix;
         this.settings = settings;
         this.profile = profile;
         this.seed = seed;
@@ -55,10 +59,9 @@ final class BenchRun {
         List<StepResult> b = only.contains("baseline-b") ? baseline(true) : List.of();
         List<StepResult> warmup = new ArrayList<>();
         List<StepResult> capsule = only.contains("capsule") ? capsule(warmup) : List.of();
-        String workload = String.format("N sessions × %d messages per step (N = rate × %ds / %d), seed %d; "
-                        + "70%% plain, 20%% /stream (the demo app's 23 words, 15 ms apart, coalesced into chunks at most 50 ms apart), 10%% /notify; "
-                        + "half the sessions on POST …/messages with server-sent events, half on /ws/chat (%d sessions per socket)",
-                profile.messagesPerSession(), profile.step().toSeconds(), profile.messagesPerSession(), seed, 20);
+        String workload = String.format("%s workload: N sessions × %d messages per step (N = rate × %ds / %d), seed %d; %s",
+                mix.id(), profile.messagesPerSession(), profile.step().toSeconds(), profile.messagesPerSession(), seed,
+                mix.description());
         return Report.of(runId, profile.name(), seed, machine, workload, a, b, capsule, warmup, whereTimeGoes);
     }
 
@@ -99,7 +102,7 @@ final class BenchRun {
         });
         try (HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(10)).executor(executor).build()) {
-            CapsuleStep step = new CapsuleStep(settings, profile, client, runId, seed);
+            CapsuleStep step = new CapsuleStep(settings, profile, client, runId, seed, mix);
             StackHealth health = new StackHealth(client, settings.servicePorts());
             if (stopped(health)) {
                 return steps;

@@ -1,5 +1,6 @@
 package dev.capsule.bench;
 
+import dev.capsule.bench.load.Mix;
 import dev.capsule.bench.profile.CpuProfiler;
 import dev.capsule.bench.report.ConsoleReport;
 import dev.capsule.bench.report.HtmlChart;
@@ -14,7 +15,7 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * {@code ./capsule bench [--quick] [--seed N] [--out DIR] [--only …] [--no-profile]}: runs the benchmark
+ * {@code ./capsule bench [--quick] [--seed N] [--out DIR] [--only …] [--workload mix|plain] [--no-profile]}: runs the benchmark
  * against the stack {@code ./capsule up} started, prints the table, the ratios, the targets and
  * where the CPU went (a profile of each JVM during Capsule's measured steps), and writes the
  * report as JSON and as an HTML chart, with a flame graph per JVM beside them. Missed targets do not fail the command: they are findings.
@@ -30,6 +31,7 @@ public final class Main {
         Path out = null;
         Set<String> only = Set.of("baseline-a", "baseline-b", "capsule");
         boolean cpuProfile = true;
+        Mix mix = Mix.MIXED;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--quick" -> profile = Profile.quick();
@@ -38,8 +40,16 @@ public final class Main {
                 case "--out" -> out = Path.of(args[++i]);
                 case "--only" -> only = Set.of(args[++i].split(","));
                 case "--no-profile" -> cpuProfile = false;
+                case "--workload" -> {
+                    try {
+                        mix = Mix.named(args[++i]);
+                    } catch (IllegalArgumentException e) {
+                        System.err.println("./capsule bench: " + e.getMessage());
+                        System.exit(2);
+                    }
+                }
                 default -> {
-                    System.err.println("usage: ./capsule bench [--quick|--full] [--seed N] [--out DIR] [--only baseline-a,baseline-b,capsule] [--no-profile]   (unknown: " + args[i] + ")");
+                    System.err.println("usage: ./capsule bench [--quick|--full] [--seed N] [--out DIR] [--only baseline-a,baseline-b,capsule] [--workload mix|plain] [--no-profile]   (unknown: " + args[i] + ")");
                     System.exit(2);
                 }
             }
@@ -50,16 +60,17 @@ public final class Main {
         }
         String runId = Long.toString(System.currentTimeMillis(), 36);
         ConsoleReport console = new ConsoleReport(System.out);
-        System.out.printf("Capsule bench, %s profile, seed %d, run %s, gateway %s, Kafka %s, Redis :%d%n%n",
-                profile.name(), seed, runId, settings.gatewayHttp(), settings.kafka(), settings.redisPort());
+        System.out.printf("Capsule bench, %s profile, %s workload, seed %d, run %s, gateway %s, Kafka %s, Redis :%d%n%n",
+                profile.name(), mix.id(), seed, runId, settings.gatewayHttp(), settings.kafka(), settings.redisPort());
         String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
         CpuProfiler profiler = cpuProfile ? CpuProfiler.prepare(out, "profile-" + stamp) : null;
-        Report report = new BenchRun(settings, profile, seed, runId, only, console, profiler).run();
+        Report report = new BenchRun(settings, profile, seed, runId, only, mix, console, profiler).run();
         console.summary(report);
 
         Files.createDirectories(out);
-        Path json = out.resolve("bench-" + profile.name() + "-" + stamp + ".json");
-        Path html = out.resolve("bench-" + profile.name() + "-" + stamp + ".html");
+        String name = "bench-" + profile.name() + (mix == Mix.MIXED ? "" : "-" + mix.id()) + "-" + stamp;
+        Path json = out.resolve(name + ".json");
+        Path html = out.resolve(name + ".html");
         JsonReport.write(report, json);
         HtmlChart.write(report, html);
         Files.copy(json, out.resolve("latest.json"), StandardCopyOption.REPLACE_EXISTING);

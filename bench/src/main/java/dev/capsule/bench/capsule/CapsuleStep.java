@@ -3,6 +3,7 @@ package dev.capsule.bench.capsule;
 import dev.capsule.bench.Profile;
 import dev.capsule.bench.Settings;
 import dev.capsule.bench.load.MessageKind;
+import dev.capsule.bench.load.Mix;
 import dev.capsule.bench.load.OpenLoop;
 import dev.capsule.bench.load.Planned;
 import dev.capsule.bench.load.Workload;
@@ -19,8 +20,9 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One step against the running stack: N sessions × M messages at one rate, half of the sessions
- * on the HTTP API and half on chat sockets, then a drain for the last answers, then the checks.
+ * One step against the running stack: N sessions × M messages at one rate (in the bench mix, half
+ * of the sessions on the HTTP API and half on chat sockets; in the plain workload, all on the JSON
+ * API), then a drain for the last answers, then the checks.
  * Session ids are new in every run and step, so that each session starts at turn 1 and its
  * replies can be checked by number.
  */
@@ -36,31 +38,33 @@ public final class CapsuleStep {
     private final HttpClient client;
     private final String runId;
     private final long seed;
+    private final Mix mix;
 
-    public CapsuleStep(Settings settings, Profile profile, HttpClient client, String runId, long seed) {
+    public CapsuleStep(Settings settings, Profile profile, HttpClient client, String runId, long seed, Mix mix) {
         this.settings = settings;
         this.profile = profile;
         this.client = client;
         this.runId = runId;
         this.seed = seed;
+        this.mix = mix;
     }
 
     public StepResult run(String stepId, int rate, Duration length) throws Exception {
         int count = (int) Math.max(1, rate * length.toMillis() / 1000);
-        List<Planned> plan = Workload.plan(seed, count, profile.messagesPerSession());
+        List<Planned> plan = Workload.plan(seed, count, profile.messagesPerSession(), mix);
         StepMetrics metrics = new StepMetrics();
         List<SessionLedger> ledgers = new ArrayList<>();
         for (int i = 0; i < Workload.sessions(count, profile.messagesPerSession()); i++) {
             ledgers.add(new SessionLedger("bench-" + runId + "-" + stepId + "-" + i,
-                    i % 2 == 0 ? Transport.HTTP : Transport.WS, metrics));
+                    mix == Mix.PLAIN ? Transport.HTTP_JSON : i % 2 == 0 ? Transport.HTTP : Transport.WS, metrics));
         }
-        // About PROBES_PER_SECOND of the plain HTTP messages (35% of all) are followed into the history.
-        int probeEvery = Math.max(1, (int) (rate * 0.35 / PROBES_PER_SECOND));
+        // About PROBES_PER_SECOND of the plain HTTP messages (35% of the mix, all of the plain workload) are followed into the history.
+        int probeEvery = Math.max(1, (int) (rate * (mix == Mix.PLAIN ? 1.0 : 0.35) / PROBES_PER_SECOND));
         SentMessage[] messages = new SentMessage[count];
         int plainHttp = 0;
         for (Planned p : plan) {
             SessionLedger session = ledgers.get(p.session());
-            boolean probe = session.transport == Transport.HTTP && p.kind() == MessageKind.PLAIN && plainHttp++ % probeEvery == 0;
+            boolean probe = session.transport.http() && p.kind() == MessageKind.PLAIN && plainHttp++ % probeEvery == 0;
             messages[p.slot()] = new SentMessage(session, p, probe);
             session.messages.add(messages[p.slot()]);
         }
@@ -77,7 +81,7 @@ public final class CapsuleStep {
             OpenLoop.run(start, rate, count, (i, due) -> {
                 SentMessage m = messages[i];
                 m.due = due;
-                if (m.session.transport == Transport.HTTP) {
+                if (m.session.transport.http()) {
                     http.submit(m);
                 } else {
                     chat.submit(m);
@@ -99,7 +103,7 @@ public final class CapsuleStep {
         for (SessionLedger s : ledgers) {
             unanswered += s.recordUnanswered(drainEnd);
             holes += s.seqHoles();
-            if (s.transport == Transport.HTTP) {
+            if (s.transport.http()) {
                 s.misorderedTurns();
             }
         }

@@ -1,8 +1,10 @@
 package dev.capsule.bench.capsule;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.capsule.events.CapsuleEvent;
 import dev.capsule.events.EventCodec;
 import dev.capsule.events.OutboundEvent;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -10,8 +12,9 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 
 /**
- * Sends the HTTP sessions' messages as server-sent-event requests, which show each event as it
- * comes (the JSON answer would only show the turn's end). The gateway commits the 200 once Kafka
+ * Sends the HTTP sessions' messages: in the bench mix as server-sent-event requests, which show
+ * each event as it comes; in the plain workload as JSON requests, whose one answer holds the
+ * turn's events, as a bot SDK's caller gets it. The gateway commits the 200 once Kafka
  * has the message, so the response headers are the acceptance; a session's next message waits
  * for it, as one user's messages would, so that its messages reach Kafka in order.
  */
@@ -38,14 +41,15 @@ final class HttpDriver {
     }
 
     private void send(SentMessage m) {
+        boolean json = m.session.transport == Transport.HTTP_JSON;
         HttpRequest request = HttpRequest.newBuilder(URI.create(base + m.session.id + "/messages"))
                 .header("Authorization", authorization)
-                .header("Accept", "text/event-stream")
+                .header("Accept", json ? "application/json" : "text/event-stream")
                 .header("Content-Type", "application/json")
                 .timeout(Duration.ofSeconds(90))
                 .POST(HttpRequest.BodyPublishers.ofString(ChatConnection.textJson(m.text())))
                 .build();
-        client.sendAsync(request, info -> accepted(m, info)).whenComplete((response, failure) -> {
+        client.sendAsync(request, info -> json ? answered(m, info) : accepted(m, info)).whenComplete((response, failure) -> {
             if (failure != null) {
                 metrics.error("HTTP " + m.session.id + ": " + failure);
                 if (!m.accepted) {
@@ -70,6 +74,34 @@ final class HttpDriver {
         }
         release(m);
         return HttpResponse.BodySubscribers.fromLineSubscriber(new SseLines(data -> onData(m, data)));
+    }
+
+    /** A JSON answer: the turn has ended, and its events are all in the body. */
+    private HttpResponse.BodySubscriber<Void> answered(SentMessage m, HttpResponse.ResponseInfo info) {
+        if (info.statusCode() != 200) {
+            metrics.error("HTTP " + info.statusCode() + " for a message to session " + m.session.id);
+            m.session.refused(m);
+            release(m);
+            return HttpResponse.BodySubscribers.replacing(null);
+        }
+        return HttpResponse.BodySubscribers.mapping(HttpResponse.BodySubscribers.ofByteArray(), body -> {
+            long now = System.nanoTime();
+            m.accepted = true;
+            if (m.probe) {
+                probe.watch(m, now);
+            }
+            try {
+                for (JsonNode event : EventCodec.mapper().readTree(body).path("events")) {
+                    if (EventCodec.mapper().treeToValue(event, CapsuleEvent.class) instanceof OutboundEvent outbound) {
+                        m.session.onEvent(outbound, now, m);
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                metrics.error("undecodable answer on session " + m.session.id + ": " + e.getMessage());
+            }
+            release(m);
+            return null;
+        });
     }
 
     private void onData(SentMessage m, String data) {

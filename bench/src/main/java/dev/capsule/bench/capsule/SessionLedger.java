@@ -230,7 +230,7 @@ final class SessionLedger {
      * that, a hole may be an event still on its way on another HTTP response.
      */
     synchronized long seqHoles() {
-        if (transport == Transport.HTTP) {
+        if (transport.http()) {
             return holes;
         }
         boolean over = messages.stream().allMatch(m -> m.endedAt != 0 || m.refused);

@@ -34,7 +34,7 @@ final class StepMetrics {
 
     void firstReply(Transport transport, long nanos) {
         firstReply.recordNanos(nanos);
-        (transport == Transport.HTTP ? firstReplyHttp : firstReplyWs).recordNanos(nanos);
+        (transport.http() ? firstReplyHttp : firstReplyWs).recordNanos(nanos);
     }
 
     void answered(long atNanos) {

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Random;
 
 /**
- * N sessions × M messages, the same for the same seed: 70% plain, 20% streams, 10% notify-then-reply.
+ * N sessions × M messages, the same for the same seed, of the kinds a {@link Mix} draws.
  * The schedule goes round by round, each session once per round in a shuffled order, so that
  * every session's messages are spread over the whole step (a user writes now and then, not in a
  * burst) and always leave in the session's own order.
@@ -17,6 +17,10 @@ public final class Workload {
     }
 
     public static List<Planned> plan(long seed, int messages, int perSession) {
+        return plan(seed, messages, perSession, Mix.MIXED);
+    }
+
+    public static List<Planned> plan(long seed, int messages, int perSession, Mix mix) {
         if (messages < 1 || perSession < 1) {
             throw new IllegalArgumentException("a workload needs at least one message and one message per session");
         }
@@ -33,7 +37,7 @@ public final class Workload {
                 if (plan.size() == messages) {
                     break;
                 }
-                MessageKind kind = kindOf(random.nextInt(100));
+                MessageKind kind = mix.kindOf(random.nextInt(100));
                 plan.add(new Planned(plan.size(), s, round, kind, kind.text(s, round)));
             }
         }
@@ -41,10 +45,7 @@ public final class Workload {
     }
 
     static MessageKind kindOf(int percentile) {
-        if (percentile < 70) {
-            return MessageKind.PLAIN;
-        }
-        return percentile < 90 ? MessageKind.STREAM : MessageKind.NOTIFY;
+        return Mix.MIXED.kindOf(percentile);
     }
 
     /** How many sessions {@link #plan} spreads {@code messages} over. */

@@ -13,7 +13,7 @@ import java.util.TreeSet;
 public final class ConsoleReport {
 
     /** The load generator's own row in a step's CPU, which the stack's figure leaves out. */
-    private static final String BENCH = "bench";
+    static final String BENCH = "bench";
 
     private final PrintStream out;
 
@@ -75,7 +75,7 @@ public final class ConsoleReport {
             }
         }
         out.println();
-        out.println("Targets (issue 7; 2 cores, persistence on):");
+        out.println("Targets (issue 12; 2 cores, persistence on):");
         r.targets().forEach(v -> out.printf("  %-7s %-44s %s%n", v.word(), v.target(), v.detail()));
         out.flush();
     }

@@ -1,7 +1,7 @@
 package dev.capsule.bench.report;
 
 /**
- * One target of issue 7 and how this run did against it.
+ * One target of issue 12 and how this run did against it.
  *
  * @param pass   true, false, or null when this run cannot tell
  * @param detail the figures behind the verdict

@@ -28,6 +28,22 @@ class WorkloadTest {
     }
 
     @Test
+    void thePlainWorkloadIsPlainTextOnlyOverTheSameSessionsAndOrder() {
+        List<Planned> plain = Workload.plan(7, 2000, 10, Mix.PLAIN);
+        assertTrue(plain.stream().allMatch(p -> p.kind() == MessageKind.PLAIN));
+        assertEquals(Workload.plan(7, 2000, 10).stream().map(Planned::session).toList(),
+                plain.stream().map(Planned::session).toList(), "the same schedule of sessions as the mix");
+    }
+
+    @Test
+    void aWorkloadIsNamedMixOrPlainAndAnyOtherNameSaysSo() {
+        assertEquals(Mix.MIXED, Mix.named("mix"));
+        assertEquals(Mix.PLAIN, Mix.named("plain"));
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> Mix.named("echo"));
+        assertTrue(e.getMessage().contains("mix or plain"), e.getMessage());
+    }
+
+    @Test
     void theMixIsSeventyPlainTwentyStreamsTenNotify() {
         List<Planned> plan = Workload.plan(7, 20000, 10);
         Map<MessageKind, Long> counts = new HashMap<>();
