@@ -200,6 +200,40 @@ class ChatSocketTest {
     }
 
     @Test
+    void aFollowOfANewSessionThatLapsedAndPassedToAnotherUserDeliversNoneOfTheirEvents() {
+        // Alice creates a session and follows it, but never writes in it; past the unused claim's
+        // time to live (2 s in tests) Bob takes the id with a message of his.
+        String session = given().auth().oauth2(Gateway.token("alice")).accept(ContentType.JSON)
+                .post("/api/sessions").then().statusCode(201).extract().path("sessionId");
+        Client alice = connect(BasicWebSocketConnector.create().baseUri(base)
+                .addHeader("Authorization", "Bearer " + Gateway.token("alice")));
+        alice.send("{\"type\":\"follow\",\"sessionId\":\"" + session + "\"}");
+        alice.send(resume(session, 0, null));
+        alice.await(frame("resumed", session));
+
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(500)).until(() ->
+                given().auth().oauth2(Gateway.token("bob")).contentType(ContentType.JSON).accept(ContentType.JSON)
+                        .body("{\"text\":\"my secret\"}").post("/api/sessions/{id}/messages", session).statusCode() == 200);
+
+        alice.send("sync"); // frames are handled in order: its error answer comes after anything the feed had for her
+        alice.await(f -> f.path("type").asText().equals("error"));
+        assertEquals(List.of("resumed", "error"), alice.frames.stream().map(f -> f.path("type").asText()).toList(),
+                "none of bob's events reached alice's socket");
+    }
+
+    @Test
+    void aNewSessionsFirstMessageOnTheSocketBringsItsEventsToThatSocket() {
+        String session = given().auth().oauth2(Gateway.token("u1")).accept(ContentType.JSON)
+                .post("/api/sessions").then().statusCode(201).extract().path("sessionId");
+        Client client = connect(BasicWebSocketConnector.create().baseUri(base)
+                .addHeader("Authorization", "Bearer " + Gateway.token("u1")));
+        client.send("{\"type\":\"follow\",\"sessionId\":\"" + session + "\"}");
+        client.send(message(session, "hello"));
+        client.await(frame("turn.ended", session));
+        assertEquals(List.of("reply", "turn.ended"), client.frames.stream().map(f -> f.path("type").asText()).toList());
+    }
+
+    @Test
     void aFollowedSessionDeliversEachEventOnceAlsoForMessagesSentElsewhere() {
         String session = ownedBy("u1");
         Client client = connect(BasicWebSocketConnector.create().baseUri(base)
@@ -354,10 +388,10 @@ class ChatSocketTest {
         assertEquals("alice", sessionService.cancels(session).getFirst().user().id());
     }
 
-    /** A new session id that {@code user} has claimed (as {@code POST /api/sessions} does), so that they may follow it. */
+    /** A new session id that {@code user} has claimed for good, as their first message in it does, so that they may follow it. */
     private String ownedBy(String user) {
         String session = Gateway.newSessionId();
-        ownership.claim(session, user, false).await().atMost(Duration.ofSeconds(10));
+        ownership.claim(session, user, true).await().atMost(Duration.ofSeconds(10));
         return session;
     }
 

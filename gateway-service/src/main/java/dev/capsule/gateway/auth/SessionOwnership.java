@@ -60,8 +60,13 @@ public class SessionOwnership {
 
     /** What a user may do with a session id. */
     public enum Claim {
-        /** The session is the user's. */
+        /** The session is the user's, for good: a message has been accepted in it. */
         MINE,
+        /**
+         * The user's, but no message has been accepted in it yet (a lookup answers this): the claim
+         * lapses after its time to live, so nothing should be bound to it that outlives that.
+         */
+        MINE_UNUSED,
         /** Another user owns it. */
         OTHERS,
         /** Nobody owns it (only a lookup answers this; a claim takes it). */
@@ -105,10 +110,11 @@ public class SessionOwnership {
         }
         Row row = rows.iterator().next();
         String owner = row.getString("user_id");
-        if (row.getBoolean("used")) {
+        boolean used = row.getBoolean("used");
+        if (used) {
             finalOwners.put(sessionId, owner);
         }
-        return owner.equals(userId) ? Claim.MINE : Claim.OTHERS;
+        return !owner.equals(userId) ? Claim.OTHERS : used ? Claim.MINE : Claim.MINE_UNUSED;
     }
 
     /** Deletes the unused claims past their time to live; answers how many. */

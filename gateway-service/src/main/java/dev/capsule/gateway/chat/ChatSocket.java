@@ -141,9 +141,19 @@ public class ChatSocket {
         }
     }
 
-    /** Ownership is checked on every frame, as the API does on every request; following claims nothing. */
+    /**
+     * Ownership is checked on every frame, as the API does on every request; following claims nothing.
+     * A session of the user's own in which no message has been accepted yet has no events to follow,
+     * and its claim may still lapse and pass to another user: the follow is registered by the socket's
+     * first message in it (which makes the claim final), not here, so no socket keeps following an id
+     * that has changed hands.
+     */
     private Uni<Void> follow(String sessionId, Follows follows) {
-        return intake.requireOwner(sessionId, follows.user).invoke(() -> follows.add(sessionId));
+        return intake.requireOwner(sessionId, follows.user).invoke(isFinal -> {
+            if (isFinal) {
+                follows.add(sessionId);
+            }
+        }).replaceWithVoid();
     }
 
     /**
@@ -166,17 +176,21 @@ public class ChatSocket {
             return Uni.createFrom().failure(new MessageIntake.Rejection(400,
                     "\"since\" is the timestamp of the last event seen, e.g. 2026-11-24T12:00:00Z"));
         }
-        return intake.requireOwner(sessionId, follows.user)
-                .invoke(() -> follows.hold(sessionId, afterSeq))
-                .chain(() -> Uni.createFrom().item(() -> replay.after(sessionId, afterSeq, since))
-                        .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
-                        .onFailure().recoverWithItem(failure -> {
-                            // Live events still flow; what was missed, the page reads from the history.
-                            LOG.warnf("replaying session %s for a resuming chat socket failed: %s", sessionId, failure.getMessage());
-                            return new OutboundReplay.Replay(List.of(), false);
-                        }))
-                .map(found -> follows.release(sessionId, afterSeq, found))
-                .replaceWithVoid();
+        return intake.requireOwner(sessionId, follows.user).chain(isFinal -> {
+            if (!isFinal) {
+                // No message accepted in it yet: nothing to replay, and nothing registered (see follow).
+                return Uni.createFrom().item(() -> follows.release(sessionId, afterSeq, new OutboundReplay.Replay(List.of(), true)));
+            }
+            follows.hold(sessionId, afterSeq);
+            return Uni.createFrom().item(() -> replay.after(sessionId, afterSeq, since))
+                    .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
+                    .onFailure().recoverWithItem(failure -> {
+                        // Live events still flow; what was missed, the page reads from the history.
+                        LOG.warnf("replaying session %s for a resuming chat socket failed: %s", sessionId, failure.getMessage());
+                        return new OutboundReplay.Replay(List.of(), false);
+                    })
+                    .map(found -> follows.release(sessionId, afterSeq, found));
+        }).replaceWithVoid();
     }
 
     private Uni<Void> error(WebSocketConnection connection, String sessionId, Throwable failure) {
@@ -258,7 +272,11 @@ public class ChatSocket {
         synchronized Void release(String sessionId, long afterSeq, OutboundReplay.Replay replay) {
             Followed followed = sessions.get(sessionId);
             if (followed == null) {
-                return null; // closed meanwhile
+                if (!closed) {
+                    // Not followed (a session with no message yet): the resume is answered all the same.
+                    send(resumed(sessionId, afterSeq, 0, replay.complete()), sessionId);
+                }
+                return null; // or closed meanwhile
             }
             List<OutboundEvent> all = new ArrayList<>(replay.events());
             all.addAll(followed.held);
@@ -272,9 +290,13 @@ public class ChatSocket {
             }
             LOG.debugf("chat connection %s resumed session %s after seq %d: %d events sent, complete %s",
                     connection.id(), sessionId, afterSeq, sent, replay.complete());
-            send(EventCodec.mapper().createObjectNode().put("type", "resumed").put("sessionId", sessionId)
-                    .put("after", afterSeq).put("replayed", sent).put("complete", replay.complete()).toString(), sessionId);
+            send(resumed(sessionId, afterSeq, sent, replay.complete()), sessionId);
             return null;
+        }
+
+        private static String resumed(String sessionId, long afterSeq, int replayed, boolean complete) {
+            return EventCodec.mapper().createObjectNode().put("type", "resumed").put("sessionId", sessionId)
+                    .put("after", afterSeq).put("replayed", replayed).put("complete", complete).toString();
         }
 
         private boolean sendIfFresh(Followed followed, OutboundEvent event) {

@@ -105,12 +105,14 @@ public class MessageIntake {
     /**
      * Checks that {@code sessionId} is {@code user}'s, for everything that reads or follows a session
      * rather than writing in it: 404 when nobody owns it (reading is not claiming), 403 when another user does.
+     * Answers whether the claim is final (a message has been accepted in it); one that is not may still lapse.
      */
-    public Uni<Void> requireOwner(String sessionId, UserRef user) {
+    public Uni<Boolean> requireOwner(String sessionId, UserRef user) {
         return usableId(sessionId).chain(() -> ownership.lookUp(sessionId, user.id()))
                 .onFailure(e -> !(e instanceof Rejection)).transform(e -> unavailable(sessionId, e))
                 .chain(claim -> switch (claim) {
-                    case MINE -> Uni.createFrom().voidItem();
+                    case MINE -> Uni.createFrom().item(true);
+                    case MINE_UNUSED -> Uni.createFrom().item(false);
                     case OTHERS -> Uni.createFrom().failure(othersSession(sessionId));
                     case NOBODY -> Uni.createFrom().failure(new Rejection(404, "no session " + sessionId
                             + ": a session exists once its first message is sent, or after POST /api/sessions"));
@@ -165,7 +167,7 @@ public class MessageIntake {
         if (messageId == null || messageId.isBlank() || messageId.length() > 128) {
             return Uni.createFrom().failure(new Rejection(400, "a cancel names the \"messageId\" of the message whose answer to stop"));
         }
-        return requireOwner(sessionId, user).chain(() -> Uni.createFrom().completionStage(() -> publisher.publish(Topics.INBOUND,
+        return requireOwner(sessionId, user).chain(ignored -> Uni.createFrom().completionStage(() -> publisher.publish(Topics.INBOUND,
                 InboundCancel.of(EventMeta.next(sessionId, TraceContext.NONE), user, messageId))));
     }
 
