@@ -1,5 +1,7 @@
 package dev.capsule.persistence.fold;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.capsule.events.InboundMessage;
 import dev.capsule.persistence.fold.EventFolds.Write;
 import io.smallrye.mutiny.Uni;
@@ -41,6 +43,12 @@ public class SessionOwners {
 
     private final Pool pool;
     private final DeadLetters deadLetters;
+    /**
+     * Owners already known, so that a batch of known sessions asks PostgreSQL nothing. Exact: a session
+     * with a user message has a final owner (the gateway makes its claim final before publishing it,
+     * and a conversation claimed here is claimed by such a message), and a final owner never changes.
+     */
+    private final Cache<String, String> known = Caffeine.newBuilder().maximumSize(200_000).build();
 
     SessionOwners(Pool pool, DeadLetters deadLetters) {
         this.pool = pool;
@@ -78,14 +86,20 @@ public class SessionOwners {
         if (sessions.isEmpty()) {
             return Uni.createFrom().item(pending);
         }
-        return pool.preparedQuery(OWNERS).execute(Tuple.of(sessions.toArray(String[]::new)))
-                .onFailure().invoke(e -> LOG.warnf("reading the owners of %d sessions failed, retrying: %s", sessions.size(), e.getMessage()))
+        Map<String, String> owners = new HashMap<>(known.getAllPresent(sessions));
+        String[] unknown = sessions.stream().filter(id -> !owners.containsKey(id)).toArray(String[]::new);
+        Uni<Void> looked = unknown.length == 0 ? Uni.createFrom().voidItem()
+                : pool.preparedQuery(OWNERS).execute(Tuple.of(unknown))
+                .onFailure().invoke(e -> LOG.warnf("reading the owners of %d sessions failed, retrying: %s", unknown.length, e.getMessage()))
                 .onFailure().retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(10)).indefinitely()
-                .chain(rows -> {
-                    Map<String, String> owners = new HashMap<>();
+                .invoke(rows -> {
                     for (Row row : rows) {
                         owners.put(row.getString("session_id"), row.getString("user_id"));
                     }
+                })
+                .replaceWithVoid();
+        return looked.chain(() -> {
+                    known.putAll(owners);
                     List<PendingFold> admitted = new ArrayList<>(pending.size() + 1);
                     List<Uni<Void>> refused = new ArrayList<>();
                     for (PendingFold p : pending) {
@@ -96,6 +110,7 @@ public class SessionOwners {
                         String owner = owners.get(m.sessionId());
                         if (owner == null) {
                             owners.put(m.sessionId(), m.user().id());
+                            known.put(m.sessionId(), m.user().id());
                             admitted.add(new PendingFold(p.record(), m, new Write(CLAIM, Tuple.of(m.sessionId(), m.user().id()))));
                             admitted.add(p);
                         } else if (owner.equals(m.user().id())) {
