@@ -63,8 +63,8 @@ public class SessionOwnership {
         /** The session is the user's, for good: a message has been accepted in it. */
         MINE,
         /**
-         * The user's, but no message has been accepted in it yet (a lookup answers this): the claim
-         * lapses after its time to live, so nothing should be bound to it that outlives that.
+         * The user's, but no message has been accepted in it yet: the claim lapses after its time
+         * to live, so nothing should be bound to it that outlives that.
          */
         MINE_UNUSED,
         /** Another user owns it. */
@@ -88,9 +88,10 @@ public class SessionOwnership {
                     if (rows.rowCount() == 0) {
                         return Claim.OTHERS;
                     }
-                    if (rows.iterator().next().getBoolean("used")) {
-                        finalOwners.put(sessionId, userId);
+                    if (!rows.iterator().next().getBoolean("used")) {
+                        return Claim.MINE_UNUSED;
                     }
+                    finalOwners.put(sessionId, userId);
                     return Claim.MINE;
                 });
     }

@@ -122,8 +122,8 @@ public class MessageIntake {
     private Uni<Void> claim(String sessionId, UserRef user, boolean withMessage) {
         return usableId(sessionId).chain(() -> ownership.claim(sessionId, user.id(), withMessage))
                 .onFailure(e -> !(e instanceof Rejection)).transform(e -> unavailable(sessionId, e))
-                .chain(claim -> claim == SessionOwnership.Claim.MINE ? Uni.createFrom().voidItem()
-                        : Uni.createFrom().failure(othersSession(sessionId)));
+                .chain(claim -> claim == SessionOwnership.Claim.OTHERS ? Uni.createFrom().failure(othersSession(sessionId))
+                        : Uni.createFrom().voidItem());
     }
 
     /**
