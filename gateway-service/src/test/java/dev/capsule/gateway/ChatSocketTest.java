@@ -203,11 +203,9 @@ class ChatSocketTest {
     void aFollowOfANewSessionThatLapsedAndPassedToAnotherUserDeliversNoneOfTheirEvents() {
         // Alice creates a session and follows it, but never writes in it; past the unused claim's
         // time to live (2 s in tests) Bob takes the id with a message of his.
-        String session = given().auth().oauth2(Gateway.token("alice")).accept(ContentType.JSON)
-                .post("/api/sessions").then().statusCode(201).extract().path("sessionId");
-        Client alice = connect(BasicWebSocketConnector.create().baseUri(base)
-                .addHeader("Authorization", "Bearer " + Gateway.token("alice")));
-        alice.send("{\"type\":\"follow\",\"sessionId\":\"" + session + "\"}");
+        String session = created("alice");
+        Client alice = connectAs("alice");
+        alice.send(follow(session));
         alice.send(resume(session, 0, null));
         alice.await(frame("resumed", session));
 
@@ -223,11 +221,9 @@ class ChatSocketTest {
 
     @Test
     void aNewSessionsFirstMessageOnTheSocketBringsItsEventsToThatSocket() {
-        String session = given().auth().oauth2(Gateway.token("u1")).accept(ContentType.JSON)
-                .post("/api/sessions").then().statusCode(201).extract().path("sessionId");
-        Client client = connect(BasicWebSocketConnector.create().baseUri(base)
-                .addHeader("Authorization", "Bearer " + Gateway.token("u1")));
-        client.send("{\"type\":\"follow\",\"sessionId\":\"" + session + "\"}");
+        String session = created("u1");
+        Client client = connectAs("u1");
+        client.send(follow(session));
         client.send(message(session, "hello"));
         client.await(frame("turn.ended", session));
         assertEquals(List.of("reply", "turn.ended"), client.frames.stream().map(f -> f.path("type").asText()).toList());
@@ -386,6 +382,20 @@ class ChatSocketTest {
         assertEquals(403, refused.get("status").intValue());
         assertEquals(messageId, sessionService.cancels(session).getFirst().messageId());
         assertEquals("alice", sessionService.cancels(session).getFirst().user().id());
+    }
+
+    /** A session {@code user} made with {@code POST /api/sessions}: theirs, with no message in it yet. */
+    private static String created(String user) {
+        return given().auth().oauth2(Gateway.token(user)).accept(ContentType.JSON)
+                .post("/api/sessions").then().statusCode(201).extract().path("sessionId");
+    }
+
+    private Client connectAs(String user) {
+        return connect(BasicWebSocketConnector.create().baseUri(base).addHeader("Authorization", "Bearer " + Gateway.token(user)));
+    }
+
+    private static String follow(String session) {
+        return EventCodec.mapper().createObjectNode().put("type", "follow").put("sessionId", session).toString();
     }
 
     /** A new session id that {@code user} has claimed for good, as their first message in it does, so that they may follow it. */

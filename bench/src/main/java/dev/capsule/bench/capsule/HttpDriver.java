@@ -63,10 +63,7 @@ final class HttpDriver {
     private HttpResponse.BodySubscriber<Void> accepted(SentMessage m, HttpResponse.ResponseInfo info) {
         long now = System.nanoTime();
         if (info.statusCode() != 200) {
-            metrics.error("HTTP " + info.statusCode() + " for a message to session " + m.session.id);
-            m.session.refused(m);
-            release(m);
-            return HttpResponse.BodySubscribers.replacing(null);
+            return refused(m, info);
         }
         m.accepted = true;
         if (m.probe) {
@@ -79,10 +76,7 @@ final class HttpDriver {
     /** A JSON answer: the turn has ended, and its events are all in the body. */
     private HttpResponse.BodySubscriber<Void> answered(SentMessage m, HttpResponse.ResponseInfo info) {
         if (info.statusCode() != 200) {
-            metrics.error("HTTP " + info.statusCode() + " for a message to session " + m.session.id);
-            m.session.refused(m);
-            release(m);
-            return HttpResponse.BodySubscribers.replacing(null);
+            return refused(m, info);
         }
         return HttpResponse.BodySubscribers.mapping(HttpResponse.BodySubscribers.ofByteArray(), body -> {
             long now = System.nanoTime();
@@ -102,6 +96,14 @@ final class HttpDriver {
             release(m);
             return null;
         });
+    }
+
+    /** Not accepted: no turn will come, and the session's next message may go. */
+    private HttpResponse.BodySubscriber<Void> refused(SentMessage m, HttpResponse.ResponseInfo info) {
+        metrics.error("HTTP " + info.statusCode() + " for a message to session " + m.session.id);
+        m.session.refused(m);
+        release(m);
+        return HttpResponse.BodySubscribers.replacing(null);
     }
 
     private void onData(SentMessage m, String data) {

@@ -44,9 +44,6 @@ public final class Workload {
         return plan;
     }
 
-    static MessageKind kindOf(int percentile) {
-        return Mix.MIXED.kindOf(percentile);
-    }
 
     /** How many sessions {@link #plan} spreads {@code messages} over. */
     public static int sessions(int messages, int perSession) {

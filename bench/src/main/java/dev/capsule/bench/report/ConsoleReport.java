@@ -57,9 +57,8 @@ public final class ConsoleReport {
                 out.printf(" %12s", v == null ? "-" : String.format("%.0f", v));
                 total += v == null ? 0 : v;
             }
-            double bench = s.cpu().getOrDefault(BENCH, 0.0);
-            out.printf(" %8.0f %14.0f %14.0f%n", total, microsPerMessage(total - bench, s.achieved()),
-                    microsPerMessage(bench, s.achieved()));
+            out.printf(" %8.0f %14.0f %14.0f%n", total, Report.stackMicrosPerMessage(s),
+                    microsPerMessage(s.cpu().getOrDefault(BENCH, 0.0), s.achieved()));
         }
         whereTimeGoes(r);
         out.println();

@@ -1,5 +1,6 @@
 package dev.capsule.bench.report;
 
+import dev.capsule.bench.load.Mix;
 import dev.capsule.bench.measure.Machine;
 import dev.capsule.bench.measure.StepResult;
 import dev.capsule.bench.measure.Summary;
@@ -23,7 +24,7 @@ public record Report(String runId, String profile, long seed, Machine machine, S
     static final double TARGET_STACK_MICROS = 300;
     static final double TARGET_PERSISTENCE_LAG_P99 = 500;
 
-    public static Report of(String runId, String profile, long seed, Machine machine, String workload,
+    public static Report of(String runId, String profile, long seed, Machine machine, Mix mix, String workload,
                             List<StepResult> a, List<StepResult> b, List<StepResult> capsule,
                             List<StepResult> capsuleWarmup, List<WhereTimeGoes> whereTimeGoes) {
         Map<String, Sustained> sustained = new LinkedHashMap<>();
@@ -32,7 +33,7 @@ public record Report(String runId, String profile, long seed, Machine machine, S
         sustained.put("baseline-b", Sustained.of(b));
         Map<String, Double> ratios = ratios(sustained, a, b, capsule);
         return new Report(runId, profile, seed, machine, workload, a, b, capsule, capsuleWarmup, sustained, ratios,
-                verdicts(sustained, capsule, capsuleWarmup, workload.startsWith("mix")), whereTimeGoes);
+                verdicts(sustained, capsule, capsuleWarmup, mix == Mix.MIXED), whereTimeGoes);
     }
 
     /**

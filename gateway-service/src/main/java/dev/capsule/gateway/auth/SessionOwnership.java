@@ -47,14 +47,12 @@ public class SessionOwnership {
 
     private final Pool pool;
     private final Duration unusedTtl;
-    private final double unusedTtlSeconds;
     /** Session id to the owner's user id, for claims that have carried a message: those never change. */
     private final Cache<String, String> finalOwners;
 
     SessionOwnership(Pool pool, OwnershipConfig config) {
         this.pool = pool;
         this.unusedTtl = config.unusedClaimTtl();
-        this.unusedTtlSeconds = unusedTtl.toMillis() / 1000.0;
         this.finalOwners = Caffeine.newBuilder().maximumSize(config.cacheSize()).build();
     }
 
@@ -83,7 +81,7 @@ public class SessionOwnership {
         if (known != null) {
             return Uni.createFrom().item(known.equals(userId) ? Claim.MINE : Claim.OTHERS);
         }
-        return pool.preparedQuery(CLAIM).execute(Tuple.of(sessionId, userId, withMessage, unusedTtlSeconds))
+        return pool.preparedQuery(CLAIM).execute(Tuple.of(sessionId, userId, withMessage, ttlSeconds()))
                 .map(rows -> {
                     if (rows.rowCount() == 0) {
                         return Claim.OTHERS;
@@ -118,9 +116,14 @@ public class SessionOwnership {
         return !owner.equals(userId) ? Claim.OTHERS : used ? Claim.MINE : Claim.MINE_UNUSED;
     }
 
+    /** The unused claims' time to live as PostgreSQL's make_interval takes it. */
+    private double ttlSeconds() {
+        return unusedTtl.toMillis() / 1000.0;
+    }
+
     /** Deletes the unused claims past their time to live; answers how many. */
     public Uni<Integer> purgeUnusedClaims() {
-        return pool.preparedQuery(PURGE).execute(Tuple.of(unusedTtlSeconds)).map(RowSet::rowCount)
+        return pool.preparedQuery(PURGE).execute(Tuple.of(ttlSeconds())).map(RowSet::rowCount)
                 .invoke(purged -> {
                     if (purged > 0) {
                         LOG.infof("purged %d session claims that carried no message within %s", purged, unusedTtl);

@@ -179,7 +179,7 @@ public class ChatSocket {
         return intake.requireOwner(sessionId, follows.user).chain(isFinal -> {
             if (!isFinal) {
                 // No message accepted in it yet: nothing to replay, and nothing registered (see follow).
-                return Uni.createFrom().item(() -> follows.release(sessionId, afterSeq, new OutboundReplay.Replay(List.of(), true)));
+                return Uni.createFrom().item(() -> follows.resumedWithoutEvents(sessionId, afterSeq));
             }
             follows.hold(sessionId, afterSeq);
             return Uni.createFrom().item(() -> replay.after(sessionId, afterSeq, since))
@@ -272,11 +272,7 @@ public class ChatSocket {
         synchronized Void release(String sessionId, long afterSeq, OutboundReplay.Replay replay) {
             Followed followed = sessions.get(sessionId);
             if (followed == null) {
-                if (!closed) {
-                    // Not followed (a session with no message yet): the resume is answered all the same.
-                    send(resumed(sessionId, afterSeq, 0, replay.complete()), sessionId);
-                }
-                return null; // or closed meanwhile
+                return null; // closed meanwhile
             }
             List<OutboundEvent> all = new ArrayList<>(replay.events());
             all.addAll(followed.held);
@@ -291,6 +287,14 @@ public class ChatSocket {
             LOG.debugf("chat connection %s resumed session %s after seq %d: %d events sent, complete %s",
                     connection.id(), sessionId, afterSeq, sent, replay.complete());
             send(resumed(sessionId, afterSeq, sent, replay.complete()), sessionId);
+            return null;
+        }
+
+        /** Answers a resume of a session that has no events yet, and registers nothing (see {@code follow}). */
+        synchronized Void resumedWithoutEvents(String sessionId, long afterSeq) {
+            if (!closed) {
+                send(resumed(sessionId, afterSeq, 0, true), sessionId);
+            }
             return null;
         }
 
