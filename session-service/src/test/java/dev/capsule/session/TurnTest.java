@@ -155,9 +155,11 @@ class TurnTest {
             java.time.Duration gap = java.time.Duration.between(chunks.get(i - 1).timestamp(), chunks.get(i).timestamp());
             // Timestamps are taken as each event is built, within a millisecond or so of its send.
             assertTrue(gap.toMillis() >= 45, "chunks " + (i - 1) + " and " + i + " only " + gap.toMillis() + " ms apart");
-            assertTrue(chunks.get(i).text().split(";").length >= 2, "a chunk after the first carries the writes of its window: "
-                    + chunks.get(i).text());
         }
+        // How many writes a window holds depends on the machine's pace; that none is lost, doubled or moved does not.
+        String written = String.join("", chunks.stream().map(StreamChunk::text).toList());
+        int writes = written.split(";").length;
+        assertEquals(IntStream.range(0, writes).mapToObj(i -> "s" + i + ";").collect(java.util.stream.Collectors.joining()), written);
     }
 
     @Test
