@@ -24,6 +24,7 @@ import dev.capsule.testing.KafkaBroker;
 import dev.capsule.testing.KafkaResource;
 import dev.capsule.testing.PostgresResource;
 import dev.capsule.testing.RedisResource;
+import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
@@ -51,6 +52,9 @@ class TurnTest {
 
     @Inject
     SessionStore store;
+
+    @Inject
+    RedisDataSource redis;
 
     KafkaTestClient kafka;
 
@@ -171,6 +175,19 @@ class TurnTest {
         kafka.send(s, "u1", "twice");
         await().atMost(WAIT).until(() -> kafka.of(s, TurnEnded.class).size() == 2);
         assertEquals(List.of("#1: once", "#2: twice"), kafka.of(s, Reply.class).stream().map(Reply::text).toList());
+    }
+
+    @Test
+    void aSessionThisReplicaRunsGoesOnFromItsMemoryWhenRedisLosesItsState() {
+        String s = session();
+        kafka.send(s, "u1", "one");
+        await().atMost(WAIT).until(() -> kafka.of(s, TurnEnded.class).size() == 1);
+        // Redis lost it, and no persistence-service runs in this module's tests to keep a snapshot: only memory has it.
+        redis.execute("DEL", "capsule:session:" + s);
+        kafka.send(s, "u1", "two");
+        await().atMost(WAIT).until(() -> kafka.of(s, TurnEnded.class).size() == 2);
+        assertEquals(List.of("#1: one", "#2: two"), kafka.of(s, Reply.class).stream().map(Reply::text).toList());
+        assertEquals(2, store.load(s).orElseThrow().version(), "the turn's save put the state back in Redis");
     }
 
     @Test

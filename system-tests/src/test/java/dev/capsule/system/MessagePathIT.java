@@ -19,6 +19,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -229,6 +230,46 @@ class MessagePathIT {
         })).toList();
         for (CompletableFuture<List<String>> f : all) {
             assertEquals(List.of("#1: m1", "#2: m2", "#3: m3", "#4: m4", "#5: m5"), f.join());
+        }
+    }
+
+    /**
+     * A replica keeps the state of the sessions it runs in memory; when partitions leave it and come
+     * back, another replica has run their sessions meanwhile, so what it remembered is stale. Here
+     * one replica owns every partition, a second joins and takes some, then leaves and gives them back.
+     */
+    @Test
+    void sessionsGoOnInOrderWhenTheirPartitionLeavesAReplicaAndComesBack() throws Exception {
+        List<ServiceProcess> replicas = services.stream().filter(p -> p.name.startsWith("session-")).toList();
+        ServiceProcess stays = replicas.get(0);
+        replicas.subList(1, replicas.size()).forEach(ServiceProcess::close);
+        services.removeAll(replicas.subList(1, replicas.size()));
+        List<String> sessions = IntStream.range(0, 18).mapToObj(i -> "it-" + UUID.randomUUID()).toList();
+        sayToEach(sessions, 1);
+
+        ServiceProcess joins = ServiceProcess.start("session-service", "session-joins-" + UUID.randomUUID(), Ports.free(), env);
+        services.add(joins);
+        joins.awaitReady(Duration.ofSeconds(120));
+        await().atMost(Duration.ofSeconds(60)).until(() -> Files.readString(joins.log).contains("inbound partitions assigned"));
+        sayToEach(sessions, 2);
+
+        joins.close();
+        services.remove(joins);
+        sayToEach(sessions, 3);
+        assertTrue(stays.isAlive());
+
+        ServiceProcess second = ServiceProcess.start("session-service", "session-" + UUID.randomUUID(), Ports.free(), env);
+        services.add(second);
+        second.awaitReady(Duration.ofSeconds(120));
+    }
+
+    /** Says message {@code n} in every session at once and checks each answer is the session's n-th. */
+    private static void sayToEach(List<String> sessions, int n) {
+        List<CompletableFuture<List<String>>> answers = sessions.stream()
+                .map(s -> CompletableFuture.supplyAsync(() -> replies(say(n % 2 == 0 ? gatewayA : gatewayB, s, "user-" + s, "m" + n))))
+                .toList();
+        for (CompletableFuture<List<String>> answer : answers) {
+            assertEquals(List.of("#" + n + ": m" + n), answer.join());
         }
     }
 

@@ -85,6 +85,10 @@ final class ServiceProcess implements AutoCloseable {
         }
     }
 
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
     /** What {@code kill -9} does: no shutdown, no goodbye to Kafka. */
     void kill() {
         process.destroyForcibly();

@@ -9,6 +9,8 @@ import dev.capsule.events.ProactiveMessage;
 import dev.capsule.session.lanes.SessionLanes;
 import dev.capsule.session.state.StaleSessionException;
 import dev.capsule.session.turn.TurnRunner;
+import io.smallrye.reactive.messaging.kafka.KafkaRecord;
+import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
@@ -20,21 +22,23 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Acknowledgment;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
-import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
 /**
- * Takes inbound messages off Kafka and hands each to its session's lane, without waiting for
- * the turn: the next record, maybe of another session, is taken at once. A record is
- * acknowledged when its turn is done; the connector's throttled commit strategy commits an
- * offset only when every record before it is acknowledged too, so a crash redelivers every
- * unfinished turn (and the session state's list of handled ids drops those that did finish).
+ * Takes inbound messages off Kafka a poll at a time and hands each to its session's lane,
+ * without waiting for the turns: the next poll, maybe of other sessions, is taken at once.
+ * A poll's batch is acknowledged when every turn in it is done; the connector's throttled commit
+ * strategy commits a batch's offsets only when every batch before it is acknowledged too, so a
+ * crash redelivers every unfinished turn (and the session state's list of handled ids drops
+ * those that did finish). SmallRye's batch consumption rather than one record at a time: the
+ * connector then hands over and tracks one message per poll instead of one per record.
  */
 @ApplicationScoped
 public class InboundConsumer {
 
     static final String CHANNEL = "inbound";
     private static final Logger LOG = Logger.getLogger(InboundConsumer.class);
+    private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
 
     private final SessionLanes lanes;
     private final TurnRunner turns;
@@ -54,17 +58,36 @@ public class InboundConsumer {
 
     @Incoming(CHANNEL)
     @Acknowledgment(Acknowledgment.Strategy.MANUAL)
-    public CompletionStage<Void> onRecord(Message<byte[]> record) {
+    public CompletionStage<Void> onBatch(KafkaRecordBatch<String, byte[]> batch) {
+        List<KafkaRecord<String, byte[]>> records = batch.getRecords();
+        CompletableFuture<?>[] done = new CompletableFuture<?>[records.size()];
+        for (int i = 0; i < done.length; i++) {
+            done[i] = onRecord(records.get(i));
+        }
+        CompletableFuture<Void> all = CompletableFuture.allOf(done).whenComplete((ignored, failure) -> {
+            if (failure == null) {
+                batch.ack();
+            } else {
+                batch.nack(failure);
+            }
+        });
+        // Back-pressure: past the limit, take the next poll only when this one's turns are done.
+        return inFlight.get() > maxInFlight ? all.exceptionally(e -> null) : DONE;
+    }
+
+    /** Starts the record's work; the future completes when it is done (at once for a record with nothing to run). */
+    private CompletableFuture<Void> onRecord(KafkaRecord<String, byte[]> record) {
         InboundMessage inbound;
         try {
             CapsuleEvent event = EventCodec.decode(record.getPayload());
             if (event instanceof ProactiveMessage proactive) {
-                return onProactive(record, proactive);
+                return counted(lanes.submit(proactive.sessionId(),
+                        () -> untilDone(proactive.sessionId(), proactive.eventId(), () -> turns.deliver(proactive))));
             }
             if (event instanceof InboundCancel cancel) {
                 // Not on the lane: it must reach the turn running there now, not wait behind it.
                 turns.cancel(cancel);
-                return record.ack();
+                return DONE;
             }
             if (!(event instanceof InboundMessage message)) {
                 throw new EventDecodingException("expected an InboundMessage event but got '" + event.type() + "'");
@@ -72,37 +95,23 @@ public class InboundConsumer {
             inbound = message;
         } catch (EventDecodingException e) {
             // Nothing to run: the gateway validates what it publishes, so this is another producer's bad record.
-            LOG.errorf("dropping an unreadable inbound record at %s: %s", where(record), e.getMessage());
-            return record.ack();
+            LOG.errorf("dropping an unreadable inbound record at %s-%d@%s: %s", record.getTopic(), record.getPartition(),
+                    record.getMetadata(IncomingKafkaRecordMetadata.class).map(m -> String.valueOf(m.getOffset())).orElse("?"),
+                    e.getMessage());
+            return DONE;
         }
-        inFlight.incrementAndGet();
-        CompletableFuture<Void> turn = schedule(inbound).whenComplete((ignored, failure) -> {
-            inFlight.decrementAndGet();
-            if (failure == null) {
-                record.ack();
-            } else {
+        return counted(schedule(inbound)).whenComplete((ignored, failure) -> {
+            if (failure != null) {
                 LOG.errorf(failure, "session %s: turn of message %s could not complete; it will be redelivered",
                         inbound.sessionId(), inbound.eventId());
-                record.nack(failure);
             }
         });
-        // Back-pressure: past the limit, take the next record only when this turn is done.
-        return inFlight.get() > maxInFlight ? turn.exceptionally(e -> null) : CompletableFuture.completedFuture(null);
     }
 
-    /** A proactive message waits its turn on the session's lane, whatever the double-texting policy, and is acked the same way. */
-    private CompletionStage<Void> onProactive(Message<byte[]> record, ProactiveMessage message) {
+    /** Counts the work in flight until it is done. */
+    private <T> CompletableFuture<T> counted(CompletableFuture<T> work) {
         inFlight.incrementAndGet();
-        lanes.submit(message.sessionId(), () -> untilDone(message.sessionId(), message.eventId(), () -> turns.deliver(message)))
-                .whenComplete((ignored, failure) -> {
-                    inFlight.decrementAndGet();
-                    if (failure == null) {
-                        record.ack();
-                    } else {
-                        record.nack(failure);
-                    }
-                });
-        return CompletableFuture.completedFuture(null);
+        return work.whenComplete((ignored, failure) -> inFlight.decrementAndGet());
     }
 
     private static DoubleTexting policy(String name) {
@@ -183,10 +192,5 @@ public class InboundConsumer {
                 backoff = Math.min(backoff * 2, 5000);
             }
         }
-    }
-
-    private static String where(Message<byte[]> record) {
-        return record.getMetadata(IncomingKafkaRecordMetadata.class)
-                .map(m -> m.getTopic() + "-" + m.getPartition() + "@" + m.getOffset()).orElse("?");
     }
 }

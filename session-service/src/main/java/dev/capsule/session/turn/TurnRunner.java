@@ -21,6 +21,7 @@ import dev.capsule.session.app.AppInvoker;
 import dev.capsule.session.collections.Collections;
 import dev.capsule.session.readmodel.HistoryPages;
 import dev.capsule.session.readmodel.SnapshotReader;
+import dev.capsule.session.state.OwnedSessions;
 import dev.capsule.session.state.SessionState;
 import dev.capsule.session.state.SessionStore;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -39,8 +40,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
- * Runs one turn: resolves the session — from Redis, else from the snapshot PostgreSQL keeps
- * (Redis is a cache), else new, running {@code enter()} —
+ * Runs one turn: resolves the session — from this replica's memory ({@link OwnedSessions}),
+ * else Redis, else the snapshot PostgreSQL keeps (Redis is a cache), else new, running
+ * {@code enter()} —
  * runs the handler, waits for its streams and for Kafka to have every event, ends the turn,
  * then saves the state fenced by version. Called on the session's lane, so never twice at
  * once for one session.
@@ -52,6 +54,7 @@ public class TurnRunner {
     private static final int REMEMBERED_INBOUND = 64;
 
     private final SessionStore store;
+    private final OwnedSessions owned;
     private final SnapshotReader snapshots;
     private final Collections collections;
     private final HistoryPages historyPages;
@@ -62,11 +65,12 @@ public class TurnRunner {
     private final Duration turnTimeout;
     private final ConcurrentHashMap<String, TurnSession> running = new ConcurrentHashMap<>();
 
-    TurnRunner(SessionStore store, SnapshotReader snapshots, Collections collections, HistoryPages historyPages,
+    TurnRunner(SessionStore store, OwnedSessions owned, SnapshotReader snapshots, Collections collections, HistoryPages historyPages,
                EventPublisher publisher, AppInvoker app, StreamCoalescing coalescing,
                @ConfigProperty(name = "capsule.session.history-window", defaultValue = "50") int historyWindow,
                @ConfigProperty(name = "capsule.session.turn-timeout", defaultValue = "PT5M") Duration turnTimeout) {
         this.store = store;
+        this.owned = owned;
         this.snapshots = snapshots;
         this.collections = collections;
         this.historyPages = historyPages;
@@ -86,7 +90,8 @@ public class TurnRunner {
     public void run(List<InboundMessage> batch) {
         InboundMessage last = batch.get(batch.size() - 1);
         String sessionId = last.sessionId();
-        SessionState before = store.load(sessionId).or(() -> snapshots.load(sessionId)).orElse(null);
+        long generation = owned.generation();
+        SessionState before = load(sessionId);
         Set<String> handled = before == null ? Set.of() : Set.copyOf(before.recentInbound());
         List<InboundMessage> fresh = batch.stream().filter(m -> !handled.contains(m.eventId())).toList();
         if (fresh.isEmpty()) {
@@ -154,8 +159,8 @@ public class TurnRunner {
         }
 
         // A failed turn keeps what was said but not its half-made changes to the data.
-        save(before, session, failure == null ? data.toJson() : before.data(), fresh.stream().map(InboundMessage::eventId).toList(),
-                inbound.trace(), inbound.eventId());
+        save(generation, before, session, failure == null ? data.toJson() : before.data(),
+                fresh.stream().map(InboundMessage::eventId).toList(), inbound.trace(), inbound.eventId());
     }
 
     /**
@@ -163,16 +168,27 @@ public class TurnRunner {
      * Redis, then as a {@link StateChanged} for PostgreSQL, under an id derived from the message,
      * so that a turn run again after a crash changes nothing twice.
      */
-    private void save(SessionState before, TurnSession session, ObjectNode nextData, List<String> handled,
+    private void save(long generation, SessionState before, TurnSession session, ObjectNode nextData, List<String> handled,
                       TraceContext trace, String messageId) {
         List<String> recent = new ArrayList<>(before.recentInbound());
         recent.addAll(handled);
         SessionState after = new SessionState(before.sessionId(), before.user(), before.channel(), before.createdAt(),
                 before.version() + 1, nextData, session.history(historyWindow), session.seq(),
                 recent.subList(Math.max(0, recent.size() - REMEMBERED_INBOUND), recent.size()));
-        store.save(after);
-        publisher.publish(Topics.CHANGES, StateChanged.of(EventMeta.derived(before.sessionId(), trace, messageId + "/state"),
-                after.version(), nextData, after.snapshot())).join();
+        try {
+            store.save(after);
+            publisher.publish(Topics.CHANGES, StateChanged.of(EventMeta.derived(before.sessionId(), trace, messageId + "/state"),
+                    after.version(), nextData, after.snapshot())).join();
+        } catch (RuntimeException e) {
+            owned.forget(before.sessionId());
+            throw e;
+        }
+        owned.remember(generation, after);
+    }
+
+    /** The session's state: this replica's copy, else Redis's, else PostgreSQL's snapshot; null for a new session. */
+    private SessionState load(String sessionId) {
+        return owned.get(sessionId).or(() -> store.load(sessionId)).or(() -> snapshots.load(sessionId)).orElse(null);
     }
 
     /**
@@ -183,7 +199,8 @@ public class TurnRunner {
      */
     public void deliver(ProactiveMessage message) {
         String sessionId = message.sessionId();
-        SessionState before = store.load(sessionId).or(() -> snapshots.load(sessionId)).orElse(null);
+        long generation = owned.generation();
+        SessionState before = load(sessionId);
         if (before == null) {
             LOG.warnf("session %s does not exist; proactive message %s from session %s dropped", sessionId, message.eventId(),
                     message.origin());
@@ -205,7 +222,7 @@ public class TurnRunner {
                 collections.forTurn(before.user().ownerId(), sessionId, message.trace(), message.eventId()), historyPages, coalescing);
         session.reply(message.text());
         endTurn(session, s -> TurnEnded.of(session.meta(s), message.eventId(), s, before.channel(), null, session.events()));
-        save(before, session, before.data(), List.of(message.eventId()), message.trace(), message.eventId());
+        save(generation, before, session, before.data(), List.of(message.eventId()), message.trace(), message.eventId());
     }
 
     /**

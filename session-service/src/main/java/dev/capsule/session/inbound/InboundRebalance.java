@@ -1,0 +1,52 @@
+package dev.capsule.session.inbound;
+
+import dev.capsule.session.state.OwnedSessions;
+import io.smallrye.common.annotation.Identifier;
+import io.smallrye.reactive.messaging.kafka.KafkaConsumerRebalanceListener;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Collection;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.common.TopicPartition;
+import org.jboss.logging.Logger;
+
+/**
+ * Hears the inbound consumer's partition moves: whenever they change, the in-memory session
+ * state is dropped ({@link OwnedSessions}), since a partition that comes back may have been
+ * handled by another replica meanwhile. Named in application.properties
+ * ({@code consumer-rebalance-listener.name}).
+ */
+@ApplicationScoped
+@Identifier(InboundRebalance.NAME)
+public class InboundRebalance implements KafkaConsumerRebalanceListener {
+
+    static final String NAME = "session-service.inbound-rebalance";
+    private static final Logger LOG = Logger.getLogger(InboundRebalance.class);
+
+    private final OwnedSessions owned;
+
+    InboundRebalance(OwnedSessions owned) {
+        this.owned = owned;
+    }
+
+    @Override
+    public void onPartitionsAssigned(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
+        if (!partitions.isEmpty()) {
+            LOG.infof("inbound partitions assigned: %s", partitions);
+            owned.forgetAll("partitions assigned");
+        }
+    }
+
+    @Override
+    public void onPartitionsRevoked(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
+        if (!partitions.isEmpty()) {
+            LOG.infof("inbound partitions revoked: %s", partitions);
+            owned.forgetAll("partitions revoked");
+        }
+    }
+
+    @Override
+    public void onPartitionsLost(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
+        LOG.warnf("inbound partitions lost (this replica missed the group's deadline): %s", partitions);
+        owned.forgetAll("partitions lost");
+    }
+}

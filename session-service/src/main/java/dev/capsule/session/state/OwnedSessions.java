@@ -1,0 +1,85 @@
+package dev.capsule.session.state;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jboss.logging.Logger;
+
+/**
+ * The last saved state of the sessions this replica is running, kept in memory so that a turn
+ * starts without a Redis round trip and without parsing the state.
+ *
+ * <p>A copy is exact only while this replica owns the session's partition: nobody else handles
+ * the session then, and every save of it goes through this replica, which puts the saved state
+ * here. So the copies are dropped whenever the partition assignment changes ({@link #forgetAll}),
+ * and a turn that loaded its state before such a change does not put its result back: each
+ * put names the generation it loaded under. Redis stays the shared copy that another replica
+ * resumes from, and PostgreSQL the durable one.
+ */
+@ApplicationScoped
+public class OwnedSessions {
+
+    /** Settings of the in-memory copies of session state. */
+    @ConfigMapping(prefix = "capsule.session.state")
+    public interface Config {
+
+        /** How many sessions' state a replica keeps in memory; the least recently used go first (then Redis serves them). */
+        @WithDefault("100000")
+        long cachedSessions();
+
+        /** A session quiet for this long leaves memory (Redis still has it). */
+        @WithDefault("PT30M")
+        Duration cachedFor();
+    }
+
+    private static final Logger LOG = Logger.getLogger(OwnedSessions.class);
+
+    private final Cache<String, Entry> states;
+    private final AtomicLong generation = new AtomicLong();
+
+    OwnedSessions(Config config) {
+        if (config.cachedSessions() < 0) {
+            throw new IllegalArgumentException("capsule.session.state.cached-sessions must be 0 or more, not " + config.cachedSessions());
+        }
+        this.states = Caffeine.newBuilder().maximumSize(config.cachedSessions()).expireAfterAccess(config.cachedFor()).build();
+    }
+
+    /** The assignment generation a turn loads under; pass it back to {@link #remember}. */
+    public long generation() {
+        return generation.get();
+    }
+
+    /** The session's last saved state, if this replica holds it for the current assignment. */
+    public Optional<SessionState> get(String sessionId) {
+        Entry entry = states.getIfPresent(sessionId);
+        return entry == null || entry.generation != generation.get() ? Optional.empty() : Optional.of(entry.state);
+    }
+
+    /** Keeps {@code saved}, the state just saved, unless the assignment changed since {@code loadedUnder}. */
+    public void remember(long loadedUnder, SessionState saved) {
+        if (loadedUnder == generation.get()) {
+            states.put(saved.sessionId(), new Entry(loadedUnder, saved));
+        }
+    }
+
+    /** Drops the session's copy: its save failed or was refused, so Redis decides what comes next. */
+    public void forget(String sessionId) {
+        states.invalidate(sessionId);
+    }
+
+    /** Drops every copy: partitions moved, so another replica may have handled any of these sessions since. */
+    public void forgetAll(String why) {
+        generation.incrementAndGet();
+        long dropped = states.estimatedSize();
+        states.invalidateAll();
+        LOG.debugf("%s: dropped the in-memory state of about %d sessions", why, dropped);
+    }
+
+    private record Entry(long generation, SessionState state) {
+    }
+}
