@@ -191,6 +191,30 @@ class TurnTest {
     }
 
     @Test
+    void aTurnWhoseStateRedisRefusedToSaveRunsAgainOnceRedisTakesItAndKeepsItsReplysId() {
+        String s = session();
+        String key = "capsule:session:" + s;
+        kafka.send(s, "u1", "one");
+        await().atMost(WAIT).until(() -> kafka.of(s, TurnEnded.class).size() == 1);
+        String saved = redis.execute("HGET", key, "state").toString();
+        String version = redis.execute("HGET", key, "version").toString();
+        // A key of the wrong type makes every command on it fail: the turn runs from memory, then its save fails.
+        redis.execute("SET", key, "not a hash");
+        kafka.send(s, "u1", "two");
+        await().atMost(WAIT).until(() -> kafka.of(s, TurnEnded.class).size() == 2);
+
+        redis.execute("DEL", key);
+        redis.execute("HSET", key, "version", version, "state", saved);
+        // Not done while its state was not saved: the turn runs again, and sends its events again.
+        await().atMost(WAIT).until(() -> kafka.of(s, TurnEnded.class).size() == 3);
+        assertEquals(2, kafka.of(s, TurnEnded.class).stream().map(TurnEnded::eventId).distinct().count());
+        List<Reply> replies = kafka.of(s, Reply.class);
+        assertEquals(List.of("#1: one", "#2: two"), replies.stream().map(Reply::text).distinct().toList());
+        assertEquals(2, replies.stream().map(Reply::eventId).distinct().count(), "a run again sends the same ids: " + replies);
+        assertEquals(2, store.load(s).orElseThrow().version());
+    }
+
+    @Test
     void anotherUsersMessageToASessionIsNotRun() {
         String s = session();
         kafka.send(s, "owner", "mine");

@@ -16,9 +16,11 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Acknowledgment;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
@@ -166,31 +168,37 @@ public class InboundConsumer {
      * session waits, and its record stays uncommitted until the turn is done. A session another
      * instance has taken over (a rebalance) is left to that instance.
      */
-    private Void runUntilDone(List<InboundMessage> batch) {
+    private CompletableFuture<Void> runUntilDone(List<InboundMessage> batch) {
         InboundMessage last = batch.get(batch.size() - 1);
         return untilDone(last.sessionId(), last.eventId(), () -> turns.run(batch));
     }
 
-    private Void untilDone(String sessionId, String eventId, Runnable turn) {
-        long backoff = 100;
-        for (int attempt = 1; ; attempt++) {
-            try {
-                turn.run();
-                return null;
-            } catch (StaleSessionException e) {
-                LOG.warnf("session %s: %s", sessionId, e.getMessage());
-                return null;
-            } catch (RuntimeException e) {
-                LOG.warnf(e, "session %s: turn of message %s failed (attempt %d); running it again in %d ms",
-                        sessionId, eventId, attempt, backoff);
-                try {
-                    Thread.sleep(backoff);
-                } catch (InterruptedException interrupted) {
-                    Thread.currentThread().interrupt();
-                    throw e;
-                }
-                backoff = Math.min(backoff * 2, 5000);
-            }
+    private CompletableFuture<Void> untilDone(String sessionId, String eventId, Supplier<CompletableFuture<Void>> turn) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        attempt(sessionId, eventId, turn, 1, 100, done);
+        return done;
+    }
+
+    private void attempt(String sessionId, String eventId, Supplier<CompletableFuture<Void>> turn, int attempt, long backoff,
+                         CompletableFuture<Void> done) {
+        CompletableFuture<Void> tried;
+        try {
+            tried = turn.get();
+        } catch (RuntimeException e) {
+            tried = CompletableFuture.failedFuture(e);
         }
+        tried.whenComplete((ok, failure) -> {
+            Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+            if (cause == null) {
+                done.complete(null);
+            } else if (cause instanceof StaleSessionException) {
+                LOG.warnf("session %s: %s", sessionId, cause.getMessage());
+                done.complete(null);
+            } else {
+                LOG.warnf(cause, "session %s: turn of message %s failed (attempt %d); running it again in %d ms",
+                        sessionId, eventId, attempt, backoff);
+                lanes.later(backoff, () -> attempt(sessionId, eventId, turn, attempt + 1, Math.min(backoff * 2, 5000), done));
+            }
+        });
     }
 }

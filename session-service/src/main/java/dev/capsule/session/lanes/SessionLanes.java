@@ -6,6 +6,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
@@ -21,23 +22,33 @@ public class SessionLanes {
             Thread.ofVirtual().name("turn-", 0).factory());
 
     /**
-     * Runs {@code task} after every task submitted before it for {@code sessionId}.
+     * Runs {@code task} after every task submitted before it for {@code sessionId} is done. A task
+     * starts on a virtual thread (a handler may block) and is done when the future it returns
+     * completes: what follows the handler (Kafka's acknowledgements, the state save) is left to
+     * callbacks, so no thread waits for it, yet the session's next task still waits.
      *
      * @return the task's outcome; a failed task does not stop the lane
      */
-    public <T> CompletableFuture<T> submit(String sessionId, Supplier<T> task) {
+    public <T> CompletableFuture<T> submit(String sessionId, Supplier<CompletableFuture<T>> task) {
         CompletableFuture<T> outcome = new CompletableFuture<>();
         CompletableFuture<Void> done = new CompletableFuture<>();
         CompletableFuture<Void> previous = tails.put(sessionId, done);
         Runnable run = () -> {
+            CompletableFuture<T> started;
             try {
-                outcome.complete(task.get());
+                started = task.get();
             } catch (Throwable t) {
-                outcome.completeExceptionally(t);
-            } finally {
+                started = CompletableFuture.failedFuture(t);
+            }
+            started.whenComplete((value, failure) -> {
                 tails.remove(sessionId, done);
                 done.complete(null);
-            }
+                if (failure == null) {
+                    outcome.complete(value);
+                } else {
+                    outcome.completeExceptionally(failure);
+                }
+            });
         };
         if (previous == null) {
             threads.execute(run);
@@ -45,6 +56,11 @@ public class SessionLanes {
             previous.whenComplete((ignored, alsoIgnored) -> threads.execute(run));
         }
         return outcome;
+    }
+
+    /** Runs {@code task} on a virtual thread of its own after {@code delayMs}: a turn tried again after a failure. */
+    public void later(long delayMs, Runnable task) {
+        CompletableFuture.delayedExecutor(delayMs, TimeUnit.MILLISECONDS, threads).execute(task);
     }
 
     @PreDestroy

@@ -69,6 +69,21 @@ public class SessionStore {
      * @throws StaleSessionException when the stored version has moved on
      */
     public void save(SessionState next) {
+        try {
+            saveAsync(next).join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException failure) {
+                throw failure;
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Saves {@code next} as {@link #save} does, without waiting: the future completes once Redis
+     * has it, or fails with {@link StaleSessionException}.
+     */
+    public CompletableFuture<Void> saveAsync(SessionState next) {
         String json;
         try {
             json = EventCodec.mapper().writeValueAsString(next);
@@ -85,14 +100,7 @@ public class SessionStore {
         if (lead) {
             sendQueued();
         }
-        try {
-            save.done.join();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof RuntimeException failure) {
-                throw failure;
-            }
-            throw e;
-        }
+        return save.done;
     }
 
     /** Sends every queued save as one pipeline; when Redis has answered, sends what queued meanwhile. */

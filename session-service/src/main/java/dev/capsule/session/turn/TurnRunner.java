@@ -30,6 +30,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -43,15 +44,18 @@ import org.jboss.logging.Logger;
  * Runs one turn: resolves the session — from this replica's memory ({@link OwnedSessions}),
  * else Redis, else the snapshot PostgreSQL keeps (Redis is a cache), else new, running
  * {@code enter()} —
- * runs the handler, waits for its streams and for Kafka to have every event, ends the turn,
- * then saves the state fenced by version. Called on the session's lane, so never twice at
- * once for one session.
+ * runs the handler, waits for its streams, ends the turn; then, once Kafka has every event,
+ * saves the state fenced by version. The thread that ran the handler waits for neither Kafka nor
+ * Redis: what follows the handler runs on their callbacks, each a hand-off fewer per turn, and
+ * Redis saves of turns that end together share one pipeline. Called on the session's lane, so
+ * never twice at once for one session.
  */
 @ApplicationScoped
 public class TurnRunner {
 
     private static final Logger LOG = Logger.getLogger(TurnRunner.class);
     private static final int REMEMBERED_INBOUND = 64;
+    private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
 
     private final SessionStore store;
     private final OwnedSessions owned;
@@ -82,12 +86,13 @@ public class TurnRunner {
     }
 
     /**
-     * Runs one turn; returns when its events are in Kafka and its state is saved. The batch is
+     * Runs one turn on the calling (virtual) thread up to the end of its handler and streams;
+     * the future completes when its events are in Kafka and its state is saved. The batch is
      * one message, or, under the {@code coalesce} policy, the messages of one session that
      * arrived while its previous turn ran: the handler sees them as one message, their texts
      * joined by line breaks, answered under the last one's id; the others' turns end at once, empty.
      */
-    public void run(List<InboundMessage> batch) {
+    public CompletableFuture<Void> run(List<InboundMessage> batch) {
         InboundMessage last = batch.get(batch.size() - 1);
         String sessionId = last.sessionId();
         long generation = owned.generation();
@@ -96,7 +101,7 @@ public class TurnRunner {
         List<InboundMessage> fresh = batch.stream().filter(m -> !handled.contains(m.eventId())).toList();
         if (fresh.isEmpty()) {
             LOG.debugf("session %s: message %s was handled already (a redelivery); skipped", sessionId, last.eventId());
-            return;
+            return DONE;
         }
         InboundMessage inbound = fresh.get(fresh.size() - 1);
         boolean created = before == null;
@@ -106,7 +111,7 @@ public class TurnRunner {
         } else if (!before.user().id().equals(inbound.user().id())) {
             LOG.warnf("session %s belongs to user %s; message %s from user %s dropped", sessionId,
                     before.user().id(), inbound.eventId(), inbound.user().id());
-            return;
+            return DONE;
         }
         List<HistoryLine> history = new ArrayList<>(before.history());
         fresh.forEach(m -> history.add(new HistoryLine(m.eventId(), "user", m.text(), m.timestamp())));
@@ -129,7 +134,7 @@ public class TurnRunner {
                 Capsule.runWith(session, () -> app.enter(session));
             }
             Capsule.runWith(session, () -> app.onMessage(session, new Message(inbound.eventId(), text, inbound.timestamp())));
-            session.allPending().get(turnTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            session.streamsEnded().get(turnTimeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             failure = e.getCause();
         } catch (TimeoutException e) {
@@ -149,41 +154,46 @@ public class TurnRunner {
             failure = null;
         }
 
+        CompletableFuture<Void> ended;
         if (failure == null) {
-            endTurn(session, s -> TurnEnded.of(session.meta(s), inbound.eventId(), s, inbound.channel(), inbound.route(),
+            ended = endTurn(session, s -> TurnEnded.of(session.meta(s), inbound.eventId(), s, inbound.channel(), inbound.route(),
                     session.events()));
         } else {
             LOG.errorf(failure, "session %s: the handler failed on message %s", sessionId, inbound.eventId());
-            endTurn(session, s -> TurnFailed.of(session.meta(s), inbound.eventId(), s, inbound.channel(), inbound.route(),
+            ended = endTurn(session, s -> TurnFailed.of(session.meta(s), inbound.eventId(), s, inbound.channel(), inbound.route(),
                     "handler_error", "Sorry, something went wrong while answering. Please try again."));
         }
 
         // A failed turn keeps what was said but not its half-made changes to the data.
-        save(generation, before, session, failure == null ? data.toJson() : before.data(),
-                fresh.stream().map(InboundMessage::eventId).toList(), inbound.trace(), inbound.eventId());
+        SessionState from = before;
+        ObjectNode nextData = failure == null ? data.toJson() : before.data();
+        List<String> handledNow = fresh.stream().map(InboundMessage::eventId).toList();
+        return ended.thenCompose(acked -> save(generation, from, session, nextData, handledNow, inbound.trace(), inbound.eventId()));
     }
 
     /**
      * Ends a turn's bookkeeping, its events being in Kafka: the next state (fenced by version) in
      * Redis, then as a {@link StateChanged} for PostgreSQL, under an id derived from the message,
-     * so that a turn run again after a crash changes nothing twice.
+     * so that a turn run again after a crash changes nothing twice. Runs on the callbacks of
+     * Redis and Kafka: no thread waits for it.
      */
-    private void save(long generation, SessionState before, TurnSession session, ObjectNode nextData, List<String> handled,
+    private CompletableFuture<Void> save(long generation, SessionState before, TurnSession session, ObjectNode nextData, List<String> handled,
                       TraceContext trace, String messageId) {
         List<String> recent = new ArrayList<>(before.recentInbound());
         recent.addAll(handled);
         SessionState after = new SessionState(before.sessionId(), before.user(), before.channel(), before.createdAt(),
                 before.version() + 1, nextData, session.history(historyWindow), session.seq(),
                 recent.subList(Math.max(0, recent.size() - REMEMBERED_INBOUND), recent.size()));
-        try {
-            store.save(after);
-            publisher.publish(Topics.CHANGES, StateChanged.of(EventMeta.derived(before.sessionId(), trace, messageId + "/state"),
-                    after.version(), nextData, after.snapshot())).join();
-        } catch (RuntimeException e) {
-            owned.forget(before.sessionId());
-            throw e;
-        }
-        owned.remember(generation, after);
+        return store.saveAsync(after)
+                .thenCompose(saved -> publisher.publish(Topics.CHANGES, StateChanged.of(
+                        EventMeta.derived(before.sessionId(), trace, messageId + "/state"), after.version(), nextData, after.snapshot())))
+                .whenComplete((published, failure) -> {
+                    if (failure == null) {
+                        owned.remember(generation, after);
+                    } else {
+                        owned.forget(before.sessionId());
+                    }
+                });
     }
 
     /** The session's state: this replica's copy, else Redis's, else PostgreSQL's snapshot; null for a new session. */
@@ -197,22 +207,22 @@ public class TurnRunner {
      * session's channel. Dropped, with a warning, when the session is unknown or belongs to
      * another user than the one the app sent it for (owner scoping).
      */
-    public void deliver(ProactiveMessage message) {
+    public CompletableFuture<Void> deliver(ProactiveMessage message) {
         String sessionId = message.sessionId();
         long generation = owned.generation();
         SessionState before = load(sessionId);
         if (before == null) {
             LOG.warnf("session %s does not exist; proactive message %s from session %s dropped", sessionId, message.eventId(),
                     message.origin());
-            return;
+            return DONE;
         }
         if (!before.user().id().equals(message.user().id())) {
             LOG.warnf("session %s belongs to user %s; proactive message %s for user %s dropped", sessionId,
                     before.user().id(), message.eventId(), message.user().id());
-            return;
+            return DONE;
         }
         if (before.recentInbound().contains(message.eventId())) {
-            return; // a redelivery
+            return DONE; // a redelivery
         }
         // The message stands in for an inbound one: the events answer it, on the session's own channel; no route
         // (no replica waits), so channel-adapters find the chat from the session id.
@@ -221,8 +231,10 @@ public class TurnRunner {
         TurnSession session = new TurnSession(as, SessionData.of(before.data()), before.history(), before.outboundSeq(), publisher,
                 collections.forTurn(before.user().ownerId(), sessionId, message.trace(), message.eventId()), historyPages, coalescing);
         session.reply(message.text());
-        endTurn(session, s -> TurnEnded.of(session.meta(s), message.eventId(), s, before.channel(), null, session.events()));
-        save(generation, before, session, before.data(), List.of(message.eventId()), message.trace(), message.eventId());
+        SessionState from = before;
+        return endTurn(session, s -> TurnEnded.of(session.meta(s), message.eventId(), s, before.channel(), null, session.events()))
+                .thenCompose(acked -> save(generation, from, session, from.data(), List.of(message.eventId()), message.trace(),
+                        message.eventId()));
     }
 
     /**
@@ -263,16 +275,16 @@ public class TurnRunner {
         return true;
     }
 
-    /** Sends the turn's last event and waits until Kafka has every event of the turn. */
-    private void endTurn(TurnSession session, LongFunction<OutboundEvent> last) {
-        try {
-            session.endTurn(last).get(turnTimeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (ExecutionException | TimeoutException e) {
-            // Only the publishing itself can still fail here: the turn is not done, redeliver it.
-            throw new IllegalStateException("session " + session.id() + ": Kafka did not take the turn's events", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while publishing the turn of session " + session.id(), e);
-        }
+    /**
+     * Sends the turn's last event; the future completes when Kafka has every event of the turn, and
+     * fails (the turn is not done: it runs again) when Kafka refused one or took longer than a turn may.
+     */
+    private CompletableFuture<Void> endTurn(TurnSession session, LongFunction<OutboundEvent> last) {
+        return session.endTurn(last).orTimeout(turnTimeout.toMillis(), TimeUnit.MILLISECONDS).handle((acked, failure) -> {
+            if (failure != null) {
+                throw new IllegalStateException("session " + session.id() + ": Kafka did not take the turn's events", failure);
+            }
+            return null;
+        });
     }
 }

@@ -354,11 +354,13 @@ final class TurnSession implements Session {
         streams.add(stream);
     }
 
-    /** Everything the handler started: open streams and Kafka acknowledgements. */
-    synchronized CompletableFuture<Void> allPending() {
-        List<CompletableFuture<Void>> all = new ArrayList<>(streams);
-        all.addAll(acks);
-        return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new));
+    /**
+     * The streams the handler opened, done when each has ended. Not the acknowledgements of what was
+     * sent: the turn's last event follows its replies at once, in their partition's order, so that one
+     * request to Kafka carries them all, and the turn waits for every acknowledgement at its end.
+     */
+    synchronized CompletableFuture<Void> streamsEnded() {
+        return CompletableFuture.allOf(streams.toArray(CompletableFuture[]::new));
     }
 
     /** Kafka's acknowledgements of every event sent so far. */
