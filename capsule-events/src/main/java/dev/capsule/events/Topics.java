@@ -36,6 +36,16 @@ public final class Topics {
     public static final String TYPE_HEADER = "capsule-type";
 
     /**
+     * On outbound records (since 2026-11): the event's {@code seq}, in decimal. With
+     * {@link #IN_REPLY_TO_HEADER} and the key, all a gateway needs to route and order an event, so
+     * it forwards the record's bytes to the user without decoding them.
+     */
+    public static final String SEQ_HEADER = "capsule-seq";
+
+    /** On outbound records (since 2026-11): the event's {@code inReplyTo}, the id of the message whose turn made it. */
+    public static final String IN_REPLY_TO_HEADER = "capsule-in-reply-to";
+
+    /**
      * Every topic, in the order the local stack creates them. The one list: {@code ./capsule up}
      * asks {@link #main} for it, and a test holds {@code k8s/topics.yaml} to it.
      */

@@ -2,6 +2,7 @@ package dev.capsule.kafka;
 
 import dev.capsule.events.CapsuleEvent;
 import dev.capsule.events.EventCodec;
+import dev.capsule.events.OutboundEvent;
 import dev.capsule.events.Topics;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -55,6 +56,10 @@ public final class EventPublisher implements AutoCloseable {
         CompletableFuture<RecordMetadata> acked = new CompletableFuture<>();
         ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, event.sessionId(), EventCodec.encode(event));
         record.headers().add(Topics.TYPE_HEADER, event.type().getBytes(StandardCharsets.UTF_8));
+        if (event instanceof OutboundEvent outbound) {
+            record.headers().add(Topics.SEQ_HEADER, Long.toString(outbound.seq()).getBytes(StandardCharsets.US_ASCII));
+            record.headers().add(Topics.IN_REPLY_TO_HEADER, outbound.inReplyTo().getBytes(StandardCharsets.UTF_8));
+        }
         if (event.trace() != null && event.trace().traceparent() != null) {
             // The W3C headers a consumer's span continues the message's trace from (vendors' state included).
             record.headers().add("traceparent", event.trace().traceparent().getBytes(StandardCharsets.UTF_8));

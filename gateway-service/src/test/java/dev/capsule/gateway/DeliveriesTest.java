@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.capsule.events.EventMeta;
 import dev.capsule.events.InboundMessage;
-import dev.capsule.events.OutboundEvent;
+import dev.capsule.gateway.delivery.OutboundFrame;
 import dev.capsule.events.TraceContext;
 import dev.capsule.events.UserRef;
 import dev.capsule.gateway.delivery.Deliveries;
@@ -28,8 +28,8 @@ class DeliveriesTest {
 
     @Test
     void aFollowedSessionIsWantedUntilItsLastSocketLeaves() {
-        Consumer<OutboundEvent> first = e -> { };
-        Consumer<OutboundEvent> second = e -> { };
+        Consumer<OutboundFrame> first = e -> { };
+        Consumer<OutboundFrame> second = e -> { };
         deliveries.follow("s1", first);
         deliveries.follow("s1", second);
         deliveries.unfollow("s1", first);

@@ -1,10 +1,9 @@
 package dev.capsule.gateway.api;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import dev.capsule.events.EventCodec;
 import dev.capsule.events.InboundMessage;
-import dev.capsule.events.OutboundEvent;
+import dev.capsule.gateway.delivery.OutboundFrame;
 import dev.capsule.events.TraceContext;
 import dev.capsule.events.UserRef;
 import dev.capsule.gateway.auth.CurrentUser;
@@ -30,6 +29,7 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.jwt.JsonWebToken;
@@ -102,13 +102,7 @@ public class SessionsResource {
                             .ifNoItem().after(turnTimeout).failWith(() -> new MessageIntake.Rejection(504,
                                     "the turn of message " + message.eventId() + " did not end within " + turnTimeout
                                             + "; its events will still reach the history")))
-                    .map(events -> {
-                        ObjectNode answer = EventCodec.mapper().createObjectNode()
-                                .put("sessionId", sessionId).put("messageId", message.eventId());
-                        ArrayNode array = answer.putArray("events");
-                        events.forEach(e -> array.add(EventCodec.mapper().valueToTree(e)));
-                        return Response.ok(answer).build();
-                    })
+                    .map(events -> Response.ok(answer(sessionId, message.eventId(), events)).build())
                     .eventually(() -> deliveries.forgetTurn(message));
         });
     }
@@ -159,9 +153,23 @@ public class SessionsResource {
                 .map(page -> Response.ok(page).build());
     }
 
-    private OutboundSseEvent sseOf(OutboundEvent event) {
-        return sse.newEventBuilder().name(event.type()).id(String.valueOf(event.seq()))
-                .data(EventCodec.encodeToString(event)).build();
+    /** The JSON answer: the turn's events as session-service wrote them, inside an envelope written here. */
+    private static String answer(String sessionId, String messageId, List<OutboundFrame> events) {
+        StringBuilder json = new StringBuilder(256 + events.stream().mapToInt(e -> e.json().length() + 1).sum());
+        json.append("{\"sessionId\":").append(quoted(sessionId)).append(",\"messageId\":").append(quoted(messageId))
+                .append(",\"events\":[");
+        for (int i = 0; i < events.size(); i++) {
+            json.append(i == 0 ? "" : ",").append(events.get(i).json());
+        }
+        return json.append("]}").toString();
+    }
+
+    private static String quoted(String text) {
+        return "\"" + new String(JsonStringEncoder.getInstance().quoteAsString(text)) + "\"";
+    }
+
+    private OutboundSseEvent sseOf(OutboundFrame event) {
+        return sse.newEventBuilder().name(event.type()).id(String.valueOf(event.seq())).data(event.json()).build();
     }
 
     private UserRef user() {

@@ -3,7 +3,7 @@ package dev.capsule.gateway.chat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.capsule.events.EventCodec;
 import dev.capsule.events.InboundMessage;
-import dev.capsule.events.OutboundEvent;
+import dev.capsule.gateway.delivery.OutboundFrame;
 import dev.capsule.events.TraceContext;
 import dev.capsule.events.UserRef;
 import dev.capsule.gateway.auth.CurrentUser;
@@ -222,7 +222,7 @@ public class ChatSocket {
         private final UserRef user;
         private final WebSocketConnection connection;
         private final Deliveries deliveries;
-        private final Consumer<OutboundEvent> listener;
+        private final Consumer<OutboundFrame> listener;
         private final Map<String, Followed> sessions = new HashMap<>();
         private boolean closed;
 
@@ -234,7 +234,7 @@ public class ChatSocket {
             this.listener = this::onEvent;
         }
 
-        private synchronized void onEvent(OutboundEvent event) {
+        private synchronized void onEvent(OutboundFrame event) {
             Followed followed = sessions.get(event.sessionId());
             if (followed == null) {
                 return;
@@ -274,12 +274,12 @@ public class ChatSocket {
             if (followed == null) {
                 return null; // closed meanwhile
             }
-            List<OutboundEvent> all = new ArrayList<>(replay.events());
+            List<OutboundFrame> all = new ArrayList<>(replay.events());
             all.addAll(followed.held);
-            all.sort(Comparator.comparingLong(OutboundEvent::seq));
+            all.sort(Comparator.comparingLong(OutboundFrame::seq));
             followed.held = null;
             int sent = 0;
-            for (OutboundEvent event : all) {
+            for (OutboundFrame event : all) {
                 if (sendIfFresh(followed, event)) {
                     sent++;
                 }
@@ -303,12 +303,12 @@ public class ChatSocket {
                     .put("after", afterSeq).put("replayed", replayed).put("complete", complete).toString();
         }
 
-        private boolean sendIfFresh(Followed followed, OutboundEvent event) {
+        private boolean sendIfFresh(Followed followed, OutboundFrame event) {
             if (event.seq() <= followed.lastSeq) {
                 return false;
             }
             followed.lastSeq = event.seq();
-            send(EventCodec.encodeToString(event), event.eventId());
+            send(event.json(), event.type() + " " + event.seq() + " of session " + event.sessionId());
             return true;
         }
 
@@ -329,7 +329,7 @@ public class ChatSocket {
     private static final class Followed {
 
         long lastSeq;
-        List<OutboundEvent> held;
+        List<OutboundFrame> held;
 
         Followed(long lastSeq) {
             this.lastSeq = lastSeq;

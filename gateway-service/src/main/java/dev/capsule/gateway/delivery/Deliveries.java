@@ -1,7 +1,6 @@
 package dev.capsule.gateway.delivery;
 
 import dev.capsule.events.InboundMessage;
-import dev.capsule.events.OutboundEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -17,7 +16,7 @@ import java.util.function.Consumer;
 public class Deliveries {
 
     private final ConcurrentHashMap<String, TurnWaiter> turns = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<String, Set<Consumer<OutboundEvent>>> sessions = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Set<Consumer<OutboundFrame>>> sessions = new ConcurrentHashMap<>();
     /** Sessions with a turn waited for here, and how many. */
     private final ConcurrentHashMap<String, Integer> turnSessions = new ConcurrentHashMap<>();
 
@@ -46,11 +45,11 @@ public class Deliveries {
         return sessions.containsKey(sessionId) || turnSessions.containsKey(sessionId);
     }
 
-    public void follow(String sessionId, Consumer<OutboundEvent> listener) {
+    public void follow(String sessionId, Consumer<OutboundFrame> listener) {
         sessions.computeIfAbsent(sessionId, k -> ConcurrentHashMap.newKeySet()).add(listener);
     }
 
-    public void unfollow(String sessionId, Consumer<OutboundEvent> listener) {
+    public void unfollow(String sessionId, Consumer<OutboundFrame> listener) {
         sessions.computeIfPresent(sessionId, (k, set) -> {
             set.remove(listener);
             return set.isEmpty() ? null : set;
@@ -59,17 +58,17 @@ public class Deliveries {
 
     /** How many listeners on this replica follow {@code sessionId}: none once every socket on it has closed. */
     public int followers(String sessionId) {
-        Set<Consumer<OutboundEvent>> listeners = sessions.get(sessionId);
+        Set<Consumer<OutboundFrame>> listeners = sessions.get(sessionId);
         return listeners == null ? 0 : listeners.size();
     }
 
     /** Hands {@code event} to whoever here waits for it; nobody waiting is normal (another replica serves that user). */
-    public void dispatch(OutboundEvent event) {
+    public void dispatch(OutboundFrame event) {
         TurnWaiter waiter = turns.get(event.inReplyTo());
         if (waiter != null) {
             waiter.accept(event);
         }
-        Set<Consumer<OutboundEvent>> listeners = sessions.get(event.sessionId());
+        Set<Consumer<OutboundFrame>> listeners = sessions.get(event.sessionId());
         if (listeners != null) {
             listeners.forEach(l -> l.accept(event));
         }

@@ -1,8 +1,6 @@
 package dev.capsule.gateway.delivery;
 
-import dev.capsule.events.EventCodec;
 import dev.capsule.events.EventDecodingException;
-import dev.capsule.events.OutboundEvent;
 import dev.capsule.events.Topics;
 import dev.capsule.kafka.KafkaConnection;
 import io.quarkus.runtime.ShutdownEvent;
@@ -24,7 +22,7 @@ import org.jboss.logging.Logger;
 
 /**
  * Reads every partition of the outbound topic from its end, without a consumer group, and
- * hands each event to {@link Deliveries}. No group because every replica needs every event
+ * hands each event to {@link Deliveries} as an {@link OutboundFrame}: its bytes, not decoded. No group because every replica needs every event
  * (it cannot know in advance which replica a user's request lands on); from the end because
  * a replica serves only requests and sockets opened after it started. The replica is ready
  * only once the feed has its positions, so no reply to a request it accepted can be missed.
@@ -88,13 +86,13 @@ public class OutboundFeed {
     }
 
     private void deliver(ConsumerRecord<String, byte[]> record) {
-        // Every replica reads every session's events; decoding only those of sessions served
+        // Every replica reads every session's events; taking up only those of sessions served
         // here keeps a replica's cost from growing with the number of replicas.
         if (record.key() != null && !deliveries.wants(record.key())) {
             return;
         }
         try {
-            deliveries.dispatch(EventCodec.decode(record.value(), OutboundEvent.class));
+            deliveries.dispatch(OutboundFrame.of(record));
         } catch (EventDecodingException e) {
             LOG.errorf("skipping unreadable outbound record %s-%d@%d: %s", record.topic(), record.partition(),
                     record.offset(), e.getMessage());

@@ -1,8 +1,6 @@
 package dev.capsule.gateway.delivery;
 
-import dev.capsule.events.EventCodec;
 import dev.capsule.events.EventDecodingException;
-import dev.capsule.events.OutboundEvent;
 import dev.capsule.events.Topics;
 import dev.capsule.kafka.KafkaConnection;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -64,7 +62,7 @@ public class OutboundReplay {
      * {@link ResumeConfig#maxLookBack()} (or by Kafka's retention) and the first event found is not the next seq:
      * the page then reloads the finished messages from the history.
      */
-    public record Replay(List<OutboundEvent> events, boolean complete) {
+    public record Replay(List<OutboundFrame> events, boolean complete) {
     }
 
     /**
@@ -86,7 +84,7 @@ public class OutboundReplay {
             if (!acquired) {
                 throw new IllegalStateException("too many chat sockets resume at once; try again");
             }
-            List<OutboundEvent> found = List.copyOf(read(sessionId, afterSeq, from, deadline).values());
+            List<OutboundFrame> found = List.copyOf(read(sessionId, afterSeq, from, deadline).values());
             boolean complete = found.isEmpty() ? !cut : found.getFirst().seq() == afterSeq + 1;
             return new Replay(found, complete);
         } catch (InterruptedException e) {
@@ -100,8 +98,8 @@ public class OutboundReplay {
     }
 
     /** The session's events after {@code afterSeq}, by seq. */
-    private SortedMap<Long, OutboundEvent> read(String sessionId, long afterSeq, Instant from, Instant deadline) {
-        SortedMap<Long, OutboundEvent> found = new TreeMap<>();
+    private SortedMap<Long, OutboundFrame> read(String sessionId, long afterSeq, Instant from, Instant deadline) {
+        SortedMap<Long, OutboundFrame> found = new TreeMap<>();
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(kafka.with(Map.of(
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
                 ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 10,
@@ -128,9 +126,9 @@ public class OutboundReplay {
         return found;
     }
 
-    private static void decode(ConsumerRecord<String, byte[]> record, long afterSeq, SortedMap<Long, OutboundEvent> found) {
+    private static void decode(ConsumerRecord<String, byte[]> record, long afterSeq, SortedMap<Long, OutboundFrame> found) {
         try {
-            OutboundEvent event = EventCodec.decode(record.value(), OutboundEvent.class);
+            OutboundFrame event = OutboundFrame.of(record);
             // A turn run again after a crash repeats seqs: keep the first of each, as the live feed does.
             if (event.seq() > afterSeq) {
                 found.putIfAbsent(event.seq(), event);

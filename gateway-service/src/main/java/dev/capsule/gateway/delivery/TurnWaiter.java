@@ -1,8 +1,5 @@
 package dev.capsule.gateway.delivery;
 
-import dev.capsule.events.OutboundEvent;
-import dev.capsule.events.TurnEnded;
-import dev.capsule.events.TurnFailed;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.operators.multi.processors.UnicastProcessor;
 
@@ -13,24 +10,24 @@ import io.smallrye.mutiny.operators.multi.processors.UnicastProcessor;
  */
 public final class TurnWaiter {
 
-    private final UnicastProcessor<OutboundEvent> events = UnicastProcessor.create();
+    private final UnicastProcessor<OutboundFrame> events = UnicastProcessor.create();
     private long lastSeq;
     private boolean done;
 
-    synchronized void accept(OutboundEvent event) {
+    synchronized void accept(OutboundFrame event) {
         if (done || event.seq() <= lastSeq) {
             return;
         }
         lastSeq = event.seq();
         events.onNext(event);
-        if (event instanceof TurnEnded || event instanceof TurnFailed) {
+        if (event.endsTurn()) {
             done = true;
             events.onComplete();
         }
     }
 
     /** The turn's events, in order, completing after the last one. */
-    public Multi<OutboundEvent> events() {
+    public Multi<OutboundFrame> events() {
         return events;
     }
 }
