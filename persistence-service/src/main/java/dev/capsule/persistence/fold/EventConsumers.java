@@ -125,21 +125,13 @@ public class EventConsumers {
         return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
     }
 
-    /**
-     * Runs the writes in their order, each run of the same statement as one batch: one round
-     * trip per run instead of one per event, and the order of events kept exactly.
-     */
+    /** Runs the writes as {@link SetWrites} groups them: a round trip per statement, two for most polls. */
     private static Uni<Void> writeAll(SqlClient sql, List<Write> writes) {
-        List<List<Write>> runs = new ArrayList<>();
-        for (Write w : writes) {
-            if (runs.isEmpty() || !runs.getLast().getFirst().sql().equals(w.sql())) {
-                runs.add(new ArrayList<>());
-            }
-            runs.getLast().add(w);
-        }
-        return Multi.createFrom().iterable(runs)
-                .onItem().transformToUniAndConcatenate(run -> sql.preparedQuery(run.getFirst().sql())
-                        .executeBatch(run.stream().map(Write::args).toList()))
+        return Multi.createFrom().iterable(SetWrites.of(writes))
+                .onItem().transformToUniAndConcatenate(statement -> statement.args().size() == 1
+                        ? sql.preparedQuery(statement.sql()).execute(statement.args().getFirst())
+                        : sql.preparedQuery(statement.sql()).executeBatch(statement.args()))
                 .collect().last().replaceWithVoid();
     }
+
 }

@@ -32,7 +32,7 @@ import java.util.stream.Stream;
 @ApplicationScoped
 public class EventFolds {
 
-    private static final String INSERT_MESSAGE = """
+    static final String INSERT_MESSAGE = """
             INSERT INTO messages (event_id, session_id, role, kind, text, block, in_reply_to, seq, user_id, created_at)
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
             ON CONFLICT (event_id) DO NOTHING""";
@@ -42,7 +42,7 @@ public class EventFolds {
                 owner_id = COALESCE(sessions.owner_id, EXCLUDED.owner_id),
                 channel = COALESCE(sessions.channel, EXCLUDED.channel),
                 opened_at = COALESCE(sessions.opened_at, EXCLUDED.opened_at)""";
-    private static final String SNAPSHOT = """
+    static final String SNAPSHOT = """
             INSERT INTO sessions (session_id, data, data_version, snapshot) VALUES ($1, $2, $3, $4)
             ON CONFLICT (session_id) DO UPDATE SET data = EXCLUDED.data, data_version = EXCLUDED.data_version,
                 snapshot = COALESCE(EXCLUDED.snapshot, sessions.snapshot)

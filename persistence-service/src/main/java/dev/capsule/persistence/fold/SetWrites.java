@@ -1,0 +1,117 @@
+package dev.capsule.persistence.fold;
+
+import dev.capsule.persistence.fold.EventFolds.Write;
+import io.vertx.core.json.JsonObject;
+import io.vertx.mutiny.sqlclient.Tuple;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A polled batch's writes as few statements as they can be: every message of the batch in one
+ * {@code INSERT … SELECT FROM unnest(…)}, every session snapshot in another, and the rarer writes
+ * (sessions opened and closed, documents) as they come, each run of one statement as one batch.
+ * PostgreSQL then plans and runs two statements per poll for the bulk of the events instead of one
+ * per event. The groups commute: they write different tables or columns, every write is
+ * idempotent, and a snapshot only ever moves to a higher version.
+ */
+final class SetWrites {
+
+    /** The messages, in the batch's order: {@code position} (arrival order) follows the arrays' order. */
+    static final String INSERT_MESSAGES = """
+            INSERT INTO messages (event_id, session_id, role, kind, text, block, in_reply_to, seq, user_id, created_at)
+            SELECT m.event_id, m.session_id, m.role, m.kind, m.text, m.block::jsonb, m.in_reply_to, m.seq, m.user_id, m.created_at
+            FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::bigint[],
+                        $9::text[], $10::timestamptz[]) WITH ORDINALITY
+                 AS m(event_id, session_id, role, kind, text, block, in_reply_to, seq, user_id, created_at, n)
+            ORDER BY m.n
+            ON CONFLICT (event_id) DO NOTHING""";
+
+    /** One snapshot per session (its highest version in the batch): a statement may not update a row twice. */
+    static final String PUT_SNAPSHOTS = """
+            INSERT INTO sessions (session_id, data, data_version, snapshot)
+            SELECT s.session_id, s.data::jsonb, s.data_version, s.snapshot::jsonb
+            FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[]) AS s(session_id, data, data_version, snapshot)
+            ON CONFLICT (session_id) DO UPDATE SET data = EXCLUDED.data, data_version = EXCLUDED.data_version,
+                snapshot = COALESCE(EXCLUDED.snapshot, sessions.snapshot)
+            WHERE sessions.data_version < EXCLUDED.data_version""";
+
+    /** A statement and the argument tuples it runs with, as one batch. */
+    record Statement(String sql, List<Tuple> args) {
+    }
+
+    private SetWrites() {
+    }
+
+    /** The statements that make {@code writes}: at most one for all messages, one for all snapshots, then the rest by runs. */
+    static List<Statement> of(List<Write> writes) {
+        List<Tuple> messages = new ArrayList<>();
+        Map<String, Tuple> snapshots = new LinkedHashMap<>();
+        List<Statement> statements = new ArrayList<>();
+        List<Statement> others = new ArrayList<>();
+        for (Write w : writes) {
+            if (w.sql().equals(EventFolds.INSERT_MESSAGE)) {
+                messages.add(w.args());
+            } else if (w.sql().equals(EventFolds.SNAPSHOT)) {
+                snapshots.merge(w.args().getString(0), w.args(),
+                        (kept, next) -> next.getLong(2) > kept.getLong(2) ? next : kept);
+            } else if (!others.isEmpty() && others.getLast().sql().equals(w.sql())) {
+                others.getLast().args().add(w.args());
+            } else {
+                others.add(new Statement(w.sql(), new ArrayList<>(List.of(w.args()))));
+            }
+        }
+        if (!messages.isEmpty()) {
+            statements.add(new Statement(INSERT_MESSAGES, List.of(messagesAsArrays(messages))));
+        }
+        if (!snapshots.isEmpty()) {
+            statements.add(new Statement(PUT_SNAPSHOTS, List.of(snapshotsAsArrays(List.copyOf(snapshots.values())))));
+        }
+        statements.addAll(others);
+        return statements;
+    }
+
+    /** The rows of {@link EventFolds#INSERT_MESSAGE}, column by column. */
+    private static Tuple messagesAsArrays(List<Tuple> rows) {
+        int n = rows.size();
+        String[] eventId = new String[n], sessionId = new String[n], role = new String[n], kind = new String[n],
+                text = new String[n], block = new String[n], inReplyTo = new String[n], userId = new String[n];
+        Long[] seq = new Long[n];
+        OffsetDateTime[] createdAt = new OffsetDateTime[n];
+        for (int i = 0; i < n; i++) {
+            Tuple r = rows.get(i);
+            eventId[i] = r.getString(0);
+            sessionId[i] = r.getString(1);
+            role[i] = r.getString(2);
+            kind[i] = r.getString(3);
+            text[i] = r.getString(4);
+            block[i] = json(r.getValue(5));
+            inReplyTo[i] = r.getString(6);
+            seq[i] = r.getLong(7);
+            userId[i] = r.getString(8);
+            createdAt[i] = r.getOffsetDateTime(9);
+        }
+        return Tuple.from(new Object[] {eventId, sessionId, role, kind, text, block, inReplyTo, seq, userId, createdAt});
+    }
+
+    /** The rows of {@link EventFolds#SNAPSHOT}, column by column. */
+    private static Tuple snapshotsAsArrays(List<Tuple> rows) {
+        int n = rows.size();
+        String[] sessionId = new String[n], data = new String[n], snapshot = new String[n];
+        Long[] version = new Long[n];
+        for (int i = 0; i < n; i++) {
+            Tuple r = rows.get(i);
+            sessionId[i] = r.getString(0);
+            data[i] = json(r.getValue(1));
+            version[i] = r.getLong(2);
+            snapshot[i] = json(r.getValue(3));
+        }
+        return Tuple.from(new Object[] {sessionId, data, version, snapshot});
+    }
+
+    private static String json(Object value) {
+        return value == null ? null : ((JsonObject) value).encode();
+    }
+}
