@@ -30,12 +30,15 @@ run_bench() {
 
 bench_usage() {
   cat <<'USAGE'
-usage: ./capsule bench [--quick] [--seed N] [--out DIR] [--only WHICH] [--no-profile]
+usage: ./capsule bench [--quick] [--seed N] [--out DIR] [--only WHICH] [--workload mix|plain|streams] [--no-profile]
   (default) the full ladder: rising rates until p99 first reply passes 100 ms; several minutes
   --quick   a short ladder, under 3 minutes in all
   --seed N  another workload (the default seed makes the same sessions and messages every run)
   --out DIR where the JSON and HTML reports go (default $CAPSULE_HOME/bench)
   --only W  some of baseline-a,baseline-b,capsule (comma-separated; default all three)
+  --workload mix|plain|streams  what Capsule's steps send: the bench mix (default); plain text only,
+            one JSON answer each; or streams: rising numbers of concurrent /stream 300 30 (10 s each)
+            on chat sockets, held while the gap between updates stays at p99 ≤ 100 ms (Capsule only)
   --no-profile  skip the CPU profile (async-profiler, attached to each JVM of the stack during
             Capsule's measured steps: where the CPU went, and a flame graph per JVM beside the report)
 Run it after ./capsule up, with the same CAPSULE_* settings.

@@ -22,6 +22,7 @@ import java.util.concurrent.Executors;
  * One run: the two baselines on the stack's broker and Redis, then Capsule itself, each up its
  * ladder of rates until a step's p99 breaks the ceiling. The baselines go first, so that Capsule
  * is measured on the same warm broker they leave behind, and nothing else loads it meanwhile.
+ * The streams workload runs Capsule alone, up a ladder of concurrent streams.
  */
 final class BenchRun {
 
@@ -37,7 +38,7 @@ final class BenchRun {
 
     /**
      * {@code only}: which of baseline-a, baseline-b and capsule to run (all three for a report that compares);
-     * {@code mix}: what Capsule's steps send (the bench mix, or plain request and response);
+     * {@code mix}: what Capsule's steps send (the bench mix, plain request and response, or long streams);
      * {@code profiler}: samples the stack's JVMs during Capsule's measured steps, or null for no profile.
      */
     BenchRun(Settings settings, Profile profile, long seed, String runId, Set<String> only, Mix mix, ConsoleReport console,
@@ -54,14 +55,22 @@ final class BenchRun {
 
     Report run() throws Exception {
         Machine machine = Machine.current();
-        console.header();
-        List<StepResult> a = only.contains("baseline-a") ? baseline(false) : List.of();
-        List<StepResult> b = only.contains("baseline-b") ? baseline(true) : List.of();
+        boolean streams = mix == Mix.STREAMS;
+        if (streams && (only.contains("baseline-a") || only.contains("baseline-b"))) {
+            // The baselines forward one message and its answer; they have no stream to compare with.
+            System.out.println("The baselines do not stream: the streams workload runs Capsule only.");
+            System.out.println();
+        }
+        console.header(streams);
+        List<StepResult> a = !streams && only.contains("baseline-a") ? baseline(false) : List.of();
+        List<StepResult> b = !streams && only.contains("baseline-b") ? baseline(true) : List.of();
         List<StepResult> warmup = new ArrayList<>();
         List<StepResult> capsule = only.contains("capsule") ? capsule(warmup) : List.of();
-        String workload = String.format("%s workload: N sessions × %d messages per step (N = rate × %ds / %d), seed %d; %s",
-                mix.id(), profile.messagesPerSession(), profile.step().toSeconds(), profile.messagesPerSession(), seed,
-                mix.description());
+        String workload = streams
+                ? String.format("%s workload: %s; drain %ds, seed %d", mix.id(), mix.description(), profile.drain().toSeconds(), seed)
+                : String.format("%s workload: N sessions × %d messages per step (N = rate × %ds / %d), seed %d; %s",
+                        mix.id(), profile.messagesPerSession(), profile.step().toSeconds(), profile.messagesPerSession(), seed,
+                        mix.description());
         return Report.of(runId, profile.name(), seed, machine, mix, workload, a, b, capsule, warmup, whereTimeGoes);
     }
 

@@ -15,7 +15,7 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * {@code ./capsule bench [--quick] [--seed N] [--out DIR] [--only …] [--workload mix|plain] [--no-profile]}: runs the benchmark
+ * {@code ./capsule bench [--quick] [--seed N] [--out DIR] [--only …] [--workload mix|plain|streams] [--no-profile]}: runs the benchmark
  * against the stack {@code ./capsule up} started, prints the table, the ratios, the targets and
  * where the CPU went (a profile of each JVM during Capsule's measured steps), and writes the
  * report as JSON and as an HTML chart, with a flame graph per JVM beside them. Missed targets do not fail the command: they are findings.
@@ -26,7 +26,7 @@ public final class Main {
     }
 
     public static void main(String[] args) throws Exception {
-        Profile profile = Profile.full();
+        boolean quick = false;
         long seed = 7;
         Path out = null;
         Set<String> only = Set.of("baseline-a", "baseline-b", "capsule");
@@ -34,8 +34,8 @@ public final class Main {
         Mix mix = Mix.MIXED;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
-                case "--quick" -> profile = Profile.quick();
-                case "--full" -> profile = Profile.full();
+                case "--quick" -> quick = true;
+                case "--full" -> quick = false;
                 case "--seed" -> seed = Long.parseLong(args[++i]);
                 case "--out" -> out = Path.of(args[++i]);
                 case "--only" -> only = Set.of(args[++i].split(","));
@@ -49,11 +49,13 @@ public final class Main {
                     }
                 }
                 default -> {
-                    System.err.println("usage: ./capsule bench [--quick|--full] [--seed N] [--out DIR] [--only baseline-a,baseline-b,capsule] [--workload mix|plain] [--no-profile]   (unknown: " + args[i] + ")");
+                    System.err.println("usage: ./capsule bench [--quick|--full] [--seed N] [--out DIR] [--only baseline-a,baseline-b,capsule] [--workload mix|plain|streams] [--no-profile]   (unknown: " + args[i] + ")");
                     System.exit(2);
                 }
             }
         }
+        // The streams workload counts concurrent streams, not messages per second: a ladder of its own.
+        Profile profile = mix == Mix.STREAMS ? Profile.streams(quick) : quick ? Profile.quick() : Profile.full();
         Settings settings = Settings.fromEnvironment(System.getenv());
         if (out == null) {
             out = settings.home().resolve("bench");

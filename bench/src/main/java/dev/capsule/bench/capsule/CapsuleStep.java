@@ -22,7 +22,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * One step against the running stack: N sessions × M messages at one rate (in the bench mix, half
  * of the sessions on the HTTP API and half on chat sockets; in the plain workload, all on the JSON
- * API), then a drain for the last answers, then the checks.
+ * API), then a drain for the last answers, then the checks. In the streams workload the "rate" is
+ * C concurrent streams: C sessions on chat sockets each ask for one long stream, within a second,
+ * and the step is judged by the gap between the streams' updates and by every stream arriving whole.
  * Session ids are new in every run and step, so that each session starts at turn 1 and its
  * replies can be checked by number.
  */
@@ -56,7 +58,8 @@ public final class CapsuleStep {
         List<SessionLedger> ledgers = new ArrayList<>();
         for (int i = 0; i < Workload.sessions(count, profile.messagesPerSession()); i++) {
             ledgers.add(new SessionLedger("bench-" + runId + "-" + stepId + "-" + i,
-                    mix == Mix.PLAIN ? Transport.HTTP_JSON : i % 2 == 0 ? Transport.HTTP : Transport.WS, metrics));
+                    mix == Mix.PLAIN ? Transport.HTTP_JSON : mix == Mix.STREAMS || i % 2 == 1 ? Transport.WS : Transport.HTTP,
+                    metrics));
         }
         // About PROBES_PER_SECOND of the plain HTTP messages (35% of the mix, all of the plain workload) are followed into the history.
         int probeEvery = Math.max(1, (int) (rate * (mix == Mix.PLAIN ? 1.0 : 0.35) / PROBES_PER_SECOND));
@@ -87,10 +90,14 @@ public final class CapsuleStep {
                     chat.submit(m);
                 }
             });
-            Map<String, Double> cpuUse = cpu.stop();
+            // The mix's CPU is the sending window's; the streams' is the whole step's, while they stream.
+            Map<String, Double> cpuUse = mix == Mix.STREAMS ? null : cpu.stop();
             long drainDeadline = System.nanoTime() + profile.drain().toNanos();
             while (metrics.answered.get() < count && System.nanoTime() < drainDeadline) {
                 Thread.sleep(20);
+            }
+            if (cpuUse == null) {
+                cpuUse = cpu.stop();
             }
             return judge(rate, count, start, ledgers, metrics, cpuUse);
         }
@@ -108,7 +115,12 @@ public final class CapsuleStep {
             }
         }
         Summary first = metrics.firstReply.summary();
-        boolean broken = !(first.p99() <= profile.ceilingMillis());
+        Summary gap = metrics.chunkGap.summary();
+        // Past the ceiling, answers still missing are queued rather than proven lost ("late").
+        boolean pastCeiling = !((mix == Mix.STREAMS ? gap : first).p99() <= profile.ceilingMillis());
+        // Streams: whole when their end came with the text their chunks add up to, every word of it.
+        long whole = ledgers.stream().mapToLong(SessionLedger::wholeStreams).sum();
+        boolean broken = pastCeiling || mix == Mix.STREAMS && whole < count;
 
         List<SessionLedger> answered = ledgers.stream().filter(SessionLedger::allAnswered).toList();
         List<SessionLedger> sample = new ArrayList<>();
@@ -119,8 +131,8 @@ public final class CapsuleStep {
         HistoryCheck.Result history = new HistoryCheck(client, settings.gatewayHttp(), settings.token())
                 .check(sample, Duration.ofSeconds(15));
 
-        Counts counts = new Counts(holes + (broken ? 0 : unanswered), metrics.duplicated.get(), metrics.outOfOrder.get(),
-                broken ? unanswered : 0, metrics.failed.get(), metrics.errors.get(),
+        Counts counts = new Counts(holes + (pastCeiling ? 0 : unanswered), metrics.duplicated.get(), metrics.outOfOrder.get(),
+                pastCeiling ? unanswered : 0, metrics.failed.get(), metrics.errors.get(),
                 history.missing(), history.doubled(), history.misordered());
         if (metrics.firstError.get() != null) {
             System.out.println("  first error of the step: " + metrics.firstError.get());
@@ -132,9 +144,10 @@ public final class CapsuleStep {
         latencies.put("firstReply.ws", metrics.firstReplyWs.summary());
         latencies.put("turnEnd", metrics.turnEnd.summary());
         latencies.put("firstChunk", metrics.firstChunk.summary());
-        latencies.put("chunkGap", metrics.chunkGap.summary());
+        latencies.put("chunkGap", gap);
         latencies.put("persistenceLag", metrics.persistenceLag.summary());
-        double achieved = metrics.answeredInWindow.get() / ((metrics.windowEndNanos - start) / 1e9);
+        // Streams: how many of the C arrived whole; otherwise answers per second while the open loop sent.
+        double achieved = mix == Mix.STREAMS ? whole : metrics.answeredInWindow.get() / ((metrics.windowEndNanos - start) / 1e9);
         return new StepResult("capsule", rate, achieved, count, metrics.answered.get(), latencies, counts, cpu, broken);
     }
 }

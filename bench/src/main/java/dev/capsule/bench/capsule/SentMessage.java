@@ -23,6 +23,8 @@ final class SentMessage {
     long lastChunkAt;
     int chunks;
     final StringBuilder streamed = new StringBuilder();
+    /** A streamed answer's end came, not cancelled, with the text its chunks add up to (and, for a long stream, every word). */
+    boolean whole;
     int notifies;
     long endedAt;
     boolean released;

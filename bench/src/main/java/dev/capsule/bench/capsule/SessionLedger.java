@@ -97,16 +97,25 @@ final class SessionLedger {
             }
             case StreamEnd s -> {
                 // A missing chunk already shows as a hole in seq; only a complete stream's text is compared.
-                if (!chatRefusals && (m.kind() != MessageKind.STREAM
-                        || s.chunks() == m.chunks && !s.text().contentEquals(m.streamed))) {
+                // The end carries the whole answer, which the chunks must add up to; a long stream's must
+                // also hold every word asked for, or the answer was cut short.
+                boolean chunksAddUp = s.chunks() == m.chunks && s.text().contentEquals(m.streamed);
+                int expected = m.kind().expectedWords();
+                int words = s.text().isBlank() ? 0 : s.text().strip().split("\\s+").length;
+                boolean cutShort = expected > 0 && (words != expected || s.cancelled());
+                m.whole = m.kind().streamed() && chunksAddUp && !cutShort && !chatRefusals;
+                if (!chatRefusals && (!m.kind().streamed() || s.chunks() == m.chunks && !chunksAddUp)) {
                     metrics.outOfOrder(id + " stream end for message " + m.planned.position() + " (" + m.kind()
                             + ") does not match its chunks");
+                } else if (!chatRefusals && chunksAddUp && cutShort) {
+                    metrics.outOfOrder(id + " stream end for message " + m.planned.position() + " (" + m.kind()
+                            + ") holds " + words + " words, not " + expected + (s.cancelled() ? ", cancelled" : ""));
                 }
             }
             case Reply r -> {
                 // A refused message made no turn: the demo app's turn counter does not count it.
                 int turn = m.planned.position() - refusedBefore(m);
-                if (!chatRefusals && (m.kind() == MessageKind.STREAM || !r.text().equals(m.expectedReply(turn))
+                if (!chatRefusals && (m.kind().streamed() || !r.text().equals(m.expectedReply(turn))
                         || m.kind() == MessageKind.NOTIFY && m.notifies == 0)) {
                     metrics.outOfOrder(id + " reply '" + r.text() + "' to message " + m.planned.position() + " ("
                             + m.kind() + "), expected '" + m.expectedReply(turn) + "'");
@@ -235,6 +244,11 @@ final class SessionLedger {
         }
         boolean over = messages.stream().allMatch(m -> m.endedAt != 0 || m.refused);
         return over ? maxSeq - seqs.size() : 0;
+    }
+
+    /** Streamed answers whose turn ended with their end whole: every chunk, adding up to the text asked for. */
+    synchronized long wholeStreams() {
+        return messages.stream().filter(m -> m.endedAt != 0 && m.whole).count();
     }
 
     synchronized boolean allAnswered() {

@@ -22,10 +22,22 @@ public final class ConsoleReport {
     }
 
     public void header() {
+        header(false);
+    }
+
+    /**
+     * The table's head; {@code streams}: the streams workload's, whose steps offer concurrent streams
+     * (each a long /stream) and count the streams that arrived whole, and are judged by the gap p99.
+     */
+    public void header(boolean streams) {
         out.printf("%-11s %8s %9s %7s %7s %8s %8s %8s %8s %8s %9s   %s%n", "system", "offered", "achieved",
                 "p50", "p99", "p99.9", "end p99", "chunk1", "gap p99", "persist", "http/ws", "lost dup ooo late fail err");
-        out.printf("%-11s %8s %9s %7s %7s %8s %8s %8s %8s %8s %9s%n", "", "msg/s", "msg/s",
-                "ms", "ms", "ms", "ms", "p99 ms", "ms", "p99 ms", "p99 ms");
+        out.printf("%-11s %8s %9s %7s %7s %8s %8s %8s %8s %8s %9s%n", "", streams ? "streams" : "msg/s",
+                streams ? "whole" : "msg/s", "ms", "ms", "ms", "ms", "p99 ms", "ms", "p99 ms", "p99 ms");
+        if (streams) {
+            out.println("(p50, p99, p99.9: the turn's first event, a new session's welcome; chunk1: the stream's first chunk;"
+                    + " a step breaks at gap p99 > 100 ms or any stream not whole)");
+        }
     }
 
     public void step(String label, StepResult s) {
@@ -43,12 +55,18 @@ public final class ConsoleReport {
 
     public void summary(Report r) {
         out.println();
-        out.println("CPU during each Capsule step, % of one core (200 = both cores), and per message answered:");
+        if (r.streams()) {
+            out.println("CPU during each Capsule step (from the first send to the last stream's end), % of one core"
+                    + " (200 = both cores), and per stream, in CPU µs per second of streaming:");
+        } else {
+            out.println("CPU during each Capsule step, % of one core (200 = both cores), and per message answered:");
+        }
         TreeSet<String> names = new TreeSet<>();
         r.capsule().forEach(s -> names.addAll(s.cpu().keySet()));
-        out.printf("  %8s", "msg/s");
+        out.printf("  %8s", r.streams() ? "streams" : "msg/s");
         names.forEach(n -> out.printf(" %12s", shortName(n)));
-        out.printf(" %8s %14s %14s%n", "total", "stack µs/msg", "bench µs/msg");
+        out.printf(" %8s %14s %14s%n", "total", r.streams() ? "stack µs/s/str" : "stack µs/msg",
+                r.streams() ? "bench µs/s/str" : "bench µs/msg");
         for (StepResult s : r.capsule()) {
             out.printf("  %8d", s.offered());
             double total = 0;
@@ -62,6 +80,20 @@ public final class ConsoleReport {
         }
         whereTimeGoes(r);
         out.println();
+        if (r.streams()) {
+            out.println("Held (update gap p99 ≤ ceiling, every stream whole):");
+            out.printf("  %-11s %s concurrent streams%n", "capsule", r.sustained().get("capsule").label());
+        } else {
+            ratios(r);
+        }
+        out.println();
+        out.println(r.streams() ? "Targets (2 cores, persistence on):" : "Targets (issue 12; 2 cores, persistence on):");
+        int width = Math.max(44, r.targets().stream().mapToInt(v -> v.target().length()).max().orElse(0));
+        r.targets().forEach(v -> out.printf("  %-7s %-" + width + "s %s%n", v.word(), v.target(), v.detail()));
+        out.flush();
+    }
+
+    private void ratios(Report r) {
         out.println("Sustained (p99 first reply ≤ ceiling, nothing lost):");
         r.sustained().forEach((k, v) -> out.printf("  %-11s %s msg/s%n", k, v.label()));
         out.println("Capsule as a share of the baselines:");
@@ -73,10 +105,6 @@ public final class ConsoleReport {
                         parts[1].substring(2).toLowerCase());
             }
         }
-        out.println();
-        out.println("Targets (issue 12; 2 cores, persistence on):");
-        r.targets().forEach(v -> out.printf("  %-7s %-44s %s%n", v.word(), v.target(), v.detail()));
-        out.flush();
     }
 
     /** Each profiled JVM's CPU by part, and its hottest methods: where to look first. */

@@ -32,10 +32,14 @@ public final class HtmlChart {
         all.addAll(r.baselineB());
         double lo = all.stream().mapToDouble(StepResult::offered).min().orElse(100);
         double hi = all.stream().mapToDouble(StepResult::offered).max().orElse(10000);
-        double top = all.stream().mapToDouble(s -> s.firstReply().p99()).filter(v -> !Double.isNaN(v)).max().orElse(1000);
-        double bottom = all.stream().mapToDouble(s -> s.firstReply().p50()).filter(v -> !Double.isNaN(v) && v > 0).min().orElse(1);
+        // The streams workload plots the gap between a stream's updates; the others, the first reply.
+        ToDoubleFunction<StepResult> p99 = r.streams() ? s -> lat(s, "chunkGap") : s -> s.firstReply().p99();
+        ToDoubleFunction<StepResult> p50 = r.streams() ? s -> s.latencies().getOrDefault("chunkGap", Summary.EMPTY).p50()
+                : s -> s.firstReply().p50();
+        double top = all.stream().mapToDouble(p99).filter(v -> !Double.isNaN(v)).max().orElse(1000);
+        double bottom = all.stream().mapToDouble(p50).filter(v -> !Double.isNaN(v) && v > 0).min().orElse(1);
         xMin = Math.pow(10, Math.floor(Math.log10(lo)));
-        xMax = Math.pow(10, Math.ceil(Math.log10(Math.max(hi, 10000))));
+        xMax = Math.pow(10, Math.ceil(Math.log10(Math.max(hi, r.streams() ? Report.TARGET_STREAMS * 10 : 10000))));
         yMin = Math.pow(10, Math.floor(Math.log10(Math.min(bottom, 1))));
         yMax = Math.pow(10, Math.ceil(Math.log10(Math.max(top, 1000))));
     }
@@ -50,7 +54,8 @@ public final class HtmlChart {
                 .append("</title><style>body{font:14px sans-serif;margin:24px;color:#222}table{border-collapse:collapse}")
                 .append("td,th{padding:3px 8px;border-bottom:1px solid #ddd;text-align:right}th{background:#f4f4f4}")
                 .append("td:first-child,th:first-child{text-align:left}.miss{color:#b00}.pass{color:#070}</style></head><body>");
-        h.append("<h1>Capsule bench: latency against offered load</h1>");
+        h.append(r.streams() ? "<h1>Capsule bench: gap between a stream's updates against concurrent streams</h1>"
+                : "<h1>Capsule bench: latency against offered load</h1>");
         h.append("<p>").append(esc(r.machine().date())).append(" · ").append(r.machine().cores()).append(" cores (")
                 .append(esc(r.machine().cpu())).append("), ").append(r.machine().memoryMiB() / 1024).append(" GiB · load at start ")
                 .append(esc(r.machine().loadAtStart())).append(" · profile ").append(esc(r.profile())).append(", seed ")
@@ -62,7 +67,8 @@ public final class HtmlChart {
                     .append(Boolean.TRUE.equals(v.pass()) ? "pass" : "miss").append("\">").append(v.word())
                     .append("</td><td>").append(esc(v.detail())).append("</td></tr>");
         }
-        h.append("</table><h2>Steps</h2><table><tr><th>system</th><th>offered msg/s</th><th>achieved msg/s</th>")
+        h.append("</table><h2>Steps</h2><table><tr><th>system</th>")
+                .append(r.streams() ? "<th>concurrent streams</th><th>streams whole</th>" : "<th>offered msg/s</th><th>achieved msg/s</th>")
                 .append("<th>p50 ms</th><th>p99 ms</th><th>p99.9 ms</th><th>turn end p99</th><th>first chunk p99</th>")
                 .append("<th>chunk gap p99</th><th>persistence p50 / p99</th><th>lost / dup / ooo / late / failed / errors</th></tr>");
         for (List<StepResult> list : List.of(r.baselineA(), r.baselineB(), r.capsule())) {
@@ -86,6 +92,15 @@ public final class HtmlChart {
     }
 
     private String svg(Report r) {
+        if (r.streams()) {
+            return svg(List.of(
+                    new Series("Capsule update gap p99", "#d62728", false, r.capsule(), s -> lat(s, "chunkGap")),
+                    new Series("Capsule update gap p50", "#d62728", true, r.capsule(),
+                            s -> s.latencies().getOrDefault("chunkGap", Summary.EMPTY).p50()),
+                    new Series("Capsule first chunk p99", "#c49c94", false, r.capsule(), s -> lat(s, "firstChunk"))),
+                    "concurrent streams", "gap between a stream's updates, ms (at the client)",
+                    Report.TARGET_STREAMS, Report.TARGET_STREAM_GAP_P99, "target: gap p99 ≤ 100 ms at ≥ 1,000 streams", false);
+        }
         List<Series> series = List.of(
                 new Series("Capsule p99", "#d62728", false, r.capsule(), s -> s.firstReply().p99()),
                 new Series("Capsule p50", "#d62728", true, r.capsule(), s -> s.firstReply().p50()),
@@ -95,6 +110,16 @@ public final class HtmlChart {
                 new Series("(b) Kafka+Redis p50", "#2ca02c", true, r.baselineB(), s -> s.firstReply().p50()),
                 new Series("(a) Kafka p99", "#1f77b4", false, r.baselineA(), s -> s.firstReply().p99()),
                 new Series("(a) Kafka p50", "#1f77b4", true, r.baselineA(), s -> s.firstReply().p50()));
+        return svg(series, "offered load, msg/s", "first reply latency, ms (from the scheduled send)",
+                Report.TARGET_SUSTAINED, 100, "target: p99 ≤ 100 ms from 5,000 msg/s", true);
+    }
+
+    /**
+     * The chart of {@code series}; a dotted corner marks the target {@code targetY} ms from {@code targetX}
+     * on, and {@code rateTarget} adds the mix's mark of p99 ≤ 25 ms at 1,000 msg/s.
+     */
+    private String svg(List<Series> series, String xLabel, String yLabel, double targetX, double targetY, String targetLabel,
+                       boolean rateTarget) {
         StringBuilder s = new StringBuilder();
         s.append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"").append(W).append("\" height=\"").append(H)
                 .append("\" font-size=\"12\" font-family=\"sans-serif\">");
@@ -117,20 +142,22 @@ public final class HtmlChart {
                     LEFT, py, W - RIGHT, py));
             s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%s</text>", LEFT - 6, py + 4, fmt(y)));
         }
-        s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">offered load, msg/s</text>",
-                (LEFT + W - RIGHT) / 2, H - 12));
+        s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">%s</text>",
+                (LEFT + W - RIGHT) / 2, H - 12, esc(xLabel)));
         s.append(String.format(Locale.ROOT, "<text transform=\"translate(16,%d) rotate(-90)\" text-anchor=\"middle\">"
-                + "first reply latency, ms (from the scheduled send)</text>", (TOP + H - BOTTOM) / 2));
-        // The targets: p99 ≤ 25 ms at 1,000 msg/s; p99 ≤ 100 ms at ≥ 5,000 msg/s.
+                + "%s</text>", (TOP + H - BOTTOM) / 2, esc(yLabel)));
+        // The targets: p99 ≤ targetY from targetX on; in the mix, also p99 ≤ 25 ms at 1,000 msg/s.
         s.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#555\" stroke-dasharray=\"2,3\"/>",
-                px(Report.TARGET_SUSTAINED), py(100), W - RIGHT, py(100)));
+                px(targetX), py(targetY), W - RIGHT, py(targetY)));
         s.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%d\" stroke=\"#555\" stroke-dasharray=\"2,3\"/>",
-                px(Report.TARGET_SUSTAINED), py(100), px(Report.TARGET_SUSTAINED), H - BOTTOM));
-        s.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%.1f\" fill=\"#555\">target: p99 ≤ 100 ms from 5,000 msg/s</text>",
-                px(Report.TARGET_SUSTAINED) + 4, py(100) - 4));
-        s.append(String.format(Locale.ROOT, "<rect x=\"%.1f\" y=\"%.1f\" width=\"8\" height=\"8\" fill=\"none\" stroke=\"#555\"/>"
-                        + "<text x=\"%.1f\" y=\"%.1f\" fill=\"#555\">target: p99 ≤ 25 ms at 1,000 msg/s</text>",
-                px(Report.TARGET_RATE) - 4, py(Report.TARGET_P99_AT_RATE) - 4, px(Report.TARGET_RATE) + 8, py(Report.TARGET_P99_AT_RATE) - 8));
+                px(targetX), py(targetY), px(targetX), H - BOTTOM));
+        s.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%.1f\" fill=\"#555\">%s</text>",
+                px(targetX) + 4, py(targetY) - 4, esc(targetLabel)));
+        if (rateTarget) {
+            s.append(String.format(Locale.ROOT, "<rect x=\"%.1f\" y=\"%.1f\" width=\"8\" height=\"8\" fill=\"none\" stroke=\"#555\"/>"
+                            + "<text x=\"%.1f\" y=\"%.1f\" fill=\"#555\">target: p99 ≤ 25 ms at 1,000 msg/s</text>",
+                    px(Report.TARGET_RATE) - 4, py(Report.TARGET_P99_AT_RATE) - 4, px(Report.TARGET_RATE) + 8, py(Report.TARGET_P99_AT_RATE) - 8));
+        }
         int legendY = TOP + 10;
         for (Series line : series) {
             StringBuilder points = new StringBuilder();
@@ -141,8 +168,9 @@ public final class HtmlChart {
                 }
                 double x = px(step.offered()), y = py(Math.min(Math.max(v, yMin), yMax));
                 points.append(String.format(Locale.ROOT, "%.1f,%.1f ", x, y));
-                s.append(String.format(Locale.ROOT, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" stroke=\"%s\" fill=\"%s\"><title>%s at %d msg/s: %s ms</title></circle>",
-                        x, y, line.color(), step.broken() ? "white" : line.color(), esc(line.name()), step.offered(), ConsoleReport.ms(v)));
+                s.append(String.format(Locale.ROOT, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" stroke=\"%s\" fill=\"%s\"><title>%s at %d %s: %s ms</title></circle>",
+                        x, y, line.color(), step.broken() ? "white" : line.color(), esc(line.name()), step.offered(),
+                        esc(xLabel.substring(xLabel.lastIndexOf(' ') + 1)), ConsoleReport.ms(v)));
             }
             s.append(String.format(Locale.ROOT, "<polyline points=\"%s\" fill=\"none\" stroke=\"%s\" stroke-width=\"2\"%s/>",
                     points, line.color(), line.dashed() ? " stroke-dasharray=\"6,4\"" : ""));

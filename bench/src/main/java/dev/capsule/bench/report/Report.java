@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Map;
 
 /** Everything one run found, as printed and as written to JSON. */
-public record Report(String runId, String profile, long seed, Machine machine, String workload,
+public record Report(String runId, String profile, long seed, Machine machine, String mix, String workload,
                      List<StepResult> baselineA, List<StepResult> baselineB, List<StepResult> capsule,
                      List<StepResult> capsuleWarmup,
                      Map<String, Sustained> sustained, Map<String, Double> ratios, List<Verdict> targets,
@@ -23,6 +23,9 @@ public record Report(String runId, String profile, long seed, Machine machine, S
     static final int TARGET_SUSTAINED = 5000;
     static final double TARGET_STACK_MICROS = 300;
     static final double TARGET_PERSISTENCE_LAG_P99 = 500;
+    /** The streams workload's target: this many concurrent streams held, with the gap between updates at p99 ≤ the next. */
+    static final int TARGET_STREAMS = 1000;
+    static final double TARGET_STREAM_GAP_P99 = 100;
 
     public static Report of(String runId, String profile, long seed, Machine machine, Mix mix, String workload,
                             List<StepResult> a, List<StepResult> b, List<StepResult> capsule,
@@ -32,8 +35,15 @@ public record Report(String runId, String profile, long seed, Machine machine, S
         sustained.put("baseline-a", Sustained.of(a));
         sustained.put("baseline-b", Sustained.of(b));
         Map<String, Double> ratios = ratios(sustained, a, b, capsule);
-        return new Report(runId, profile, seed, machine, workload, a, b, capsule, capsuleWarmup, sustained, ratios,
-                verdicts(sustained, capsule, capsuleWarmup, mix == Mix.MIXED), whereTimeGoes);
+        List<Verdict> targets = mix == Mix.STREAMS ? streamVerdicts(capsule) : verdicts(sustained, capsule, mix == Mix.MIXED);
+        targets.add(zeroLost(capsule, capsuleWarmup));
+        return new Report(runId, profile, seed, machine, mix.id(), workload, a, b, capsule, capsuleWarmup, sustained, ratios,
+                targets, whereTimeGoes);
+    }
+
+    /** The streams workload's steps: its "rate" is concurrent streams, and its figures say so. */
+    public boolean streams() {
+        return Mix.STREAMS.id().equals(mix);
     }
 
     /**
@@ -70,8 +80,7 @@ public record Report(String runId, String profile, long seed, Machine machine, S
         return of > 0 ? x / of : Double.NaN;
     }
 
-    private static List<Verdict> verdicts(Map<String, Sustained> sustained, List<StepResult> capsule,
-                                          List<StepResult> warmup, boolean mixed) {
+    private static List<Verdict> verdicts(Map<String, Sustained> sustained, List<StepResult> capsule, boolean mixed) {
         List<Verdict> v = new ArrayList<>();
         StepResult atTarget = capsule.stream().filter(s -> s.offered() == TARGET_RATE).findFirst().orElse(null);
         if (atTarget == null) {
@@ -98,6 +107,46 @@ public record Report(String runId, String profile, long seed, Machine machine, S
         v.add(new Verdict("sustained ≥ 5,000 msg/s with p99 ≤ 100 ms",
                 c.rate() >= TARGET_SUSTAINED ? Boolean.TRUE : c.atLadderTop() ? null : Boolean.FALSE,
                 "sustained " + c.label() + " msg/s" + (c.atLadderTop() ? " (the ladder ended first)" : "")));
+        return v;
+    }
+
+    /**
+     * The streams workload's target: the most concurrent streams a step held (every stream whole,
+     * the gap between updates at p99 within the ceiling), against 1,000; with the figures of the
+     * step that held and of the one that broke the ladder.
+     */
+    static List<Verdict> streamVerdicts(List<StepResult> capsule) {
+        List<Verdict> v = new ArrayList<>();
+        String target = "≥ 1,000 concurrent streams, update gap p99 ≤ 100 ms";
+        if (capsule.isEmpty()) {
+            v.add(new Verdict(target, null, "no Capsule step ran"));
+            return v;
+        }
+        Sustained held = Sustained.of(capsule);
+        StepResult heldStep = capsule.stream().filter(s -> s.offered() == held.rate() && !s.broken()).findFirst().orElse(null);
+        StepResult broke = capsule.stream().filter(StepResult::broken).findFirst().orElse(null);
+        StringBuilder detail = new StringBuilder(heldStep == null ? "held no step"
+                : "held " + held.label() + " streams: " + streamFigures(heldStep));
+        if (broke != null) {
+            detail.append("; broke at ").append(broke.offered()).append(": ").append(streamFigures(broke));
+        } else if (held.atLadderTop()) {
+            detail.append(" (the ladder ended first)");
+        }
+        boolean pass = heldStep != null && held.rate() >= TARGET_STREAMS && gapP99(heldStep) <= TARGET_STREAM_GAP_P99;
+        v.add(new Verdict(target, pass, detail.toString()));
+        return v;
+    }
+
+    private static String streamFigures(StepResult s) {
+        return String.format("update gap p99 %s ms, %.0f of %d whole", ConsoleReport.ms(gapP99(s)), s.achieved(), s.sent());
+    }
+
+    private static double gapP99(StepResult s) {
+        return s.latencies().getOrDefault("chunkGap", Summary.EMPTY).p99();
+    }
+
+    /** Lost, duplicated or reordered anything, in any step, warm-ups included. */
+    private static Verdict zeroLost(List<StepResult> capsule, List<StepResult> warmup) {
         // Warm-up steps do not count for latency, but whatever they lost or doubled was lost or doubled.
         long lost = 0, dup = 0, ooo = 0, refused = 0, failed = 0;
         List<StepResult> all = new ArrayList<>(warmup);
@@ -109,9 +158,8 @@ public record Report(String runId, String profile, long seed, Machine machine, S
             refused += s.counts().errors();
             failed += s.counts().failed();
         }
-        v.add(new Verdict("zero lost, duplicated or reordered", all.isEmpty() ? null : lost + dup + ooo == 0,
+        return new Verdict("zero lost, duplicated or reordered", all.isEmpty() ? null : lost + dup + ooo == 0,
                 "lost " + lost + ", duplicated " + dup + ", out of order " + ooo + " over " + all.size()
-                        + " steps, warm-ups included (beside them: " + refused + " refused, " + failed + " failed turns)"));
-        return v;
+                        + " steps, warm-ups included (beside them: " + refused + " refused, " + failed + " failed turns)");
     }
 }

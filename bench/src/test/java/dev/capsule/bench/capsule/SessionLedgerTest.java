@@ -1,12 +1,16 @@
 package dev.capsule.bench.capsule;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.capsule.bench.load.MessageKind;
 import dev.capsule.bench.load.Planned;
 import dev.capsule.events.EventMeta;
 import dev.capsule.events.OutboundEvent;
 import dev.capsule.events.Reply;
+import dev.capsule.events.StreamChunk;
+import dev.capsule.events.StreamEnd;
 import dev.capsule.events.TraceContext;
 import dev.capsule.events.TurnEnded;
 import org.junit.jupiter.api.Test;
@@ -61,6 +65,76 @@ class SessionLedgerTest {
         http.onEvent(turnEnded("t2", 4), 4, two);
         assertEquals(0, httpMetrics.outOfOrder.get());
         assertEquals(0, http.misorderedTurns());
+    }
+
+    @Test
+    void aLongStreamWhoseChunksAddUpToItsWholeAnswerIsWhole() {
+        SessionLedger ledger = new SessionLedger("s", Transport.WS, metrics);
+        SentMessage m = longStream(ledger);
+        String all = words(300);
+        int half = all.indexOf(" token151");
+        ledger.onEvent(chunk("t1", 1, 0, all.substring(0, half)), 10, null);
+        ledger.onEvent(chunk("t1", 2, 1, all.substring(half)), 20, null);
+        ledger.onEvent(streamEnd("t1", 3, 2, all, false), 30, null);
+        ledger.onEvent(turnEnded("t1", 4), 40, null);
+        assertEquals(0, metrics.outOfOrder.get() + metrics.duplicated.get() + ledger.seqHoles(), metrics.anomalies.toString());
+        assertTrue(m.whole);
+        assertEquals(1, metrics.chunkGap.summary().count(), "one gap between two chunks");
+    }
+
+    @Test
+    void aLongStreamCutShortIsNotWhole() {
+        SessionLedger ledger = new SessionLedger("s", Transport.WS, metrics);
+        SentMessage m = longStream(ledger);
+        String some = words(120);
+        ledger.onEvent(chunk("t1", 1, 0, some), 10, null);
+        ledger.onEvent(streamEnd("t1", 2, 1, some, true), 20, null);
+        ledger.onEvent(turnEnded("t1", 3), 30, null);
+        assertFalse(m.whole);
+        assertEquals(1, metrics.outOfOrder.get(), "an end that holds 120 of 300 words does not match what was asked");
+    }
+
+    @Test
+    void aLongStreamWhoseChunksDoNotAddUpToItsEndIsNotWhole() {
+        SessionLedger ledger = new SessionLedger("s", Transport.WS, metrics);
+        SentMessage m = longStream(ledger);
+        ledger.onEvent(chunk("t1", 1, 0, "token1 token3"), 10, null);
+        ledger.onEvent(streamEnd("t1", 2, 1, words(300), false), 20, null);
+        ledger.onEvent(turnEnded("t1", 3), 30, null);
+        assertFalse(m.whole);
+        assertEquals(1, metrics.outOfOrder.get());
+    }
+
+    @Test
+    void aLongStreamWithAChunkMissingIsALossAndNotWhole() {
+        SessionLedger ledger = new SessionLedger("s", Transport.WS, metrics);
+        SentMessage m = longStream(ledger);
+        String all = words(300);
+        ledger.onEvent(chunk("t1", 1, 0, all.substring(0, 20)), 10, null);
+        ledger.onEvent(streamEnd("t1", 3, 2, all, false), 30, null);
+        ledger.onEvent(turnEnded("t1", 4), 40, null);
+        assertFalse(m.whole);
+        assertEquals(1, ledger.seqHoles());
+    }
+
+    private static SentMessage longStream(SessionLedger ledger) {
+        SentMessage m = new SentMessage(ledger, new Planned(0, 0, 1, MessageKind.LONG_STREAM,
+                MessageKind.LONG_STREAM.text(0, 1)), false);
+        ledger.messages.add(m);
+        return m;
+    }
+
+    private static String words(int n) {
+        return java.util.stream.IntStream.rangeClosed(1, n).mapToObj(i -> "token" + i)
+                .collect(java.util.stream.Collectors.joining(" "));
+    }
+
+    private static StreamChunk chunk(String turn, long seq, int index, String text) {
+        return StreamChunk.of(EventMeta.next("s", TraceContext.NONE), turn, seq, "web", null, "st", index, text);
+    }
+
+    private static StreamEnd streamEnd(String turn, long seq, int chunks, String text, boolean cancelled) {
+        return StreamEnd.of(EventMeta.next("s", TraceContext.NONE), turn, seq, "web", null, "st", chunks, text, cancelled);
     }
 
     private void deliver(OutboundEvent... events) {

@@ -36,11 +36,20 @@ class WorkloadTest {
     }
 
     @Test
-    void aWorkloadIsNamedMixOrPlainAndAnyOtherNameSaysSo() {
+    void aWorkloadIsNamedMixPlainOrStreamsAndAnyOtherNameSaysSo() {
         assertEquals(Mix.MIXED, Mix.named("mix"));
         assertEquals(Mix.PLAIN, Mix.named("plain"));
+        assertEquals(Mix.STREAMS, Mix.named("streams"));
         IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> Mix.named("echo"));
-        assertTrue(e.getMessage().contains("mix or plain"), e.getMessage());
+        assertTrue(e.getMessage().contains("mix, plain or streams"), e.getMessage());
+    }
+
+    @Test
+    void theStreamsWorkloadIsOneLongStreamPerSession() {
+        List<Planned> plan = Workload.plan(7, 250, 1, Mix.STREAMS);
+        assertEquals(250, plan.stream().map(Planned::session).distinct().count());
+        assertTrue(plan.stream().allMatch(p -> p.kind() == MessageKind.LONG_STREAM && p.position() == 1
+                && p.text().equals("/stream 300 30")), "every message a /stream 300 30, one per session");
     }
 
     @Test

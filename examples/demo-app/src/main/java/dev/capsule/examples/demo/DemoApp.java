@@ -19,7 +19,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * The demo app that {@code ./capsule up} runs. It shows every reply mode:
  * plain text is answered {@code #N: text} with N the turn number kept in the session's data;
- * {@code /stream} streams a fake model's answer; {@code /notify} sends a status, then a reply;
+ * {@code /stream} streams a fake model's answer (23 words, 15 ms apart), {@code /stream <words> <per-second>}
+ * (for example {@code /stream 300 30}) streams a long one of that many words at that pace;
+ * {@code /notify} sends a status, then a reply;
  * {@code /card} shows a task card; {@code /remember <text>} stores a note in the owner's
  * collection, {@code /notes} lists them, newest first, {@code /summary} keeps and streams a
  * summary of them, and {@code /later <text>} sends a reminder on its own five seconds later.
@@ -29,6 +31,11 @@ public class DemoApp implements CapsuleApp {
 
     static final String TURNS = "turns";
     static final String NOTES = "notes";
+    static final int MAX_STREAM_WORDS = 10_000;
+    static final int MAX_WORDS_PER_SECOND = 1_000;
+    static final String STREAM_USAGE = "Usage: /stream <words> <per-second>, for example /stream 300 30:"
+            + " words 1 to " + MAX_STREAM_WORDS + ", per-second 1 to " + MAX_WORDS_PER_SECOND
+            + " (or /stream alone for a short answer).";
 
     @Override
     public void enter(Session session) {
@@ -42,6 +49,10 @@ public class DemoApp implements CapsuleApp {
         String text = message.text().strip();
         if (text.startsWith("/later ")) {
             remindLater(session, text.substring("/later ".length()).strip());
+            return;
+        }
+        if (text.startsWith("/stream ")) {
+            streamLong(session, text.substring("/stream ".length()).strip());
             return;
         }
         if (text.startsWith("/remember ")) {
@@ -74,6 +85,29 @@ public class DemoApp implements CapsuleApp {
         String here = session.id();
         CompletableFuture.runAsync(() -> session.sendTo(here, "Reminder: " + (what.isEmpty() ? "you asked me to" : what)),
                 CompletableFuture.delayedExecutor(5, TimeUnit.SECONDS));
+    }
+
+    /**
+     * {@code /stream <words> <per-second>}: a long answer of generated words ({@code token1 token2 …}),
+     * at a model's pace, for as long as it takes; anything malformed is answered with the usage.
+     */
+    private static void streamLong(Session session, String args) {
+        String[] parts = args.split("\\s+");
+        int words = parts.length == 2 ? parse(parts[0]) : -1;
+        int perSecond = parts.length == 2 ? parse(parts[1]) : -1;
+        if (words < 1 || words > MAX_STREAM_WORDS || perSecond < 1 || perSecond > MAX_WORDS_PER_SECOND) {
+            session.reply(STREAM_USAGE);
+            return;
+        }
+        session.streamReplyFrom(FakeModel.tokens(words, perSecond));
+    }
+
+    /** The number {@code text} spells in decimal digits, or -1. */
+    private static int parse(String text) {
+        if (text.isEmpty() || text.length() > 9 || !text.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            return -1;
+        }
+        return Integer.parseInt(text);
     }
 
     /** Stores a note in the owner's "notes" collection, then counts them: the count includes it at once. */
@@ -126,6 +160,13 @@ public class DemoApp implements CapsuleApp {
             return Multi.createFrom().ticks().every(Duration.ofMillis(15))
                     .select().first(words.size())
                     .map(i -> (i == 0 ? "" : " ") + words.get(i.intValue()));
+        }
+
+        /** {@code token1 token2 … token<count>}, one word every 1/perSecond of a second. */
+        static Multi<String> tokens(int count, int perSecond) {
+            return Multi.createFrom().ticks().every(Duration.ofNanos(1_000_000_000L / perSecond))
+                    .select().first(count)
+                    .map(i -> (i == 0 ? "" : " ") + "token" + (i + 1));
         }
     }
 }
