@@ -155,6 +155,13 @@ start_postgres() {
   write_pid postgres $! "$data"
   STARTED+=(postgres)
   await_port postgres "$CAPSULE_PG_PORT" 60 "$log"
+  # The port opens before the server takes connections (it may be replaying its log after a hard stop).
+  local deadline=$((SECONDS + 120))
+  until "$bin/pg_isready" -q -h 127.0.0.1 -p "$CAPSULE_PG_PORT"; do
+    still_starting postgres || fail "postgres exited during start" "$log"
+    [ $SECONDS -lt $deadline ] || fail "postgres did not accept connections within 120 s" "$log"
+    sleep 0.3
+  done
   if ! PGPASSWORD=capsule "$bin/psql" -h 127.0.0.1 -p "$CAPSULE_PG_PORT" -U capsule -d postgres -tAc \
        "SELECT 1 FROM pg_database WHERE datname='capsule'" 2>>"$log" | grep -q 1; then
     PGPASSWORD=capsule "$bin/createdb" -h 127.0.0.1 -p "$CAPSULE_PG_PORT" -U capsule capsule >>"$log" 2>&1 \
