@@ -2,6 +2,7 @@ package dev.capsule.adapters.inbound;
 
 import dev.capsule.adapters.config.BoundChannel;
 import dev.capsule.adapters.outbound.Target;
+import dev.capsule.events.SessionIds;
 import dev.capsule.events.UserRef;
 
 /**
@@ -41,8 +42,8 @@ public final class Conversations {
         if (shared) {
             id.append(':').append(USER_MARK).append(clean(providerUserId));
         }
-        if (id.length() > 128) {
-            throw new IllegalArgumentException("session id longer than 128 characters: " + id);
+        if (id.length() > SessionIds.MAX_LENGTH) {
+            throw new IllegalArgumentException("session id longer than " + SessionIds.MAX_LENGTH + " characters: " + id);
         }
         return id.toString();
     }
@@ -64,7 +65,7 @@ public final class Conversations {
     }
 
     private static String clean(String part) {
-        if (part == null || !part.matches("[A-Za-z0-9._-]{1,64}")) {
+        if (!SessionIds.isPart(part)) {
             throw new IllegalArgumentException("not a usable id part: '" + part + "'");
         }
         return part;

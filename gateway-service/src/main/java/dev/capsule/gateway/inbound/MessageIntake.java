@@ -1,6 +1,7 @@
 package dev.capsule.gateway.inbound;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.capsule.events.SessionIds;
 import dev.capsule.events.EventCodec;
 import dev.capsule.events.EventMeta;
 import dev.capsule.events.InboundCancel;
@@ -15,7 +16,6 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.regex.Pattern;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
@@ -28,7 +28,6 @@ import org.jboss.logging.Logger;
 public class MessageIntake {
 
     private static final Logger LOG = Logger.getLogger(MessageIntake.class);
-    private static final Pattern SESSION_ID = Pattern.compile("[A-Za-z0-9._-]{1,128}");
 
     private final EventPublisher publisher;
     private final SessionOwnership ownership;
@@ -127,11 +126,11 @@ public class MessageIntake {
     }
 
     /**
-     * No ':' in web and API session ids: that shape ({@code telegram:<channel>:<chat>}) belongs
-     * to the named channels' conversations, which a web user must not claim first.
+     * A web or API session id ({@link SessionIds#isWebId}): no ':', the shape of the named
+     * channels' conversations ({@code telegram:<channel>:<chat>}), which a web user must not claim first.
      */
     private static Uni<Void> usableId(String sessionId) {
-        return sessionId != null && SESSION_ID.matcher(sessionId).matches() ? Uni.createFrom().voidItem()
+        return SessionIds.isWebId(sessionId) ? Uni.createFrom().voidItem()
                 : Uni.createFrom().failure(new Rejection(400, "a session id is 1 to 128 letters, digits, '.', '_' or '-'"));
     }
 

@@ -2,6 +2,7 @@ package dev.capsule.persistence.fold;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.capsule.events.SessionIds;
 import dev.capsule.events.InboundMessage;
 import dev.capsule.persistence.fold.EventFolds.Write;
 import io.smallrye.mutiny.Uni;
@@ -16,7 +17,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
 import org.jboss.logging.Logger;
 
 /**
@@ -34,8 +34,6 @@ public class SessionOwners {
 
     private static final Logger LOG = Logger.getLogger(SessionOwners.class);
 
-    /** The ids the gateway ({@code [A-Za-z0-9._-]}) and the channel adapters (also {@code :}) make. */
-    private static final Pattern SESSION_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
     private static final String OWNERS = "SELECT session_id, user_id FROM session_owners WHERE session_id = ANY($1)";
     private static final String CLAIM = """
             INSERT INTO session_owners (session_id, user_id, used) VALUES ($1, $2, true)
@@ -66,7 +64,7 @@ public class SessionOwners {
         List<PendingFold> checkable = new ArrayList<>(pending.size());
         List<Uni<Void>> unusable = new ArrayList<>();
         for (PendingFold p : pending) {
-            if (p.event() instanceof InboundMessage m && !SESSION_ID.matcher(m.sessionId()).matches()) {
+            if (p.event() instanceof InboundMessage m && !SessionIds.isCapsuleId(m.sessionId())) {
                 // Not an id the gateway or a channel adapter makes; PostgreSQL might refuse it (a NUL), and a
                 // refused owner query would hold every topic back.
                 unusable.add(deadLetters.setAside(p.record(), "session id '" + m.sessionId()
