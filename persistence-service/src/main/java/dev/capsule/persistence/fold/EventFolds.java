@@ -12,7 +12,6 @@ import dev.capsule.events.SessionOpened;
 import dev.capsule.events.Show;
 import dev.capsule.events.StateChanged;
 import dev.capsule.events.StreamEnd;
-import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
@@ -28,13 +27,15 @@ import java.util.stream.Stream;
  * ({@code ON CONFLICT DO NOTHING}), snapshots only move to a higher version, so a redelivered
  * event changes nothing. Kept: user messages, replies, finished streams (as one message) and
  * blocks; not kept: notifies, chunks and turn markers. Documents keep their latest version.
+ * JSON columns are bound as the text the event carried, cast in SQL ({@code ::text::jsonb}): not
+ * parsed into an object to be written out again.
  */
 @ApplicationScoped
 public class EventFolds {
 
     static final String INSERT_MESSAGE = """
             INSERT INTO messages (event_id, session_id, role, kind, text, block, in_reply_to, seq, user_id, created_at)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+            VALUES ($1, $2, $3, $4, $5, $6::text::jsonb, $7, $8, $9, $10)
             ON CONFLICT (event_id) DO NOTHING""";
     private static final String OPEN_SESSION = """
             INSERT INTO sessions (session_id, user_id, owner_id, channel, opened_at) VALUES ($1, $2, $3, $4, $5)
@@ -43,13 +44,13 @@ public class EventFolds {
                 channel = COALESCE(sessions.channel, EXCLUDED.channel),
                 opened_at = COALESCE(sessions.opened_at, EXCLUDED.opened_at)""";
     static final String SNAPSHOT = """
-            INSERT INTO sessions (session_id, data, data_version, snapshot) VALUES ($1, $2, $3, $4)
+            INSERT INTO sessions (session_id, data, data_version, snapshot) VALUES ($1, $2::text::jsonb, $3, $4::text::jsonb)
             ON CONFLICT (session_id) DO UPDATE SET data = EXCLUDED.data, data_version = EXCLUDED.data_version,
                 snapshot = COALESCE(EXCLUDED.snapshot, sessions.snapshot)
             WHERE sessions.data_version < EXCLUDED.data_version""";
     private static final String PUT_DOCUMENT = """
             INSERT INTO documents (owner_id, collection, id, version, deleted, data, created_at, updated_at)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+            VALUES ($1, $2, $3, $4, $5, $6::text::jsonb, $7, $8)
             ON CONFLICT (owner_id, collection, id) DO UPDATE SET version = EXCLUDED.version, deleted = EXCLUDED.deleted,
                 data = EXCLUDED.data, created_at = EXCLUDED.created_at, updated_at = EXCLUDED.updated_at
             WHERE documents.version < EXCLUDED.version""";
@@ -87,19 +88,19 @@ public class EventFolds {
             case Reply r -> message(r, "app", "text", r.text(), null, r.inReplyTo(), r.seq(), null);
             case StreamEnd s -> message(s, "app", "stream", s.text(), null, s.inReplyTo(), s.seq(), null);
             case Show s -> message(s, "app", "block", s.block().path("fallbackText").asText(s.block().path("kind").asText()),
-                    new JsonObject(s.block().toString()), s.inReplyTo(), s.seq(), null);
+                    s.block().toString(), s.inReplyTo(), s.seq(), null);
             case SessionOpened o -> new Write(OPEN_SESSION, Tuple.of(o.sessionId(), o.user().id(), o.user().ownerId(), o.channel(), at(o.timestamp())));
-            case StateChanged c -> new Write(SNAPSHOT, Tuple.of(c.sessionId(), new JsonObject(c.data().toString()), c.version(),
-                    c.snapshot() == null ? null : new JsonObject(EventCodec.mapper().valueToTree(c.snapshot()).toString())));
+            case StateChanged c -> new Write(SNAPSHOT, Tuple.of(c.sessionId(), c.data().toString(), c.version(),
+                    c.snapshot() == null ? null : EventCodec.mapper().valueToTree(c.snapshot()).toString()));
             case SessionClosed c -> new Write(CLOSE_SESSION, Tuple.of(c.sessionId(), at(c.timestamp())));
             case DocumentChanged d -> new Write(PUT_DOCUMENT, Tuple.from(new Object[] {d.ownerId(), d.collection(),
-                    d.documentId(), d.version(), d.deleted(), d.data() == null ? null : new JsonObject(d.data().toString()),
+                    d.documentId(), d.version(), d.deleted(), d.data() == null ? null : d.data().toString(),
                     at(d.createdAt()), at(d.updatedAt())}));
             default -> null;
         });
     }
 
-    private static Write message(CapsuleEvent e, String role, String kind, String text, JsonObject block,
+    private static Write message(CapsuleEvent e, String role, String kind, String text, String block,
                                  String inReplyTo, Long seq, String userId) {
         return new Write(INSERT_MESSAGE, Tuple.from(new Object[] {e.eventId(), e.sessionId(), role, kind, text, block,
                 inReplyTo, seq, userId, at(e.timestamp())}));

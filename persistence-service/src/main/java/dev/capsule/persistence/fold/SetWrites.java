@@ -1,7 +1,6 @@
 package dev.capsule.persistence.fold;
 
 import dev.capsule.persistence.fold.EventFolds.Write;
-import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Tuple;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
@@ -87,7 +86,7 @@ final class SetWrites {
             role[i] = r.getString(2);
             kind[i] = r.getString(3);
             text[i] = r.getString(4);
-            block[i] = json(r.getValue(5));
+            block[i] = r.getString(5);
             inReplyTo[i] = r.getString(6);
             seq[i] = r.getLong(7);
             userId[i] = r.getString(8);
@@ -104,14 +103,10 @@ final class SetWrites {
         for (int i = 0; i < n; i++) {
             Tuple r = rows.get(i);
             sessionId[i] = r.getString(0);
-            data[i] = json(r.getValue(1));
+            data[i] = r.getString(1);
             version[i] = r.getLong(2);
-            snapshot[i] = json(r.getValue(3));
+            snapshot[i] = r.getString(3);
         }
         return Tuple.from(new Object[] {sessionId, data, version, snapshot});
-    }
-
-    private static String json(Object value) {
-        return value == null ? null : ((JsonObject) value).encode();
     }
 }
