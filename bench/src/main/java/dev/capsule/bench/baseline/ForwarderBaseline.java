@@ -118,7 +118,7 @@ public final class ForwarderBaseline implements AutoCloseable {
         double achieved = tracker.receivedInWindow.get() / ((tracker.windowEnd - start) / 1e9);
         // In a forwarder the first reply is the only reply: the same figure serves both.
         return new StepResult(name, rate, achieved, count, tracker.received.get(),
-                Map.of("firstReply", latency, "turnEnd", latency), counts, cpuUse, broken);
+                Map.of("firstReply", latency, "turnEnd", latency), counts, cpuUse, cpu.switchesPerSecond(), broken);
     }
 
     @Override

@@ -99,12 +99,12 @@ public final class CapsuleStep {
             if (cpuUse == null) {
                 cpuUse = cpu.stop();
             }
-            return judge(rate, count, start, ledgers, metrics, cpuUse);
+            return judge(rate, count, start, ledgers, metrics, cpuUse, cpu.switchesPerSecond());
         }
     }
 
     private StepResult judge(int rate, int count, long start, List<SessionLedger> ledgers, StepMetrics metrics,
-                             Map<String, Double> cpu) throws InterruptedException {
+                             Map<String, Double> cpu, Map<String, Double> switches) throws InterruptedException {
         long drainEnd = System.nanoTime();
         long unanswered = 0, holes = 0;
         for (SessionLedger s : ledgers) {
@@ -148,6 +148,6 @@ public final class CapsuleStep {
         latencies.put("persistenceLag", metrics.persistenceLag.summary());
         // Streams: how many of the C arrived whole; otherwise answers per second while the open loop sent.
         double achieved = mix == Mix.STREAMS ? whole : metrics.answeredInWindow.get() / ((metrics.windowEndNanos - start) / 1e9);
-        return new StepResult("capsule", rate, achieved, count, metrics.answered.get(), latencies, counts, cpu, broken);
+        return new StepResult("capsule", rate, achieved, count, metrics.answered.get(), latencies, counts, cpu, switches, broken);
     }
 }

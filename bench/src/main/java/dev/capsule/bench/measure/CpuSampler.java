@@ -15,6 +15,9 @@ import java.util.TreeMap;
  * {@code ./capsule up} wrote under {@code $CAPSULE_HOME/run}, and of its direct children
  * (PostgreSQL serves every connection from a child of its postmaster), plus the bench itself.
  * Reported as percent of one core over the sampled interval: on 2 cores, 200 is the machine.
+ * Beside it, each process's thread switches (voluntary and not, over all its threads and its
+ * children's), per second: where a hand-off between threads is dear, as under some hypervisors,
+ * they tell where CPU goes that no profile shows as anyone's code.
  */
 public final class CpuSampler {
 
@@ -22,6 +25,8 @@ public final class CpuSampler {
     private final int clockTicks;
     private Map<String, Long> pids = Map.of();
     private Map<String, Long> startTicks = Map.of();
+    private Map<String, Long> startSwitches = Map.of();
+    private Map<String, Double> switchesPerSecond = Map.of();
     private long startNanos;
 
     public CpuSampler(Path runDir, int clockTicks) {
@@ -32,13 +37,23 @@ public final class CpuSampler {
     public void start() {
         pids = pidsOf(runDir);
         startTicks = ticks();
+        startSwitches = switches();
         startNanos = System.nanoTime();
     }
 
     /** Percent of one core each process used since {@link #start}. */
     public Map<String, Double> stop() {
         Map<String, Long> end = ticks();
+        Map<String, Long> endSwitches = switches();
         double seconds = (System.nanoTime() - startNanos) / 1e9;
+        Map<String, Double> perSecond = new LinkedHashMap<>();
+        for (var e : endSwitches.entrySet()) {
+            Long before = startSwitches.get(e.getKey());
+            if (before != null && seconds > 0) {
+                perSecond.put(e.getKey(), (e.getValue() - before) / seconds);
+            }
+        }
+        switchesPerSecond = perSecond;
         Map<String, Double> percent = new LinkedHashMap<>();
         for (var e : end.entrySet()) {
             Long before = startTicks.get(e.getKey());
@@ -47,6 +62,11 @@ public final class CpuSampler {
             }
         }
         return percent;
+    }
+
+    /** Thread switches per second of each process over the interval {@link #stop} ended. */
+    public Map<String, Double> switchesPerSecond() {
+        return switchesPerSecond;
     }
 
     /** The PID of each process {@code ./capsule up} started, by name, and the bench's own as {@code bench}. */
@@ -86,6 +106,46 @@ public final class CpuSampler {
             ticks.put(e.getKey(), sum);
         }
         return ticks;
+    }
+
+    private Map<String, Long> switches() {
+        Map<Long, long[]> all = allProcesses();
+        Map<String, Long> switches = new LinkedHashMap<>();
+        for (var e : pids.entrySet()) {
+            long pid = e.getValue();
+            if (!all.containsKey(pid)) {
+                continue;
+            }
+            long sum = threadSwitches(pid);
+            for (var p : all.entrySet()) {
+                if (p.getValue()[0] == pid) {
+                    sum += threadSwitches(p.getKey());
+                }
+            }
+            switches.put(e.getKey(), sum);
+        }
+        return switches;
+    }
+
+    /** Voluntary and involuntary context switches of every thread of {@code pid}. */
+    private static long threadSwitches(long pid) {
+        long sum = 0;
+        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc", Long.toString(pid), "task"))) {
+            for (Path task : tasks) {
+                try {
+                    for (String line : Files.readAllLines(task.resolve("status"))) {
+                        if (line.startsWith("voluntary_ctxt_switches:") || line.startsWith("nonvoluntary_ctxt_switches:")) {
+                            sum += Long.parseLong(line.substring(line.indexOf(':') + 1).strip());
+                        }
+                    }
+                } catch (IOException | RuntimeException gone) {
+                    // The thread ended between listing and reading: it no longer counts.
+                }
+            }
+        } catch (IOException e) {
+            // The process ended: it no longer counts.
+        }
+        return sum;
     }
 
     private static Map<Long, long[]> allProcesses() {

@@ -14,11 +14,13 @@ import java.util.Map;
  * @param latencies by name: {@code firstReply} (and {@code firstReply.http}, {@code firstReply.ws}),
  *                  {@code turnEnd}, {@code firstChunk}, {@code chunkGap}, {@code persistenceLag}
  * @param cpu       percent of one core per process during the step
+ * @param switches  thread switches per second per process during the step (see {@link CpuSampler})
  * @param broken    p99 first reply past the profile's ceiling: the system no longer kept up (streams
  *                  workload: p99 gap between a stream's updates past the ceiling, or a stream not whole)
  */
 public record StepResult(String system, int offered, double achieved, long sent, long answered,
-                         Map<String, Summary> latencies, Counts counts, Map<String, Double> cpu, boolean broken) {
+                         Map<String, Summary> latencies, Counts counts, Map<String, Double> cpu, Map<String, Double> switches,
+                         boolean broken) {
 
     public Summary firstReply() {
         return latencies.getOrDefault("firstReply", Summary.EMPTY);

@@ -78,6 +78,7 @@ public final class ConsoleReport {
             out.printf(" %8.0f %14.0f %14.0f%n", total, Report.stackMicrosPerMessage(s),
                     microsPerMessage(s.cpu().getOrDefault(BENCH, 0.0), s.achieved()));
         }
+        switches(r, names);
         whereTimeGoes(r);
         out.println();
         if (r.streams()) {
@@ -91,6 +92,31 @@ public final class ConsoleReport {
         int width = Math.max(44, r.targets().stream().mapToInt(v -> v.target().length()).max().orElse(0));
         r.targets().forEach(v -> out.printf("  %-7s %-" + width + "s %s%n", v.word(), v.target(), v.detail()));
         out.flush();
+    }
+
+    /** Thread switches per message answered (per stream-second for streams), by process, and the stack's sum. */
+    private void switches(Report r, TreeSet<String> names) {
+        if (r.capsule().stream().allMatch(s -> s.switches().isEmpty())) {
+            return;
+        }
+        out.println(r.streams() ? "Thread switches (voluntary and not, every thread) per stream and second of streaming:"
+                : "Thread switches (voluntary and not, every thread) per message answered:");
+        out.printf("  %8s", r.streams() ? "streams" : "msg/s");
+        names.forEach(n -> out.printf(" %12s", shortName(n)));
+        out.printf(" %8s%n", "stack");
+        for (StepResult s : r.capsule()) {
+            out.printf("  %8d", s.offered());
+            double stack = 0;
+            for (String n : names) {
+                Double perSecond = s.switches().get(n);
+                double perMessage = perSecond == null || s.achieved() <= 0 ? Double.NaN : perSecond / s.achieved();
+                out.printf(" %12s", Double.isNaN(perMessage) ? "-" : String.format("%.1f", perMessage));
+                if (!n.equals(BENCH) && !Double.isNaN(perMessage)) {
+                    stack += perMessage;
+                }
+            }
+            out.printf(" %8.1f%n", stack);
+        }
     }
 
     private void ratios(Report r) {

@@ -64,6 +64,6 @@ class StreamsReportTest {
         Summary gap = new Summary(1000, 50, gapP99, gapP99, gapP99, 50);
         Summary first = new Summary(streams, 5, 20, 20, 20, 6);
         return new StepResult("capsule", streams, whole, streams, whole,
-                Map.of("firstReply", first, "chunkGap", gap), Counts.NONE, Map.of("bench", 10.0), broken);
+                Map.of("firstReply", first, "chunkGap", gap), Counts.NONE, Map.of("bench", 10.0), Map.of(), broken);
     }
 }
