@@ -36,15 +36,17 @@ public final class CpuSampler {
 
     public void start() {
         pids = pidsOf(runDir);
-        startTicks = ticks();
-        startSwitches = switches();
+        Map<Long, long[]> all = allProcesses();
+        startTicks = ticks(all);
+        startSwitches = switches(all);
         startNanos = System.nanoTime();
     }
 
     /** Percent of one core each process used since {@link #start}. */
     public Map<String, Double> stop() {
-        Map<String, Long> end = ticks();
-        Map<String, Long> endSwitches = switches();
+        Map<Long, long[]> all = allProcesses();
+        Map<String, Long> end = ticks(all);
+        Map<String, Long> endSwitches = switches(all);
         double seconds = (System.nanoTime() - startNanos) / 1e9;
         Map<String, Double> perSecond = new LinkedHashMap<>();
         for (var e : endSwitches.entrySet()) {
@@ -88,8 +90,8 @@ public final class CpuSampler {
         return found;
     }
 
-    private Map<String, Long> ticks() {
-        Map<Long, long[]> all = allProcesses(); // pid -> {ppid, utime + stime}
+    /** {@code all}: pid to {ppid, utime + stime}, one scan of /proc shared with {@link #switches}. */
+    private Map<String, Long> ticks(Map<Long, long[]> all) {
         Map<String, Long> ticks = new LinkedHashMap<>();
         for (var e : pids.entrySet()) {
             long pid = e.getValue();
@@ -108,8 +110,7 @@ public final class CpuSampler {
         return ticks;
     }
 
-    private Map<String, Long> switches() {
-        Map<Long, long[]> all = allProcesses();
+    private Map<String, Long> switches(Map<Long, long[]> all) {
         Map<String, Long> switches = new LinkedHashMap<>();
         for (var e : pids.entrySet()) {
             long pid = e.getValue();

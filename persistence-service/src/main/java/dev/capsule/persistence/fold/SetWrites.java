@@ -2,6 +2,7 @@ package dev.capsule.persistence.fold;
 
 import dev.capsule.persistence.fold.EventFolds.Write;
 import io.vertx.mutiny.sqlclient.Tuple;
+import java.lang.reflect.Array;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -74,39 +75,25 @@ final class SetWrites {
 
     /** The rows of {@link EventFolds#INSERT_MESSAGE}, column by column. */
     private static Tuple messagesAsArrays(List<Tuple> rows) {
-        int n = rows.size();
-        String[] eventId = new String[n], sessionId = new String[n], role = new String[n], kind = new String[n],
-                text = new String[n], block = new String[n], inReplyTo = new String[n], userId = new String[n];
-        Long[] seq = new Long[n];
-        OffsetDateTime[] createdAt = new OffsetDateTime[n];
-        for (int i = 0; i < n; i++) {
-            Tuple r = rows.get(i);
-            eventId[i] = r.getString(0);
-            sessionId[i] = r.getString(1);
-            role[i] = r.getString(2);
-            kind[i] = r.getString(3);
-            text[i] = r.getString(4);
-            block[i] = r.getString(5);
-            inReplyTo[i] = r.getString(6);
-            seq[i] = r.getLong(7);
-            userId[i] = r.getString(8);
-            createdAt[i] = r.getOffsetDateTime(9);
-        }
-        return Tuple.from(new Object[] {eventId, sessionId, role, kind, text, block, inReplyTo, seq, userId, createdAt});
+        return columns(rows, String.class, String.class, String.class, String.class, String.class, String.class,
+                String.class, Long.class, String.class, OffsetDateTime.class);
     }
 
     /** The rows of {@link EventFolds#SNAPSHOT}, column by column. */
     private static Tuple snapshotsAsArrays(List<Tuple> rows) {
-        int n = rows.size();
-        String[] sessionId = new String[n], data = new String[n], snapshot = new String[n];
-        Long[] version = new Long[n];
-        for (int i = 0; i < n; i++) {
-            Tuple r = rows.get(i);
-            sessionId[i] = r.getString(0);
-            data[i] = r.getString(1);
-            version[i] = r.getLong(2);
-            snapshot[i] = r.getString(3);
+        return columns(rows, String.class, String.class, Long.class, String.class);
+    }
+
+    /** One array per column, of that column's type, holding the rows' values in order: the arguments of {@code unnest}. */
+    private static Tuple columns(List<Tuple> rows, Class<?>... types) {
+        Object[] columns = new Object[types.length];
+        for (int c = 0; c < types.length; c++) {
+            Object column = Array.newInstance(types[c], rows.size());
+            for (int r = 0; r < rows.size(); r++) {
+                Array.set(column, r, types[c].cast(rows.get(r).getValue(c)));
+            }
+            columns[c] = column;
         }
-        return Tuple.from(new Object[] {sessionId, data, version, snapshot});
+        return Tuple.from(columns);
     }
 }
