@@ -175,23 +175,32 @@ start_service() {
   port=$(service_port "$name")
   if running_pid "$name" >/dev/null; then step "$name already runs (pid $(running_pid "$name"))"; return; fi
   step "starting $name on :$port"
+  local jar=$ROOT/$name/target/quarkus-app/quarkus-run.jar
+  if [ "$name" = session-service ]; then
+    jar=$(session_service_jar)   # scripts/app.sh: the app of `up --app`, or the demo
+    printf '%s\n' "${CAPSULE_APP:-}" >"$CAPSULE_RUN_DIR/session-service.app"
+  fi
   (
     cd "$CAPSULE_HOME" || exit 1
-    export QUARKUS_HTTP_PORT=$port
-    export KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:$CAPSULE_KAFKA_PORT
-    export QUARKUS_REDIS_HOSTS=redis://127.0.0.1:$CAPSULE_REDIS_PORT
-    export QUARKUS_DATASOURCE_REACTIVE_URL=postgresql://127.0.0.1:$CAPSULE_PG_PORT/capsule
-    export QUARKUS_DATASOURCE_JDBC_URL=jdbc:postgresql://127.0.0.1:$CAPSULE_PG_PORT/capsule
-    export CAPSULE_JWT_PUBLIC_KEY=$JWT_DIR/public.pem
-    [ "$name" = channel-adapters ] && demo_channels_env   # scripts/channels.sh
-    # The chat page signs the dev user in with this token (gateway-service GET /auth/dev-token); local stack only.
-    export CAPSULE_DEV_TOKEN_FILE=$CAPSULE_HOME/dev-token
+    service_env "$name"
     # shellcheck disable=SC2086 # the options are words
     exec nohup "$JAVA" -Xms64m -Xmx"$CAPSULE_SERVICE_HEAP" $CAPSULE_SERVICE_JVM_OPTS \
-      -Dcapsule.component="$name" -jar "$ROOT/$name/target/quarkus-app/quarkus-run.jar" >>"$log" 2>&1 </dev/null
+      -Dcapsule.component="$name" -jar "$jar" >>"$log" 2>&1 </dev/null
   ) &
   write_pid "$name" $! "capsule.component=$name"
   STARTED+=("$name")
+}
+
+service_env() { # name: exports what service $name needs to reach the local stack
+  export QUARKUS_HTTP_PORT=$(service_port "$1")
+  export KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:$CAPSULE_KAFKA_PORT
+  export QUARKUS_REDIS_HOSTS=redis://127.0.0.1:$CAPSULE_REDIS_PORT
+  export QUARKUS_DATASOURCE_REACTIVE_URL=postgresql://127.0.0.1:$CAPSULE_PG_PORT/capsule
+  export QUARKUS_DATASOURCE_JDBC_URL=jdbc:postgresql://127.0.0.1:$CAPSULE_PG_PORT/capsule
+  export CAPSULE_JWT_PUBLIC_KEY=$JWT_DIR/public.pem
+  if [ "$1" = channel-adapters ]; then demo_channels_env; fi   # scripts/channels.sh
+  # The chat page signs the dev user in with this token (gateway-service GET /auth/dev-token); local stack only.
+  export CAPSULE_DEV_TOKEN_FILE=$CAPSULE_HOME/dev-token
 }
 
 await_ready() { # name port: waits for /q/health/ready to answer UP

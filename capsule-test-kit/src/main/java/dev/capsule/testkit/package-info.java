@@ -26,7 +26,8 @@
  *       see their own owner's documents only.</li>
  * </ul>
  *
- * The kit depends on the SDK alone: no Quarkus, no CDI. An app under test is constructed with
- * {@code new}, its collaborators passed in by hand.
+ * These classes use the SDK alone: no Quarkus, no CDI. An app under test is constructed with
+ * {@code new}, its collaborators passed in by hand. To run the app on the real message path instead,
+ * see {@link dev.capsule.testkit.integration}.
  */
 package dev.capsule.testkit;
