@@ -57,6 +57,8 @@ class ScaffoldIT {
             STACK.put("CAPSULE_" + port + "_PORT", String.valueOf(Ports.free()));
         }
         STACK.put("CAPSULE_WARMUP_SECONDS", "0");
+        // A database folder of its own, which the postgres user reaches (up runs PostgreSQL as that user when root).
+        STACK.put("CAPSULE_PG_DATA_DIR", Path.of(System.getProperty("java.io.tmpdir"), "capsule-scaffold-it-" + ProcessHandle.current().pid(), "postgres").toString());
         STACK.put("CAPSULE_PARTITIONS", "2");
     }
 
@@ -115,6 +117,54 @@ class ScaffoldIT {
 
         Result status = run(List.of(ROOT.resolve("capsule").toString(), "status"), ROOT, Duration.ofMinutes(1));
         assertTrue(status.output.contains("app: " + APP), status.tail());
+    }
+
+    @Test
+    @Order(4)
+    void devModeAnswersTheNextMessageWithAnEdit() throws Exception {
+        Path log = WORK.resolve("dev.log");
+        ProcessBuilder pb = new ProcessBuilder(ROOT.resolve("capsule").toString(), "dev", "--app", APP.toString())
+                .directory(ROOT.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().put("CAPSULE_HOME", HOME.toString());
+        pb.environment().putAll(STACK);
+        Process dev = pb.start();
+        try {
+            awaitReply("dev-1", "before", "Hello from hello! You said \\\"before\\\"", dev, log);
+            Path handler = APP.resolve("src/main/java/com/example/hello/HelloApp.java");
+            Files.writeString(handler, Files.readString(handler).replace("Hello from", "Edited, hello from"));
+            awaitReply("dev-1", "after", "Edited, hello from hello! You said \\\"after\\\"", dev, log);
+        } finally {
+            dev.descendants().forEach(ProcessHandle::destroy);
+            dev.destroy();
+            dev.waitFor(60, TimeUnit.SECONDS);
+        }
+    }
+
+    /** Posts {@code text} until the answer holds {@code expected}: dev mode first starts, then recompiles. */
+    private static void awaitReply(String session, String text, String expected, Process dev, Path log) throws Exception {
+        String token = Files.readString(HOME.resolve("dev-token")).strip();
+        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+        String last = "";
+        while (System.nanoTime() < deadline) {
+            if (!dev.isAlive()) {
+                throw new AssertionError("./capsule dev exited with " + dev.exitValue() + ":\n" + Ports.tail(log, 40));
+            }
+            try {
+                HttpResponse<String> answer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                                URI.create("http://127.0.0.1:" + STACK.get("CAPSULE_GATEWAY_PORT") + "/api/sessions/" + session + "/messages"))
+                        .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+                        .timeout(Duration.ofSeconds(10))
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"text\":\"" + text + "\"}")).build(), HttpResponse.BodyHandlers.ofString());
+                last = answer.statusCode() + " " + answer.body();
+                if (answer.statusCode() == 200 && answer.body().contains(expected)) {
+                    return;
+                }
+            } catch (java.net.http.HttpTimeoutException e) {
+                last = "no answer within 10 s"; // dev mode is not consuming yet
+            }
+            Thread.sleep(1000);
+        }
+        throw new AssertionError("no answer holding " + expected + " within 3 minutes; the last: " + last + "\n" + Ports.tail(log, 40));
     }
 
     record Result(int exit, String output) {
