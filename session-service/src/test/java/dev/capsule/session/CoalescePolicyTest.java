@@ -61,4 +61,24 @@ class CoalescePolicyTest {
             TestApp.gate = new CountDownLatch(0);
         }
     }
+
+    @Test
+    void aPressThatArrivesDuringATurnIsAnsweredAloneAndSplitsTheTextAroundIt() {
+        TestApp.gate = new CountDownLatch(1);
+        try (KafkaTestClient kafka = new KafkaTestClient(Topics.OUTBOUND)) {
+            String s = "dt-" + UUID.randomUUID();
+            kafka.send(s, "u1", "/wait");
+            await().atMost(WAIT).until(() -> TestApp.waiting.get() == 1);
+            kafka.send(s, "u1", "a");
+            kafka.send(s, "u1", "b");
+            kafka.press(s, "u1", "done", "Mark done");
+            kafka.send(s, "u1", "c");
+            TestApp.gate.countDown();
+            await().atMost(WAIT).until(() -> kafka.of(s, TurnEnded.class).size() == 5);
+            assertEquals(List.of("#1: waited", "#2: a\nb", "pressed done (Mark done); text Mark done; history Mark done", "#4: c"),
+                    kafka.of(s, Reply.class).stream().map(Reply::text).toList());
+        } finally {
+            TestApp.gate = new CountDownLatch(0);
+        }
+    }
 }
