@@ -214,13 +214,26 @@ function follow() {
   }
 }
 
-/** Sends a message now, or once the socket is back: written while it was down, it waits in the outbox. */
+/** Sends what the user typed. */
 function sendMessage(text) {
   if (!text.trim()) return;
+  send({ text }, text);
+}
+
+/**
+ * Sends the press of a card's button as an action, not as text: the app gets the button's value to act on,
+ * and the transcript shows its label, as the history will after a reload.
+ */
+function sendAction(value, label) {
+  send({ action: { value, label } }, label);
+}
+
+/** Sends a message now, or once the socket is back: written while it was down, it waits in the outbox. */
+function send(content, shown) {
   const clientId = crypto.randomUUID ? crypto.randomUUID() : String(Math.random()).slice(2);
-  const item = addMessage('user', text);
+  const item = addMessage('user', shown);
   state.pending.set(clientId, item);
-  const frame = JSON.stringify({ type: 'message', sessionId: state.sessionId, text, clientId });
+  const frame = JSON.stringify({ type: 'message', sessionId: state.sessionId, ...content, clientId });
   if (state.open) {
     state.socket.send(frame);
     item.dataset.state = 'sending';
@@ -482,7 +495,7 @@ function addBlock(block) {
     buttons.forEach((b) => b.addEventListener('click', () => {
       buttons.forEach((other) => { other.disabled = true; });
       b.setAttribute('aria-pressed', 'true');
-      sendMessage(b.dataset.value);
+      sendAction(b.dataset.value, b.textContent);
       input.focus();
     }));
   }

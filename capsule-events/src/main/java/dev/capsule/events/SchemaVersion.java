@@ -11,9 +11,10 @@ public final class SchemaVersion {
 
     /**
      * The minor version this code writes. 1.1 added {@code StateChanged.snapshot}; 1.2 added
-     * {@code DocumentChanged}; 1.3 added {@code ProactiveMessage}; 1.4 added {@code InboundCancel}.
+     * {@code DocumentChanged}; 1.3 added {@code ProactiveMessage}; 1.4 added {@code InboundCancel}; 1.5 added
+     * {@code InboundMessage.action} (a button press).
      */
-    public static final int MINOR = 4;
+    public static final int MINOR = 5;
 
     /** The version written into every event produced by this code. */
     public static final String CURRENT = MAJOR + "." + MINOR;

@@ -1,6 +1,8 @@
 package dev.capsule.events;
 
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -24,6 +26,7 @@ class EventCodecTest {
         ObjectNode data = EventCodec.mapper().createObjectNode().put("turns", 3);
         return Stream.of(
                 InboundMessage.of(meta(), USER, "web", "hello", "gw-1"),
+                InboundMessage.pressed(meta(), USER, "web", new InboundMessage.Action("done", "Mark done"), "gw-1"),
                 Reply.of(meta(), "in-1", 1, "web", "gw-1", "#1: hello"),
                 Notify.of(meta(), "in-1", 2, "api", null, "typing"),
                 StreamChunk.of(meta(), "in-1", 3, "web", "gw-1", "st-1", 0, "Hel"),
@@ -99,6 +102,43 @@ class EventCodecTest {
         StateChanged read = EventCodec.decode(json.getBytes(StandardCharsets.UTF_8), StateChanged.class);
         assertEquals(2, read.data().get("turns").asInt());
         assertEquals(null, read.snapshot());
+    }
+
+    @Test
+    void anInboundMessageOfVersion14WithoutActionIsStillReadAsTypedText() {
+        String json = "{\"type\":\"inbound.message\",\"schemaVersion\":\"1.4\",\"eventId\":\"e\",\"sessionId\":\"s\","
+                + "\"timestamp\":\"2026-01-01T00:00:00Z\",\"trace\":null,\"user\":{\"id\":\"u1\",\"email\":null,\"ownerId\":\"u1\"},"
+                + "\"channel\":\"web\",\"text\":\"done\",\"route\":null}";
+        InboundMessage read = EventCodec.decode(json.getBytes(StandardCharsets.UTF_8), InboundMessage.class);
+        assertNull(read.action());
+        assertEquals("done", read.text());
+        assertEquals("done", read.shownText());
+    }
+
+    @Test
+    void aPressCarriesItsActionAndItsValueAsTextWhichIsWhatAReaderThatPredatesActionSees() {
+        InboundMessage press = InboundMessage.pressed(meta(), USER, "web", new InboundMessage.Action("done", "Mark done"), null);
+        String json = EventCodec.encodeToString(press);
+        assertTrue(json.contains("\"action\":{\"value\":\"done\",\"label\":\"Mark done\"}"), json);
+        assertEquals("Mark done", EventCodec.decode(json.getBytes(StandardCharsets.UTF_8), InboundMessage.class).shownText());
+
+        InboundMessage14 old = assertDoesNotThrow(() -> EventCodec.mapper().readValue(json, InboundMessage14.class));
+        assertEquals("done", old.text(), "an older reader ignores action and gets the button's value, as before 1.5");
+        assertEquals("s-1", old.sessionId());
+    }
+
+    @Test
+    void anActionWithoutALabelIsLabelledByItsValueAndOneWithoutAValueIsRefused() {
+        assertEquals("done", new InboundMessage.Action("done", null).label());
+        String json = EventCodec.encodeToString(InboundMessage.pressed(meta(), USER, "web", new InboundMessage.Action("done", "Mark done"), null))
+                .replace("\"value\":\"done\"", "\"value\":\"\"");
+        EventDecodingException e = assertThrows(EventDecodingException.class, () -> EventCodec.decode(json));
+        assertTrue(e.getMessage().contains("action.value is required"), e.getMessage());
+    }
+
+    /** InboundMessage as schema 1.4 declared it: what a reader built before {@code action} decodes into. */
+    record InboundMessage14(String eventId, String schemaVersion, String sessionId, java.time.Instant timestamp,
+                            TraceContext trace, UserRef user, String channel, String text, String route) {
     }
 
     @Test

@@ -98,7 +98,7 @@ class SlackTest {
     }
 
     @Test
-    void aChoiceListIsBlockKitButtonsAndAPressComesBackAsTheChoiceValue() {
+    void aChoiceListIsBlockKitButtonsAndAPressComesBackAsAnActionWithTheChoicesValueAndLabel() {
         String dm = "D" + Providers.newChatId();
         signed(directMessage("Ev" + dm, dm, "/card")).post(WEBHOOK).then().statusCode(200);
 
@@ -114,7 +114,10 @@ class SlackTest {
                 .post(WEBHOOK).then().statusCode(200);
 
         String session = "slack:" + FakeProviders.SLACK + ":" + dm;
-        assertEquals(List.of("/card", "yes"), kafka.inbound(session, 2).stream().map(InboundMessage::text).toList());
+        List<InboundMessage> inbound = kafka.inbound(session, 2);
+        assertEquals(List.of("/card", "yes"), inbound.stream().map(InboundMessage::text).toList());
+        assertEquals(null, inbound.get(0).action(), "typed text is no press");
+        assertEquals(new InboundMessage.Action("yes", "Yes"), inbound.get(1).action(), "the label is the button's text");
     }
 
     @Test

@@ -71,7 +71,7 @@ class TelegramTest {
     }
 
     @Test
-    void aChoiceListIsAnInlineKeyboardAndAButtonPressComesBackAsTheChoiceValue() {
+    void aChoiceListIsAnInlineKeyboardAndAButtonPressComesBackAsAnActionWithTheChoicesValueAndLabel() {
         String chat = Providers.newChatId();
         deliver(message(1, chat, "/card")).then().statusCode(200);
 
@@ -83,10 +83,13 @@ class TelegramTest {
         assertEquals("yes", keyboard.get(0).get(0).path("callback_data").asText());
         assertEquals("later", keyboard.get(1).get(0).path("callback_data").asText());
 
-        deliver(callback(2, chat, "cbq-" + chat, "yes")).then().statusCode(200);
+        deliver(callback(2, chat, "cbq-" + chat, "yes", keyboard)).then().statusCode(200);
 
         String session = "telegram:" + FakeProviders.TELEGRAM + ":" + chat;
-        assertEquals(List.of("/card", "yes"), kafka.inbound(session, 2).stream().map(InboundMessage::text).toList());
+        List<InboundMessage> inbound = kafka.inbound(session, 2);
+        assertEquals(List.of("/card", "yes"), inbound.stream().map(InboundMessage::text).toList());
+        assertEquals(null, inbound.get(0).action(), "typed text is no press");
+        assertEquals(new InboundMessage.Action("yes", "Yes"), inbound.get(1).action(), "the label is the pressed button's text");
         await().atMost(Duration.ofSeconds(20)).until(() -> !Providers.calls("/telegram/bot[^/]+/answerCallbackQuery",
                 "callback_query_id", "cbq-" + chat).isEmpty());
         await().atMost(Duration.ofSeconds(20)).until(() -> Providers.telegram("sendMessage", chat).stream()
@@ -94,7 +97,7 @@ class TelegramTest {
     }
 
     @Test
-    void aChoiceTooLongForCallbackDataStillHasAButtonAndItsPressComesBackAsTheWholeValue() {
+    void aChoiceTooLongForCallbackDataStillHasAButtonAndItsPressComesBackAsTheWholeValueLabelledByItWithoutTheKeyboard() {
         String chat = Providers.newChatId();
         deliver(message(1, chat, "/long-card")).then().statusCode(200);
 
@@ -107,7 +110,10 @@ class TelegramTest {
 
         deliver(callback(2, chat, "cbq-" + chat, token)).then().statusCode(200);
         String session = "telegram:" + FakeProviders.TELEGRAM + ":" + chat;
-        assertEquals(List.of("/long-card", FakeTurns.LONG_VALUE), kafka.inbound(session, 2).stream().map(InboundMessage::text).toList());
+        List<InboundMessage> inbound = kafka.inbound(session, 2);
+        assertEquals(List.of("/long-card", FakeTurns.LONG_VALUE), inbound.stream().map(InboundMessage::text).toList());
+        // The update carries no reply_markup here (Telegram leaves it out of messages too old), so the value is the label.
+        assertEquals(new InboundMessage.Action(FakeTurns.LONG_VALUE, FakeTurns.LONG_VALUE), inbound.get(1).action());
     }
 
     @Test
@@ -275,16 +281,25 @@ class TelegramTest {
                    "text": "%s"}}""".formatted(Long.parseLong(from) + updateId, 100 + updateId, from, group, text);
     }
 
-    /** A button press (callback_query) on the bot's message in {@code chat}. */
+    /** A button press (callback_query) on the bot's message in {@code chat}, a message whose keyboard the update leaves out. */
     static String callback(long updateId, String chat, String callbackId, String data) {
+        return callback(updateId, chat, callbackId, data, null);
+    }
+
+    /**
+     * A button press (callback_query) on the bot's message in {@code chat}; the message carries its
+     * {@code inline_keyboard} (as sent) in {@code reply_markup}, as Telegram's updates do.
+     */
+    static String callback(long updateId, String chat, String callbackId, String data, JsonNode keyboard) {
+        String markup = keyboard == null ? "" : ", \"reply_markup\": {\"inline_keyboard\": " + keyboard + "}";
         return """
                 {"update_id": %d,
                  "callback_query": {"id": "%s",
                    "from": {"id": %s, "is_bot": false, "first_name": "Ana", "username": "ana"},
                    "message": {"message_id": 1001, "date": 1764000000,
                      "from": {"id": 123456, "is_bot": true, "first_name": "Demo", "username": "demo_bot"},
-                     "chat": {"id": %s, "first_name": "Ana", "type": "private"}, "text": "Ship it?"},
+                     "chat": {"id": %s, "first_name": "Ana", "type": "private"}, "text": "Ship it?"%s},
                    "chat_instance": "-4105783942385724960", "data": "%s"}}""".formatted(Long.parseLong(chat) + updateId,
-                callbackId, chat, chat, data);
+                callbackId, chat, chat, markup, data);
     }
 }

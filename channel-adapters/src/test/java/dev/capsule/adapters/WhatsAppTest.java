@@ -83,7 +83,7 @@ class WhatsAppTest {
     }
 
     @Test
-    void aChoiceListIsReplyButtonsAndAButtonReplyComesBackAsTheChoiceValue() {
+    void aChoiceListIsReplyButtonsAndAButtonOrListReplyComesBackAsAnActionWithTheChoicesValueAndLabel() {
         String from = Providers.newChatId();
         signed(text(from, "wamid.c" + from, "/card")).post(WEBHOOK).then().statusCode(200);
 
@@ -97,8 +97,13 @@ class WhatsAppTest {
         assertEquals("Yes", yes.path("title").asText());
 
         signed(buttonReply(from, "wamid.r" + from, "yes", "Yes")).post(WEBHOOK).then().statusCode(200);
+        signed(listReply(from, "wamid.l" + from, "later", "Not yet")).post(WEBHOOK).then().statusCode(200);
         String session = "whatsapp:" + FakeProviders.WHATSAPP + ":" + from;
-        assertEquals(List.of("/card", "yes"), kafka.inbound(session, 2).stream().map(InboundMessage::text).toList());
+        List<InboundMessage> inbound = kafka.inbound(session, 3);
+        assertEquals(List.of("/card", "yes", "later"), inbound.stream().map(InboundMessage::text).toList());
+        assertEquals(null, inbound.get(0).action(), "typed text is no press");
+        assertEquals(new InboundMessage.Action("yes", "Yes"), inbound.get(1).action());
+        assertEquals(new InboundMessage.Action("later", "Not yet"), inbound.get(2).action());
     }
 
     @Test
@@ -175,6 +180,16 @@ class WhatsAppTest {
                 "messages": [{"context": {"from": "15550783881", "id": "wamid.HBgLMTU1NTAwMDAwMDAVAgARGBI0RkFLRQA="},
                   "from": "%s", "id": "%s", "timestamp": "1749416390", "type": "interactive",
                   "interactive": {"type": "button_reply", "button_reply": {"id": "%s", "title": "%s"}}}]"""
+                .formatted(from, from, wamid, id, title));
+    }
+
+    /** A list row chosen on an interactive list message, as in the Cloud API's webhook documentation. */
+    static String listReply(String from, String wamid, String id, String title) {
+        return envelope("""
+                "contacts": [{"profile": {"name": "Sheena Nelson"}, "wa_id": "%s"}],
+                "messages": [{"context": {"from": "15550783881", "id": "wamid.HBgLMTU1NTAwMDAwMDAVAgARGBI0RkFLRQA="},
+                  "from": "%s", "id": "%s", "timestamp": "1749416391", "type": "interactive",
+                  "interactive": {"type": "list_reply", "list_reply": {"id": "%s", "title": "%s", "description": ""}}}]"""
                 .formatted(from, from, wamid, id, title));
     }
 

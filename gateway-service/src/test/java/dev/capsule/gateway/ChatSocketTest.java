@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.capsule.events.EventCodec;
 import dev.capsule.events.EventMeta;
 import dev.capsule.events.InboundMessage;
@@ -360,6 +361,31 @@ class ChatSocketTest {
         JsonNode reply = client.await(frame("reply", session));
         assertEquals("c-1", accepted.get("clientId").textValue());
         assertEquals(reply.get("inReplyTo").textValue(), accepted.get("messageId").textValue());
+    }
+
+    @Test
+    void anActionFrameIsAcceptedAsAButtonPressAndABadOneGetsA400ErrorFrame() {
+        Client client = connectAs("u1");
+        String session = Gateway.newSessionId();
+        ObjectNode press = EventCodec.mapper().createObjectNode().put("type", "message").put("sessionId", session).put("clientId", "c-1");
+        press.putObject("action").put("value", "done").put("label", "Mark done");
+        ObjectNode empty = press.deepCopy().put("clientId", "c-2");
+        empty.putObject("action").put("value", "").put("label", "Mark done");
+
+        client.send(empty.toString());
+        JsonNode error = client.await(f -> f.path("type").asText().equals("error"));
+        client.send(press.toString());
+
+        JsonNode accepted = client.await(frame("accepted", session));
+        client.await(frame("turn.ended", session));
+        assertEquals(400, error.get("status").intValue());
+        assertEquals(session, error.get("sessionId").textValue());
+        assertTrue(error.get("message").textValue().contains("value is empty"), error.toString());
+        assertEquals("c-1", accepted.get("clientId").textValue());
+        InboundMessage published = sessionService.received(session).getFirst();
+        assertEquals(List.of(accepted.get("messageId").textValue()), sessionService.received(session).stream().map(InboundMessage::eventId).toList(),
+                "only the good press was published");
+        assertEquals(new InboundMessage.Action("done", "Mark done"), published.action());
     }
 
     @Test

@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.capsule.events.EventCodec;
 import dev.capsule.events.InboundMessage;
+import dev.capsule.gateway.inbound.MessageIntake;
 import dev.capsule.testing.KafkaResource;
 import dev.capsule.testing.PostgresResource;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -175,6 +176,44 @@ class SessionsApiTest {
         String session = Gateway.newSessionId();
         as("u1").body("{\"text\":\"a\\u0000b\"}").post("/api/sessions/{id}/messages", session)
                 .then().statusCode(400).body("error", containsString("NUL"));
+        assertOnlyTheMarkerWasPublished(session, "u1");
+    }
+
+    @Test
+    void aButtonPressIsAcceptedAsAnActionWhoseValueAndLabelTheEventCarries() {
+        String session = Gateway.newSessionId();
+        String messageId = as("u1").body("{\"action\":{\"value\":\"done\",\"label\":\"Mark done\"}}")
+                .post("/api/sessions/{id}/messages", session)
+                .then().statusCode(200).body("events.type", contains("reply", "turn.ended"))
+                .extract().path("messageId");
+        InboundMessage published = sessionService.received(session).getFirst();
+        assertEquals(messageId, published.eventId());
+        assertEquals(new InboundMessage.Action("done", "Mark done"), published.action());
+        assertEquals("done", published.text(), "the value, for readers that predate action");
+        assertEquals("Mark done", published.shownText());
+
+        as("u1").body("{\"action\":{\"value\":\"snooze\"}}").post("/api/sessions/{id}/messages", session).then().statusCode(200);
+        assertEquals(new InboundMessage.Action("snooze", "snooze"), sessionService.received(session).get(1).action(),
+                "without a label, the value is the label");
+    }
+
+    @Test
+    void aBadActionIsRefusedWith400SayingWhyAndPublishesNothing() {
+        String session = Gateway.newSessionId();
+        String tooLong = "x".repeat(MessageIntake.MAX_ACTION_CHARS + 1);
+        List<String[]> refused = List.of(
+                new String[] {"{\"action\":\"done\"}", "{\"value\""},
+                new String[] {"{\"action\":{\"label\":\"Mark done\"}}", "{\"value\""},
+                new String[] {"{\"action\":{\"value\":\"done\",\"label\":7}}", "{\"value\""},
+                new String[] {"{\"action\":{\"value\":\" \"}}", "value is empty"},
+                new String[] {"{\"action\":{\"value\":\"" + tooLong + "\"}}", "at most " + MessageIntake.MAX_ACTION_CHARS},
+                new String[] {"{\"action\":{\"value\":\"done\",\"label\":\"" + tooLong + "\"}}", "at most"},
+                new String[] {"{\"action\":{\"value\":\"a\\u0000b\"}}", "NUL"},
+                new String[] {"{\"text\":\"done\",\"action\":{\"value\":\"done\"}}", "not both"});
+        for (String[] c : refused) {
+            as("u1").body(c[0]).post("/api/sessions/{id}/messages", session)
+                    .then().statusCode(400).body("error", containsString(c[1]));
+        }
         assertOnlyTheMarkerWasPublished(session, "u1");
     }
 

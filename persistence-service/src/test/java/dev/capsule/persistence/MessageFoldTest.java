@@ -68,6 +68,26 @@ class MessageFoldTest extends FoldTestBase {
     }
 
     @Test
+    void aButtonPressIsKeptAsItsLabelAndATypedMessageOfAnOlderSchemaAsItsText() {
+        String session = UUID.randomUUID().toString();
+        InboundMessage press = InboundMessage.pressed(meta(session), ADA, "web", new InboundMessage.Action("done", "Mark done"), null);
+        // As a 1.4 producer wrote it, before action existed.
+        String older = EventCodec.encodeToString(InboundMessage.of(meta(session), ADA, "web", "thanks", null))
+                .replace(",\"action\":null", "").replace("\"schemaVersion\":\"1.5\"", "\"schemaVersion\":\"1.4\"");
+        InboundMessage olderMessage = EventCodec.decode(older.getBytes(StandardCharsets.UTF_8), InboundMessage.class);
+
+        log.publish(Topics.INBOUND, press);
+        log.publish(Topics.INBOUND, session, older.getBytes(StandardCharsets.UTF_8));
+        log.awaitAllFolded();
+
+        assertEquals(List.of(
+                        new Kept(press.eventId(), "user", "text", "Mark done", null, null, ADA.id()),
+                        new Kept(olderMessage.eventId(), "user", "text", "thanks", null, null, ADA.id())),
+                history(session));
+        assertEquals(List.of(), log.deadLettersOf(session));
+    }
+
+    @Test
     void finishedStreamIsKeptAsOneMessageWithItsWholeTextAndNeitherChunksNorNotifiesNorTurnMarkersAreKept() {
         String session = UUID.randomUUID().toString();
         InboundMessage question = InboundMessage.of(meta(session), ADA, "web", "tell me a story", null);

@@ -20,6 +20,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Double-texting under the coalesce policy: messages sent during a turn are answered together. */
@@ -39,26 +41,53 @@ class CoalescePolicyTest {
         }
     }
 
+    KafkaTestClient kafka;
+
+    @BeforeEach
+    void connect() {
+        TestApp.gate = new CountDownLatch(1);
+        kafka = new KafkaTestClient(Topics.OUTBOUND);
+    }
+
+    @AfterEach
+    void disconnect() {
+        TestApp.gate = new CountDownLatch(0);
+        kafka.close();
+    }
+
+    /** A new session whose first turn ("/wait") runs until the gate opens: only messages that arrive during a turn are coalesced. */
+    String sessionInATurn() {
+        String s = "dt-" + UUID.randomUUID();
+        kafka.send(s, "u1", "/wait");
+        await().atMost(WAIT).until(() -> TestApp.waiting.get() == 1);
+        return s;
+    }
+
     @Test
     void messagesThatArriveDuringATurnAreAnsweredTogetherInOneTurn() {
-        TestApp.gate = new CountDownLatch(1);
-        try (KafkaTestClient kafka = new KafkaTestClient(Topics.OUTBOUND)) {
-            String s = "dt-" + UUID.randomUUID();
-            kafka.send(s, "u1", "/wait");
-            // Only messages that arrive while a turn runs are coalesced: let the first turn start.
-            await().atMost(WAIT).until(() -> TestApp.waiting.get() == 1);
-            InboundMessage a = kafka.send(s, "u1", "a");
-            InboundMessage b = kafka.send(s, "u1", "b");
-            InboundMessage c = kafka.send(s, "u1", "c");
-            // Each of a and b gets its turn's end (so a waiting request returns); c carries the answer.
-            TestApp.gate.countDown();
-            await().atMost(WAIT).until(() -> kafka.of(s, TurnEnded.class).size() == 4);
-            assertEquals(List.of("#1: waited", "#2: a\nb\nc"), kafka.of(s, Reply.class).stream().map(Reply::text).toList());
-            assertEquals(c.eventId(), kafka.of(s, Reply.class).get(1).inReplyTo());
-            List<String> ended = kafka.of(s, TurnEnded.class).stream().map(TurnEnded::inReplyTo).toList();
-            assertTrue(ended.containsAll(List.of(a.eventId(), b.eventId(), c.eventId())), ended.toString());
-        } finally {
-            TestApp.gate = new CountDownLatch(0);
-        }
+        String s = sessionInATurn();
+        InboundMessage a = kafka.send(s, "u1", "a");
+        InboundMessage b = kafka.send(s, "u1", "b");
+        InboundMessage c = kafka.send(s, "u1", "c");
+        // Each of a and b gets its turn's end (so a waiting request returns); c carries the answer.
+        TestApp.gate.countDown();
+        await().atMost(WAIT).until(() -> kafka.of(s, TurnEnded.class).size() == 4);
+        assertEquals(List.of("#1: waited", "#2: a\nb\nc"), kafka.of(s, Reply.class).stream().map(Reply::text).toList());
+        assertEquals(c.eventId(), kafka.of(s, Reply.class).get(1).inReplyTo());
+        List<String> ended = kafka.of(s, TurnEnded.class).stream().map(TurnEnded::inReplyTo).toList();
+        assertTrue(ended.containsAll(List.of(a.eventId(), b.eventId(), c.eventId())), ended.toString());
+    }
+
+    @Test
+    void aPressThatArrivesDuringATurnIsAnsweredAloneAndSplitsTheTextAroundIt() {
+        String s = sessionInATurn();
+        kafka.send(s, "u1", "a");
+        kafka.send(s, "u1", "b");
+        kafka.press(s, "u1", "done", "Mark done");
+        kafka.send(s, "u1", "c");
+        TestApp.gate.countDown();
+        await().atMost(WAIT).until(() -> kafka.of(s, TurnEnded.class).size() == 5);
+        assertEquals(List.of("#1: waited", "#2: a\nb", "pressed done (Mark done); text Mark done; history Mark done", "#4: c"),
+                kafka.of(s, Reply.class).stream().map(Reply::text).toList());
     }
 }

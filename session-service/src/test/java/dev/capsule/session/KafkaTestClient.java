@@ -61,6 +61,14 @@ final class KafkaTestClient implements AutoCloseable {
         return m;
     }
 
+    /** A press of the button {@code label} whose value is {@code value}, as the gateway publishes it. */
+    InboundMessage press(String sessionId, String userId, String value, String label) {
+        InboundMessage m = InboundMessage.pressed(EventMeta.next(sessionId, TraceContext.NONE), user(userId), "api",
+                new InboundMessage.Action(value, label), null);
+        sendRaw(m);
+        return m;
+    }
+
     void sendRaw(CapsuleEvent m) {
         producer.send(new ProducerRecord<>(Topics.INBOUND, m.sessionId(), EventCodec.encode(m)));
         producer.flush();

@@ -34,7 +34,11 @@ public class TestApp implements CapsuleApp {
         int turn = session.data().getInt("turns", 0) + 1;
         session.data().put("turns", turn);
         String text = message.text();
-        if (text.startsWith("/send-to ")) {
+        if (message.action().isPresent()) {
+            // A press: what the handler acts on (the value), what the user saw (the label), what the history keeps.
+            session.reply("pressed " + message.action().get().value() + " (" + message.action().get().label() + "); text "
+                    + text + "; history " + session.history().recent().getLast().text());
+        } else if (text.startsWith("/send-to ")) {
             // /send-to <session id> <text>: a proactive message into another conversation
             String[] a = text.split(" ", 3);
             session.sendTo(a[1], a[2]);

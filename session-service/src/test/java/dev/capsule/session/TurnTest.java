@@ -118,6 +118,16 @@ class TurnTest {
     }
 
     @Test
+    void aButtonPressReachesTheHandlerAsAnActionReadAsItsLabelWhileTypingItsValueStaysText() {
+        String s = session();
+        kafka.press(s, "u1", "done", "Mark done");
+        kafka.send(s, "u1", "done");
+        await().atMost(WAIT).until(() -> kafka.of(s, TurnEnded.class).size() == 2);
+        assertEquals(List.of("pressed done (Mark done); text Mark done; history Mark done", "#2: done"),
+                kafka.of(s, Reply.class).stream().map(Reply::text).toList());
+    }
+
+    @Test
     void aStreamsChunksArriveInOrderAddUpToItsWholeTextAndFastWritesAreCoalesced() {
         String s = session();
         kafka.send(s, "u1", "/stream 40");

@@ -283,7 +283,7 @@ class MessagePathIT {
         JsonNode page = history(gatewayA, s, "cy");
         String firstId = page.get("messages").get(0).get("id").asText();
         InboundMessage again = new InboundMessage(firstId, "1.0", s, java.time.Instant.now(), TraceContext.NONE,
-                new UserRef("cy", null, "cy"), "api", "first", null);
+                new UserRef("cy", null, "cy"), "api", "first", null, null);
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TestStack.kafka().bootstrapServers()),
                 new StringSerializer(), new ByteArraySerializer())) {

@@ -7,7 +7,9 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * Messages of one session waiting, under the coalesce policy, for the running turn to end.
- * Messages join until the batch's own turn starts; after that a new batch begins.
+ * Messages join until the batch's own turn starts; after that a new batch begins. A button press
+ * stands alone: it answers one card, and joined to typed words the handler could no longer tell
+ * it was pressed, so neither does it join a batch nor does anything join the batch it began.
  */
 final class PendingBatch {
 
@@ -21,9 +23,9 @@ final class PendingBatch {
         messages.add(first);
     }
 
-    /** Adds {@code message} unless the batch's turn has started; then the caller starts a new batch. */
+    /** Adds {@code message} unless the batch's turn has started, or either is a press; then the caller starts a new batch. */
     synchronized boolean tryAdd(InboundMessage message) {
-        if (started) {
+        if (started || message.action() != null || messages.getFirst().action() != null) {
             return false;
         }
         messages.add(message);

@@ -14,6 +14,7 @@ import dev.capsule.events.TraceContext;
 import dev.capsule.events.TurnEnded;
 import dev.capsule.events.TurnFailed;
 import dev.capsule.kafka.EventPublisher;
+import dev.capsule.sdk.Action;
 import dev.capsule.sdk.Capsule;
 import dev.capsule.sdk.Message;
 import dev.capsule.sdk.SessionData;
@@ -91,6 +92,7 @@ public class TurnRunner {
      * one message, or, under the {@code coalesce} policy, the messages of one session that
      * arrived while its previous turn ran: the handler sees them as one message, their texts
      * joined by line breaks, answered under the last one's id; the others' turns end at once, empty.
+     * A button press reaches the handler as {@link Message#action()}, and the history as its label.
      */
     public CompletableFuture<Void> run(List<InboundMessage> batch) {
         InboundMessage last = batch.get(batch.size() - 1);
@@ -114,14 +116,14 @@ public class TurnRunner {
             return DONE;
         }
         List<HistoryLine> history = new ArrayList<>(before.history());
-        fresh.forEach(m -> history.add(new HistoryLine(m.eventId(), "user", m.text(), m.timestamp())));
+        fresh.forEach(m -> history.add(new HistoryLine(m.eventId(), "user", m.shownText(), m.timestamp())));
         SessionData data = SessionData.of(before.data());
         TurnSession session = new TurnSession(inbound, data, history, before.outboundSeq(), publisher,
                 collections.forTurn(before.user().ownerId(), sessionId, inbound.trace(), inbound.eventId()), historyPages, coalescing);
         for (InboundMessage absorbed : fresh.subList(0, fresh.size() - 1)) {
             session.emit(s -> TurnEnded.of(session.meta(s), absorbed.eventId(), s, absorbed.channel(), absorbed.route(), 0));
         }
-        String text = fresh.stream().map(InboundMessage::text).collect(Collectors.joining("\n"));
+        Message message = messageFor(fresh);
 
         Throwable failure = null;
         running.put(sessionId, session);
@@ -133,7 +135,7 @@ public class TurnRunner {
                                 inbound.user(), inbound.channel())));
                 Capsule.runWith(session, () -> app.enter(session));
             }
-            Capsule.runWith(session, () -> app.onMessage(session, new Message(inbound.eventId(), text, inbound.timestamp())));
+            Capsule.runWith(session, () -> app.onMessage(session, message));
             session.streamsEnded().get(turnTimeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             failure = e.getCause();
@@ -169,6 +171,20 @@ public class TurnRunner {
         ObjectNode nextData = failure == null ? data.toJson() : before.data();
         List<String> handledNow = fresh.stream().map(InboundMessage::eventId).toList();
         return ended.thenCompose(acked -> save(generation, from, session, nextData, handledNow, inbound.trace(), inbound.eventId()));
+    }
+
+    /**
+     * The message the handler sees for the batch: a press as its {@link Action}, read as its label;
+     * typed texts joined by line breaks under the last one's id. A press is never coalesced with
+     * other messages (see {@code PendingBatch}), so a batch holding one holds nothing else.
+     */
+    private static Message messageFor(List<InboundMessage> fresh) {
+        InboundMessage last = fresh.get(fresh.size() - 1);
+        if (last.action() != null) {
+            return Message.pressed(last.eventId(), new Action(last.action().value(), last.action().label()), last.timestamp());
+        }
+        return new Message(last.eventId(), fresh.stream().map(InboundMessage::shownText).collect(Collectors.joining("\n")),
+                last.timestamp());
     }
 
     /**
@@ -227,7 +243,7 @@ public class TurnRunner {
         // The message stands in for an inbound one: the events answer it, on the session's own channel; no route
         // (no replica waits), so channel-adapters find the chat from the session id.
         InboundMessage as = new InboundMessage(message.eventId(), message.schemaVersion(), sessionId, message.timestamp(),
-                message.trace(), before.user(), before.channel(), "", null);
+                message.trace(), before.user(), before.channel(), "", null, null);
         TurnSession session = new TurnSession(as, SessionData.of(before.data()), before.history(), before.outboundSeq(), publisher,
                 collections.forTurn(before.user().ownerId(), sessionId, message.trace(), message.eventId()), historyPages, coalescing);
         session.reply(message.text());

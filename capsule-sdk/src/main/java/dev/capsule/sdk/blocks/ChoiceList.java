@@ -5,7 +5,8 @@ import java.util.Objects;
 import java.util.stream.Collectors;
 
 /**
- * A question with choices; the chosen choice's {@code value} comes back as a user message.
+ * A question with choices. Choosing one comes back as a user message whose
+ * {@link dev.capsule.sdk.Message#action()} holds the choice's {@code value} and {@code label}.
  *
  * @param prompt  the question
  * @param choices the options, in display order
@@ -30,7 +31,7 @@ public record ChoiceList(String prompt, List<Choice> choices) implements Block {
         return prompt + choices.stream().map(c -> "\n- " + c.label()).collect(Collectors.joining());
     }
 
-    /** One option: {@code label} is shown, {@code value} is sent back. */
+    /** One option: {@code label} is shown, {@code value} comes back in the press's {@link dev.capsule.sdk.Action}. */
     public record Choice(String label, String value) {
     }
 }

@@ -10,7 +10,8 @@ import java.util.stream.Collectors;
  * @param title   what the task is
  * @param status  where it stands, e.g. {@code open}, {@code done}
  * @param fields  labelled values, in display order
- * @param actions buttons; pressing one sends its {@code value} back as a user message
+ * @param actions buttons; pressing one comes back as a user message whose {@link dev.capsule.sdk.Message#action()}
+ *                holds its {@code value} and {@code label}
  */
 public record TaskCard(String title, String status, List<Field> fields, List<Action> actions) implements Block {
 
@@ -36,7 +37,10 @@ public record TaskCard(String title, String status, List<Field> fields, List<Act
     public record Field(String label, String value) {
     }
 
-    /** A button: {@code label} is shown, {@code value} is sent back as the user's message. */
+    /**
+     * A button: {@code label} is shown, {@code value} comes back in the press's {@link dev.capsule.sdk.Action}
+     * (not to be confused with that record, which is the press as the handler receives it).
+     */
     public record Action(String label, String value) {
     }
 }

@@ -7,6 +7,7 @@ import dev.capsule.events.EventCodec;
 import dev.capsule.events.EventMeta;
 import dev.capsule.events.InboundMessage;
 import dev.capsule.events.TraceContext;
+import dev.capsule.events.UserRef;
 import java.io.IOException;
 
 /** Helpers the providers' webhook readers share. */
@@ -42,10 +43,23 @@ public final class Payloads {
      */
     public static WebhookOutcome.Incoming incoming(BoundChannel channel, String providerId, Target target, String userId,
                                                    boolean shared, String text, WebhookRequest request) {
+        return incoming(channel, providerId, target, userId, shared, text, null, request);
+    }
+
+    /** The inbound message for a press of one of our buttons: {@link #incoming}, carrying the button's value and label. */
+    public static WebhookOutcome.Incoming pressed(BoundChannel channel, String providerId, Target target, String userId,
+                                                  boolean shared, InboundMessage.Action action, WebhookRequest request) {
+        return incoming(channel, providerId, target, userId, shared, null, action, request);
+    }
+
+    private static WebhookOutcome.Incoming incoming(BoundChannel channel, String providerId, Target target, String userId,
+                                                    boolean shared, String text, InboundMessage.Action action, WebhookRequest request) {
         String session = Conversations.sessionId(channel, target, userId, shared);
         TraceContext trace = new TraceContext(request.header("traceparent").orElse(null), request.header("tracestate").orElse(null));
         EventMeta meta = EventMeta.derived(session, trace, channel.type().id() + "/" + channel.name() + "/" + providerId);
-        return new WebhookOutcome.Incoming(providerId,
-                InboundMessage.of(meta, Conversations.user(channel, userId), channel.name(), text, target.route()));
+        UserRef user = Conversations.user(channel, userId);
+        return new WebhookOutcome.Incoming(providerId, action == null
+                ? InboundMessage.of(meta, user, channel.name(), text, target.route())
+                : InboundMessage.pressed(meta, user, channel.name(), action, target.route()));
     }
 }

@@ -11,6 +11,7 @@ import dev.capsule.adapters.inbound.WebhookRequest;
 import dev.capsule.adapters.outbound.ProviderApi;
 import dev.capsule.adapters.outbound.ProviderHttp;
 import dev.capsule.adapters.outbound.Target;
+import dev.capsule.events.InboundMessage;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -29,7 +30,8 @@ import java.util.List;
  * <p>Which events: {@code message} in a DM ({@code message.im}) and {@code app_mention} in
  * channels. A mention in a channel opens a thread, and that thread is the session; the reply
  * goes into it. {@code block_actions} (a button press on one of our blocks, POSTed as
- * {@code payload=…} form data to the same URL) comes back as the button's value.
+ * {@code payload=…} form data to the same URL) comes back as a press ({@code InboundMessage.action}): the
+ * button's value, and its text as the label.
  */
 @ApplicationScoped
 public class SlackAdapter implements ChannelAdapter {
@@ -146,7 +148,9 @@ public class SlackAdapter implements ChannelAdapter {
         String pressId = "action:" + body.path("container").path("message_ts").asText() + ":" + action.path("action_ts").asText()
                 + ":" + user;
         boolean direct = target.chat().startsWith("D");
-        return WebhookOutcome.publish(List.of(Payloads.incoming(channel, pressId, target, user, !direct, value, request)));
+        String label = Payloads.text(action.path("text").get("text"));
+        return WebhookOutcome.publish(List.of(Payloads.pressed(channel, pressId, target, user, !direct,
+                new InboundMessage.Action(value, label), request)));
     }
 
     /** {@code "<@U0BOT> hello"} → {@code "hello"}: the mention that woke the bot is not part of the message. */

@@ -11,6 +11,7 @@ import dev.capsule.adapters.inbound.WebhookRequest;
 import dev.capsule.adapters.outbound.ProviderApi;
 import dev.capsule.adapters.outbound.ProviderHttp;
 import dev.capsule.adapters.outbound.Target;
+import dev.capsule.events.InboundMessage;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
 import java.util.Optional;
@@ -20,7 +21,8 @@ import org.jboss.logging.Logger;
  * Telegram Bot API webhooks (core.telegram.org/bots/api#setwebhook): the secret token set with
  * {@code setWebhook} comes back in {@code X-Telegram-Bot-Api-Secret-Token} and is compared in
  * constant time; each {@code Update} carries an {@code update_id} that drops redeliveries.
- * Text messages (or a caption) and {@code callback_query} button presses become user messages;
+ * Text messages (or a caption) become user messages, and {@code callback_query} button presses
+ * become presses ({@code InboundMessage.action}: the button's value, and its text as the label);
  * everything else is acknowledged and left alone.
  */
 @ApplicationScoped
@@ -82,11 +84,28 @@ public class TelegramAdapter implements ChannelAdapter {
                         channel.name(), chat.get("id").asText());
                 return new WebhookOutcome.Publish(List.of(), () -> answer(api, channel, callbackId, EXPIRED_BUTTON));
             }
-            WebhookOutcome.Incoming press = Payloads.incoming(channel, updateId, new Target(chat.get("id").asText(), null, null),
-                    callback.path("from").get("id").asText(), shared(chat), value.get(), request);
+            WebhookOutcome.Incoming press = Payloads.pressed(channel, updateId, new Target(chat.get("id").asText(), null, null),
+                    callback.path("from").get("id").asText(), shared(chat), new InboundMessage.Action(value.get(), buttonText(callback, data)),
+                    request);
             return new WebhookOutcome.Publish(List.of(press), () -> answer(api, channel, callbackId, null));
         }
         return WebhookOutcome.ok(); // edited messages, channel posts, member updates: not messages to a session
+    }
+
+    /**
+     * The label of the pressed button: the text of the button with this {@code callback_data} on the message
+     * it was pressed on ({@code message.reply_markup}); null when the update does not carry it (a message too
+     * old for Telegram to include), and then the value stands in for the label.
+     */
+    static String buttonText(JsonNode callback, String data) {
+        for (JsonNode row : callback.path("message").path("reply_markup").path("inline_keyboard")) {
+            for (JsonNode button : row) {
+                if (data.equals(Payloads.text(button.get("callback_data")))) {
+                    return Payloads.text(button.get("text"));
+                }
+            }
+        }
+        return null;
     }
 
     private static void answer(TelegramApi api, BoundChannel channel, String callbackId, String notice) {

@@ -12,6 +12,7 @@ import dev.capsule.adapters.inbound.WebhookRequest;
 import dev.capsule.adapters.outbound.ProviderApi;
 import dev.capsule.adapters.outbound.ProviderHttp;
 import dev.capsule.adapters.outbound.Target;
+import dev.capsule.events.InboundMessage;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.redis.datasource.value.SetArgs;
 import io.quarkus.redis.datasource.value.ValueCommands;
@@ -25,8 +26,9 @@ import org.jboss.logging.Logger;
  * the {@code hub.mode=subscribe} / {@code hub.verify_token} / {@code hub.challenge} handshake on
  * {@code GET}; on {@code POST}, {@code X-Hub-Signature-256: sha256=HMAC-SHA256(app secret, raw
  * body)} checked in constant time. {@code entry[].changes[].value.messages[]} become user
- * messages, dropped by {@code wamid} when Meta delivers them again; text, interactive replies
- * (button and list) and quick-reply buttons are read, other media ignored.
+ * messages, dropped by {@code wamid} when Meta delivers them again; text is read as text, interactive
+ * replies (button and list) and quick-reply buttons as presses ({@code InboundMessage.action}), other
+ * media ignored.
  * {@code statuses[]} (sent, delivered, read, failed) are recorded in Redis and logged, never
  * taken for messages.
  */
@@ -77,11 +79,18 @@ public class WhatsAppAdapter implements ChannelAdapter {
                     continue; // another number of the same business account
                 }
                 for (JsonNode message : value.path("messages")) {
-                    String text = textOf(message);
                     String from = Payloads.text(message.get("from"));
                     String wamid = Payloads.text(message.get("id"));
-                    if (text != null && !text.isBlank() && from != null && wamid != null) {
-                        messages.add(Payloads.incoming(channel, wamid, new Target(from, null, wamid), from, false, text, request));
+                    if (from == null || wamid == null) {
+                        continue;
+                    }
+                    Target target = new Target(from, null, wamid);
+                    InboundMessage.Action press = pressOf(message);
+                    String text = textOf(message);
+                    if (press != null) {
+                        messages.add(Payloads.pressed(channel, wamid, target, from, false, press, request));
+                    } else if (text != null && !text.isBlank()) {
+                        messages.add(Payloads.incoming(channel, wamid, target, from, false, text, request));
                     }
                 }
                 value.path("statuses").forEach(statuses::add);
@@ -93,21 +102,36 @@ public class WhatsAppAdapter implements ChannelAdapter {
         return new WebhookOutcome.Publish(messages, () -> statuses.forEach(s -> record(channel, s)));
     }
 
-    /** The user's words: a text's body, the id (our value) of a chosen reply button or list row, a quick reply's payload. */
+    /** The user's words: a text's body; null for anything else (a press, images, audio, locations…: not read as text). */
     static String textOf(JsonNode message) {
-        return switch (message.path("type").asText()) {
-            case "text" -> Payloads.text(message.path("text").get("body"));
+        return "text".equals(message.path("type").asText()) ? Payloads.text(message.path("text").get("body")) : null;
+    }
+
+    /**
+     * The button pressed, or null: a chosen reply button or list row of ours ({@code interactive}: its id is
+     * our value, its title the label), or a template's quick-reply button ({@code button}: its payload,
+     * else its text, and its text as the label).
+     */
+    static InboundMessage.Action pressOf(JsonNode message) {
+        String value;
+        String label;
+        switch (message.path("type").asText()) {
             case "interactive" -> {
                 JsonNode interactive = message.path("interactive");
                 JsonNode reply = interactive.has("button_reply") ? interactive.get("button_reply") : interactive.path("list_reply");
-                yield Payloads.text(reply.get("id"));
+                value = Payloads.text(reply.get("id"));
+                label = Payloads.text(reply.get("title"));
             }
             case "button" -> {
+                label = Payloads.text(message.path("button").get("text"));
                 String payload = Payloads.text(message.path("button").get("payload"));
-                yield payload != null ? payload : Payloads.text(message.path("button").get("text"));
+                value = payload != null ? payload : label;
             }
-            default -> null; // images, audio, locations…: not read (yet)
-        };
+            default -> {
+                return null;
+            }
+        }
+        return value == null || value.isBlank() ? null : new InboundMessage.Action(value, label);
     }
 
     private void record(BoundChannel channel, JsonNode status) {

@@ -84,7 +84,10 @@ public class SessionsResource {
                 .createObjectNode().put("sessionId", sessionId).put("messageId", messageId)).build());
     }
 
-    /** Sends a message and answers the turn's events once the turn has ended. */
+    /**
+     * Sends a message, {@code {"text": "..."}} or a button press {@code {"action": {"value": "...", "label": "..."}}}
+     * (see {@link MessageIntake#contentOf}), and answers the turn's events once the turn has ended.
+     */
     @POST
     @Path("{id}/messages")
     @Consumes(MediaType.WILDCARD)
@@ -93,9 +96,9 @@ public class SessionsResource {
                               @HeaderParam("traceparent") String traceparent,
                               @HeaderParam("tracestate") String tracestate) {
         UserRef user = user();
-        String text = intake.readText(body);
+        MessageIntake.Content content = intake.readContent(body);
         return intake.claimForMessage(sessionId, user).chain(() -> {
-            InboundMessage message = intake.message(sessionId, user, "api", text, new TraceContext(traceparent, tracestate));
+            InboundMessage message = intake.message(sessionId, user, "api", content, new TraceContext(traceparent, tracestate));
             TurnWaiter waiter = deliveries.awaitTurn(message);
             return intake.publish(message)
                     .chain(() -> waiter.events().collect().asList()
@@ -122,9 +125,9 @@ public class SessionsResource {
                                           @HeaderParam("traceparent") String traceparent,
                                           @HeaderParam("tracestate") String tracestate) {
         UserRef user = user();
-        String text = intake.readText(body);
+        MessageIntake.Content content = intake.readContent(body);
         intake.claimForMessage(sessionId, user).await().indefinitely();
-        InboundMessage message = intake.message(sessionId, user, "api", text, new TraceContext(traceparent, tracestate));
+        InboundMessage message = intake.message(sessionId, user, "api", content, new TraceContext(traceparent, tracestate));
         TurnWaiter waiter = deliveries.awaitTurn(message);
         try {
             intake.publish(message).await().indefinitely();

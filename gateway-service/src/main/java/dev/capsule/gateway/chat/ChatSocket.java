@@ -39,6 +39,9 @@ import org.jboss.logging.Logger;
  *     {@code clientId}, once Kafka has it, the socket answers {@code {"type":"accepted","sessionId":…,"messageId":…,"clientId":…,"at":…}}
  *     ({@code clientId} is the page's own, optional; {@code messageId} is what the turn's events
  *     name as {@code inReplyTo}; {@code at} the gateway's time, where a resume may start);</li>
+ * <li>{@code {"type":"message","sessionId":"…","action":{"value":"…","label":"…"},"clientId":"…"}} sends the
+ *     press of a button (a task card's action, a choice) instead of text, answered alike; the handler sees
+ *     the value in {@code Message.action()}, the history shows the label;</li>
  * <li>{@code {"type":"cancel","sessionId":"…","messageId":"…"}} stops the answer to that message
  *     if it is still running (the page's Stop): its stream ends as cancelled;</li>
  * <li>{@code {"type":"follow","sessionId":"…"}} only subscribes, to a session of the user's
@@ -111,9 +114,9 @@ public class ChatSocket {
                     case "resume" -> resume(sessionId, frame, follows, connection);
                     case "cancel" -> intake.cancel(sessionId, follows.user, frame.path("messageId").textValue());
                     case "message" -> {
-                        String message = intake.textOf(frame);
+                        MessageIntake.Content content = intake.contentOf(frame);
                         // Follow before publishing, so that no event of this turn can arrive before the listener.
-                        InboundMessage inbound = intake.message(sessionId, follows.user, "web", message, TraceContext.NONE);
+                        InboundMessage inbound = intake.message(sessionId, follows.user, "web", content, TraceContext.NONE);
                         String clientId = frame.path("clientId").textValue();
                         yield intake.claimForMessage(sessionId, follows.user).invoke(() -> follows.add(sessionId))
                                 .chain(() -> intake.publish(inbound))
@@ -125,7 +128,8 @@ public class ChatSocket {
                                                 .put("clientId", clientId).toString()));
                     }
                     default -> Uni.createFrom().failure(new MessageIntake.Rejection(400,
-                            "a frame is {\"type\":\"message\",\"sessionId\":\"...\",\"text\":\"...\"},"
+                            "a frame is {\"type\":\"message\",\"sessionId\":\"...\",\"text\":\"...\"}"
+                                    + " (or with \"action\":{\"value\":\"...\",\"label\":\"...\"} for a pressed button),"
                                     + " {\"type\":\"follow\",\"sessionId\":\"...\"},"
                                     + " {\"type\":\"cancel\",\"sessionId\":\"...\",\"messageId\":\"...\"}"
                                     + " or {\"type\":\"resume\",\"sessionId\":\"...\",\"after\":<seq>,\"since\":\"<instant>\"}"));

@@ -29,6 +29,15 @@ public class MessageIntake {
 
     private static final Logger LOG = Logger.getLogger(MessageIntake.class);
 
+    /**
+     * The most characters a button's value or label may have: 2000, a Slack button's value, the most any
+     * channel carries back from a press (a longer value could not work on every channel anyway).
+     */
+    public static final int MAX_ACTION_CHARS = 2000;
+
+    private static final String SEND = "send {\"text\": \"...\"}, or for a pressed button"
+            + " {\"action\": {\"value\": \"...\", \"label\": \"...\"}}";
+
     private final EventPublisher publisher;
     private final SessionOwnership ownership;
     private final MessageTraces traces;
@@ -42,9 +51,9 @@ public class MessageIntake {
         this.maxBytes = maxBytes;
     }
 
-    /** Reads {@code {"text": "..."}}, or fails with a {@link Rejection}. */
-    public String readText(byte[] body) {
-        return textOf(readObject(body));
+    /** Reads {@code {"text": "..."}} or {@code {"action": {"value": "...", "label": "..."}}}, or fails with a {@link Rejection}. */
+    public Content readContent(byte[] body) {
+        return contentOf(readObject(body));
     }
 
     /**
@@ -54,7 +63,7 @@ public class MessageIntake {
      */
     public JsonNode readObject(byte[] message) {
         if (message == null || message.length == 0) {
-            throw new Rejection(400, "the message is empty: send {\"text\": \"...\"}");
+            throw new Rejection(400, "the message is empty: " + SEND);
         }
         if (message.length > maxBytes) {
             throw new Rejection(413, "the message is " + message.length + " bytes; the limit is " + maxBytes);
@@ -63,28 +72,66 @@ public class MessageIntake {
         try {
             json = EventCodec.mapper().readTree(message);
         } catch (IOException e) {
-            throw new Rejection(400, "the message is not JSON: send {\"text\": \"...\"}");
+            throw new Rejection(400, "the message is not JSON: " + SEND);
         }
         if (json == null || !json.isObject()) {
-            throw new Rejection(400, "the message is not a JSON object: send {\"text\": \"...\"}");
+            throw new Rejection(400, "the message is not a JSON object: " + SEND);
         }
         return json;
     }
 
-    /** The non-blank {@code "text"} string of a message read by {@link #readObject}, or a {@link Rejection}. */
-    public String textOf(JsonNode message) {
+    /**
+     * What a message read by {@link #readObject} says, or a {@link Rejection}: its non-blank {@code "text"},
+     * or its {@code "action"}, a button press whose {@code "value"} (1 to {@link #MAX_ACTION_CHARS} characters)
+     * the app acts on and whose {@code "label"} (optional, up to as many; the value when absent) the
+     * conversation shows. Never both: a message is either typed or pressed.
+     */
+    public Content contentOf(JsonNode message) {
+        boolean typed = present(message.path("text"));
+        boolean pressed = present(message.path("action"));
+        if (typed && pressed) {
+            throw new Rejection(400, "a message has a \"text\" or an \"action\", not both: " + SEND);
+        }
+        if (pressed) {
+            return new Content(null, actionOf(message.get("action")));
+        }
         if (!message.path("text").isTextual()) {
-            throw new Rejection(400, "the message needs a \"text\" string: send {\"text\": \"...\"}");
+            throw new Rejection(400, "the message needs a \"text\" string: " + SEND);
         }
         String text = message.get("text").textValue();
         if (text.isBlank()) {
             throw new Rejection(400, "the text is empty");
         }
-        if (text.indexOf('\u0000') >= 0) {
-            // No NUL: PostgreSQL keeps none in a text, so the message could not enter the history.
-            throw new Rejection(400, "the text contains a NUL character (\\u0000)");
+        return new Content(storable(text, "the text"), null);
+    }
+
+    private static InboundMessage.Action actionOf(JsonNode action) {
+        JsonNode label = action.path("label");
+        if (!action.path("value").isTextual() || present(label) && !label.isTextual()) {
+            throw new Rejection(400, "an \"action\" is {\"value\": \"...\", \"label\": \"...\"}: the value the pressed"
+                    + " button was given, and the label it showed (optional)");
         }
-        return text;
+        String value = action.get("value").textValue();
+        if (value.isBlank()) {
+            throw new Rejection(400, "the action's value is empty");
+        }
+        if (value.length() > MAX_ACTION_CHARS || label.textValue() != null && label.textValue().length() > MAX_ACTION_CHARS) {
+            throw new Rejection(400, "an action's value and label are at most " + MAX_ACTION_CHARS + " characters each");
+        }
+        return new InboundMessage.Action(storable(value, "the action's value"),
+                label.textValue() == null ? null : storable(label.textValue(), "the action's label"));
+    }
+
+    private static boolean present(JsonNode node) {
+        return !node.isMissingNode() && !node.isNull();
+    }
+
+    /** {@code words} unless it holds a NUL, which PostgreSQL keeps in no text, so that the message could not enter the history. */
+    private static String storable(String words, String what) {
+        if (words.indexOf('\u0000') >= 0) {
+            throw new Rejection(400, what + " contains a NUL character (\\u0000)");
+        }
+        return words;
     }
 
     /**
@@ -145,11 +192,13 @@ public class MessageIntake {
     }
 
     /**
-     * A new inbound event for {@code text}, not yet published, in a trace begun by this gateway's
+     * A new inbound event for {@code content}, not yet published, in a trace begun by this gateway's
      * span: a child of {@code sent} (what the request carried, or {@link TraceContext#NONE}).
      */
-    public InboundMessage message(String sessionId, UserRef user, String channel, String text, TraceContext sent) {
-        return InboundMessage.of(EventMeta.next(sessionId, traces.accept(channel, sent)), user, channel, text, null);
+    public InboundMessage message(String sessionId, UserRef user, String channel, Content content, TraceContext sent) {
+        EventMeta meta = EventMeta.next(sessionId, traces.accept(channel, sent));
+        return content.action() == null ? InboundMessage.of(meta, user, channel, content.text(), null)
+                : InboundMessage.pressed(meta, user, channel, content.action(), null);
     }
 
     /** Publishes {@code message}; completes when Kafka has it. */
@@ -173,6 +222,10 @@ public class MessageIntake {
     /** Bytes of a text frame or body, as the limit counts them. */
     public static byte[] bytes(String s) {
         return s == null ? null : s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** What a user's message says: typed {@code text}, or the {@code action} of a pressed button (then text is null). */
+    public record Content(String text, InboundMessage.Action action) {
     }
 
     /** Bad input, refused with an HTTP status and a reason the user can act on. */

@@ -84,7 +84,7 @@ public class EventFolds {
     /** What folding {@code event} writes, or empty for the events the read model does not keep. */
     public Optional<Write> writeFor(CapsuleEvent event) {
         return Optional.ofNullable(switch (event) {
-            case InboundMessage m -> message(m, "user", "text", m.text(), null, null, null, m.user().id());
+            case InboundMessage m -> message(m, "user", "text", m.shownText(), null, null, null, m.user().id());
             case Reply r -> message(r, "app", "text", r.text(), null, r.inReplyTo(), r.seq(), null);
             case StreamEnd s -> message(s, "app", "stream", s.text(), null, s.inReplyTo(), s.seq(), null);
             case Show s -> message(s, "app", "block", s.block().path("fallbackText").asText(s.block().path("kind").asText()),

@@ -1,6 +1,7 @@
 package dev.capsule.examples.demo;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.capsule.sdk.Action;
 import dev.capsule.sdk.CapsuleApp;
 import dev.capsule.sdk.Message;
 import dev.capsule.sdk.Session;
@@ -22,7 +23,8 @@ import java.util.concurrent.TimeUnit;
  * {@code /stream} streams a fake model's answer (23 words, 15 ms apart), {@code /stream <words> <per-second>}
  * (for example {@code /stream 300 30}) streams a long one of that many words at that pace;
  * {@code /notify} sends a status, then a reply;
- * {@code /card} shows a task card; {@code /remember <text>} stores a note in the owner's
+ * {@code /card} shows a task card, whose buttons come back as actions ({@code done} is answered "Marked done.",
+ * {@code snooze} "Snoozed."), not as text; {@code /remember <text>} stores a note in the owner's
  * collection, {@code /notes} lists them, newest first, {@code /summary} keeps and streams a
  * summary of them, and {@code /later <text>} sends a reminder on its own five seconds later.
  */
@@ -46,6 +48,10 @@ public class DemoApp implements CapsuleApp {
     public void onMessage(Session session, Message message) {
         int turn = session.data().getInt(TURNS, 0) + 1;
         session.data().put(TURNS, turn);
+        if (message.action().isPresent()) {
+            answerPress(session, message.action().get());
+            return;
+        }
         String text = message.text().strip();
         if (text.startsWith("/later ")) {
             remindLater(session, text.substring("/later ".length()).strip());
@@ -72,6 +78,18 @@ public class DemoApp implements CapsuleApp {
                     List.of(new TaskCard.Field("Turn", String.valueOf(turn)), new TaskCard.Field("Owner", session.user().id())),
                     List.of(new TaskCard.Action("Mark done", "done"), new TaskCard.Action("Snooze", "snooze"))));
             default -> session.reply("#" + turn + ": " + text);
+        }
+    }
+
+    /**
+     * A press of one of the task card's buttons, decided by its value: typing "done" is not pressing
+     * "Mark done", and a label may be reworded without changing what the button does.
+     */
+    private static void answerPress(Session session, Action pressed) {
+        switch (pressed.value()) {
+            case "done" -> session.reply("Marked done.");
+            case "snooze" -> session.reply("Snoozed.");
+            default -> session.reply("\"" + pressed.label() + "\" is not a button I know; try /card for a new card.");
         }
     }
 

@@ -3,6 +3,7 @@ package dev.capsule.examples.demo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.capsule.sdk.Action;
 import dev.capsule.sdk.Channel;
 import dev.capsule.sdk.History;
 import dev.capsule.sdk.Message;
@@ -72,6 +73,16 @@ class DemoAppTest {
         assertEquals(List.of(), session.replies);
         assertEquals(2, session.streams.size());
         assertEquals("token1", whole(session.streams.get(1)));
+    }
+
+    @Test
+    void theTaskCardsButtonsAreAnsweredAsActionsWhileTypingTheirValueIsJustText() {
+        app.onMessage(session, Message.pressed("m1", new Action("done", "Mark done"), Instant.now()));
+        app.onMessage(session, Message.pressed("m2", new Action("snooze", "Snooze"), Instant.now()));
+        app.onMessage(session, Message.pressed("m3", new Action("archive", "Archive"), Instant.now()));
+        app.onMessage(session, message("done"));
+        assertEquals(List.of("Marked done.", "Snoozed.", "\"Archive\" is not a button I know; try /card for a new card.", "#4: done"),
+                session.replies);
     }
 
     private static Message message(String text) {
