@@ -98,16 +98,30 @@ install_app_libraries() {
 
 # --- The app `up` and `dev` run. -------------------------------------------------------------
 app_dir() { # dir: the app's absolute folder, after checking that it is one
+  local dir
   [ -d "$1" ] || die "no folder $1: give the folder of an app made by ./capsule new"
-  [ -f "$1/pom.xml" ] && [ -x "$1/mvnw" ] || die "$1 is not a Capsule app: it has no pom.xml and mvnw (./capsule new makes one)"
-  (cd "$1" && pwd)
+  dir=$(cd "$1" && pwd)
+  [ -f "$dir/pom.xml" ] || die "$1 is not a Capsule app: it has no pom.xml (./capsule new makes one)"
+  [ -x "$dir/mvnw" ] || in_repository "$dir" || die "$1 has no ./mvnw: an app builds with its own Maven wrapper (./capsule new makes one)"
+  echo "$dir"
+}
+
+# An example app of this repository (examples/assistant) is a module of its build, with no wrapper of its own.
+in_repository() { case $1/ in "$ROOT"/*) return 0 ;; esac; return 1; }
+
+app_mvnw() { # dir: the Maven wrapper that builds the app
+  if [ -x "$1/mvnw" ]; then echo "$1/mvnw"; else echo "$ROOT/mvnw"; fi
 }
 
 build_app() { # dir: packages the app's session-service
   local dir=$1 log=$CAPSULE_LOG_DIR/app-build.log
   install_app_libraries
   step "building the app in $dir (log: $log)"
-  (cd "$dir" && ./mvnw -B package -DskipTests) >"$log" 2>&1 \
+  if [ -x "$dir/mvnw" ]; then
+    (cd "$dir" && ./mvnw -B package -DskipTests) >"$log" 2>&1
+  else
+    (cd "$ROOT" && mvnw install -DskipTests -pl "${dir#"$ROOT"/}" -am) >"$log" 2>&1
+  fi \
     || { tail -25 "$log" >&2; die "the app's build failed; see $log"; }
   [ -f "$dir/target/quarkus-app/quarkus-run.jar" ] || die "the app's build made no target/quarkus-app/quarkus-run.jar: is it a Quarkus app? see $log"
 }
@@ -137,7 +151,7 @@ cmd_dev() {
   (
     cd "$dir" || exit 1
     service_env session-service
-    ./mvnw -B quarkus:dev -Dquarkus.http.port="$CAPSULE_SESSION_PORT"
+    "$(app_mvnw "$dir")" -B quarkus:dev -Dquarkus.http.port="$CAPSULE_SESSION_PORT"
   )
   say "dev mode ended. ./capsule up --app $dir runs the app's packaged session-service again."
 }

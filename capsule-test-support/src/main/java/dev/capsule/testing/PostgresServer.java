@@ -55,10 +55,38 @@ public final class PostgresServer implements AutoCloseable {
                     .directory(workDir.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
             Ports.awaitListening("postgres", port, p, Duration.ofSeconds(30), log.toString());
             PostgresServer server = new PostgresServer(p, port, workDir);
+            server.awaitAcceptingConnections(bin, p, log);
             server.createDatabase(bin, root, workDir);
             return server;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start PostgreSQL in " + workDir, e);
+        }
+    }
+
+    /**
+     * The port opens before the server takes connections: on a busy machine it may still be starting up, and a
+     * createdb then fails with "the database system is starting up". pg_isready says when it is ready.
+     */
+    private void awaitAcceptingConnections(Path bin, Process server, Path log) throws IOException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (true) {
+            Process probe = new ProcessBuilder(bin.resolve("pg_isready").toString(), "-q", "-h", "127.0.0.1",
+                    "-p", String.valueOf(port)).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            try {
+                if (probe.waitFor() == 0) {
+                    return;
+                }
+                if (!server.isAlive()) {
+                    throw new IllegalStateException("postgres exited while starting; see " + log + ", which ends:\n" + Ports.tail(log, 20));
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("postgres took no connections within 60 s; see " + log + ", which ends:\n" + Ports.tail(log, 20));
+                }
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for postgres", e);
+            }
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.capsule.testkit.integration;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.capsule.sdk.Action;
 import dev.capsule.events.CapsuleEvent;
 import dev.capsule.events.EventCodec;
 import dev.capsule.events.EventMeta;
@@ -38,6 +39,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * <pre>{@code
  * try (TestChat chat = TestChat.connect()) {
  *     TestChat.Turn turn = chat.send("s1", "ana", "hello");
+ *     TestChat.Turn pressed = chat.press("s1", "ana", new Action("done", "Mark done"));
  *     assertEquals("...", turn.replies().get(0));
  * }
  * }</pre>
@@ -77,9 +79,26 @@ public final class TestChat implements AutoCloseable {
      * @throws AssertionError when the turn does not end within {@link #TURN_WAIT}
      */
     public Turn send(String sessionId, String userId, String text) {
-        InboundMessage message = InboundMessage.of(EventMeta.next(sessionId, TraceContext.NONE),
-                new UserRef(userId, null, userId), "api", text, null);
-        producer.send(new ProducerRecord<>(Topics.INBOUND, sessionId, EventCodec.encode(message)));
+        return deliver(InboundMessage.of(EventMeta.next(sessionId, TraceContext.NONE), user(userId), "api", text, null));
+    }
+
+    /**
+     * Presses a button as user {@code userId} in session {@code sessionId}, as the web chat and the channels do: the
+     * handler gets a message whose {@code action()} holds the button's value and label. Waits for its turn to end.
+     *
+     * @throws AssertionError when the turn does not end within {@link #TURN_WAIT}
+     */
+    public Turn press(String sessionId, String userId, Action button) {
+        return deliver(InboundMessage.pressed(EventMeta.next(sessionId, TraceContext.NONE), user(userId), "api",
+                new InboundMessage.Action(button.value(), button.label()), null));
+    }
+
+    private static UserRef user(String userId) {
+        return new UserRef(userId, null, userId);
+    }
+
+    private Turn deliver(InboundMessage message) {
+        producer.send(new ProducerRecord<>(Topics.INBOUND, message.sessionId(), EventCodec.encode(message)));
         producer.flush();
         return awaitTurn(message.eventId());
     }
