@@ -173,14 +173,15 @@ public final class Chat {
             if (line.isBlank()) {
                 continue;
             }
-            String text = line;
+            // A press goes as an action, as the web chat sends it: the app tells it from the same words typed.
+            String body = "{\"text\":" + Json.quote(line) + "}";
             Button pressed = pressed(line.strip());
             if (pressed != null) {
-                out.dim("→ " + pressed.label + " (sends \"" + pressed.value + "\")");
-                text = pressed.value;
+                out.dim("→ " + pressed.label);
+                body = "{\"action\":{\"value\":" + Json.quote(pressed.value) + ",\"label\":" + Json.quote(pressed.label) + "}}";
             }
             buttons = List.of();
-            Turn turn = new Turn(text);
+            Turn turn = new Turn(body);
             current = turn;
             Thread.ofPlatform().daemon().name("capsule-chat-turn").start(turn);
             try {
@@ -240,7 +241,8 @@ public final class Chat {
     /** One message sent and its turn's events shown as they come, on a thread of its own so that Ctrl-C can leave it. */
     private final class Turn implements Runnable {
 
-        final String text;
+        /** The message as the API takes it: {"text":…}, or {"action":…} for a pressed button. */
+        final String body;
         /** Counted down when the prompt may come back: the turn ended, or Ctrl-C stopped it. */
         final CountDownLatch released = new CountDownLatch(1);
         private final AtomicBoolean cancelSent = new AtomicBoolean();
@@ -250,8 +252,8 @@ public final class Chat {
         /** The message's id, which its events carry as inReplyTo: what a cancel names. */
         private volatile String messageId;
 
-        Turn(String text) {
-            this.text = text;
+        Turn(String body) {
+            this.body = body;
         }
 
         @Override
@@ -276,7 +278,7 @@ public final class Chat {
         }
 
         private void follow() throws IOException, ApiError {
-            HttpResponse<InputStream> response = api.send(session, text);
+            HttpResponse<InputStream> response = api.send(session, body);
             boolean ended = false;
             try (Sse events = new Sse(response.body())) {
                 for (Sse.Event e = events.next(); e != null && !ended; e = events.next()) {
@@ -584,19 +586,22 @@ public final class Chat {
             }
         }
 
-        /** Sends a message; the answer streams its turn's events. Refusals (403, 413 ...) come before the stream starts. */
-        HttpResponse<InputStream> send(String session, String text) throws IOException, ApiError {
+        /**
+         * Sends a message ({@code body}, the API's JSON for a text or a press); the answer streams its turn's events.
+         * Refusals (403, 413 ...) come before the stream starts.
+         */
+        HttpResponse<InputStream> send(String session, String body) throws IOException, ApiError {
             // No request timeout: a stream takes as long as it takes, and the gateway ends one whose turn goes quiet.
             HttpResponse<InputStream> r = call(request("/api/sessions/" + segment(session) + "/messages")
                     .header("Content-Type", "application/json").header("Accept", "text/event-stream")
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"text\":" + Json.quote(text) + "}", UTF_8)).build(),
+                    .POST(HttpRequest.BodyPublishers.ofString(body, UTF_8)).build(),
                     HttpResponse.BodyHandlers.ofInputStream());
             if (r.statusCode() != 200) {
-                String body;
+                String refusal;
                 try (InputStream in = r.body()) {
-                    body = new String(in.readNBytes(64 * 1024), UTF_8);
+                    refusal = new String(in.readNBytes(64 * 1024), UTF_8);
                 }
-                throw ApiError.of(r.statusCode(), body, "sending the message");
+                throw ApiError.of(r.statusCode(), refusal, "sending the message");
             }
             return r;
         }

@@ -116,7 +116,7 @@ class ChatIT {
                        [2] Snooze
                 """.formatted(first.user());
         assertTrue(first.stdout().contains(card), first.transcript());
-        assertTrue(first.stdout().contains("you> 1\n→ Mark done (sends \"done\")\napp> #2: done\n"), first.transcript());
+        assertTrue(first.stdout().contains("you> 1\n→ Mark done\napp> Marked done.\n"), first.transcript());
 
         // The history is written by persistence-service a moment after the turns end.
         await().atMost(Duration.ofSeconds(30)).until(() -> history(session, token).size() == 4);
@@ -124,7 +124,7 @@ class ChatIT {
         again.closeInput();
         again.awaitExit(0);
         assertTrue(again.stdout().contains("Session " + session + ", the last 3 of 4 messages:\n"
-                + card + HINT + "you> done\napp> #2: done\n"), again.transcript());
+                + card + HINT + "you> Mark done\napp> Marked done.\n"), again.transcript());
         assertFalse(again.stdout().contains("you> /card"), "only the last 3: " + again.transcript());
     }
 
