@@ -225,7 +225,7 @@ class WebChatIT {
         active().sendKeys(Keys.chord(Keys.SHIFT, Keys.TAB));
         assertEquals("Mark done", active().getText());
         active().sendKeys(Keys.SPACE);
-        await().atMost(Duration.ofSeconds(30)).until(() -> texts("#transcript .message.app .body").getLast(), "#2: done"::equals);
+        await().atMost(Duration.ofSeconds(30)).until(() -> texts("#transcript .message.app .body").getLast(), "Marked done."::equals);
         assertEquals("message", active().getAttribute("id"), "focus goes back to the message box");
 
         // On back to the top: the conversation (scrollable by keys), New chat, the skip link, which leads back.
