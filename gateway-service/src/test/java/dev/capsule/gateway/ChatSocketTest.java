@@ -389,6 +389,35 @@ class ChatSocketTest {
     }
 
     @Test
+    void aCloseFrameOfTheOwnerIsPassedOnAndAnotherUsersOrOneForASessionNobodyOwnsIsRefused() {
+        Client alice = connect(BasicWebSocketConnector.create().baseUri(base)
+                .addHeader("Authorization", "Bearer " + Gateway.token("alice")));
+        Client bob = connect(BasicWebSocketConnector.create().baseUri(base)
+                .addHeader("Authorization", "Bearer " + Gateway.token("bob")));
+        String session = Gateway.newSessionId();
+        alice.send(message(session, "hello"));
+        alice.await(frame("turn.ended", session));
+
+        bob.send(close(session));
+        JsonNode refused = bob.await(f -> f.path("type").asText().equals("error"));
+        String nobodys = Gateway.newSessionId();
+        alice.send(close(nobodys));
+        JsonNode unknown = alice.await(f -> f.path("type").asText().equals("error"));
+        alice.send(close(session));
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> sessionService.closes(session).size() == 1);
+        assertEquals(403, refused.get("status").intValue());
+        assertEquals(404, unknown.get("status").intValue());
+        assertEquals(nobodys, unknown.get("sessionId").textValue());
+        assertEquals("alice", sessionService.closes(session).getFirst().user().id());
+        assertEquals(List.of(), sessionService.closes(nobodys));
+    }
+
+    private static String close(String session) {
+        return EventCodec.mapper().createObjectNode().put("type", "close").put("sessionId", session).toString();
+    }
+
+    @Test
     void aCancelFrameAsksForTheStopOfThatMessagesAnswerAndAnotherUsersCancelIsRefused() {
         Client alice = connect(BasicWebSocketConnector.create().baseUri(base)
                 .addHeader("Authorization", "Bearer " + Gateway.token("alice")));
