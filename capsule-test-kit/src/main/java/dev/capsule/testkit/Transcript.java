@@ -109,6 +109,16 @@ final class Transcript {
         }
     }
 
+    /** Checks that {@code session.close()} comes while the session may still answer: after its turn, nothing would act on it. */
+    synchronized void requireOpenTurn() {
+        requireAnswering();
+    }
+
+    /** Marks where {@code exit()} begins. */
+    synchronized void closing() {
+        events.add(new TurnEvent.Closed());
+    }
+
     /** Starts a turn; returns where its events begin. */
     synchronized int beginTurn(String message) {
         if (phase == Phase.RUNNING) {
