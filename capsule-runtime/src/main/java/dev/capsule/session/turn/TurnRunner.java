@@ -130,7 +130,6 @@ public class TurnRunner {
         Message message = messageFor(fresh);
 
         Throwable failure = null;
-        boolean closing = false;
         running.put(sessionId, session);
         session.runningOn(Thread.currentThread());
         try {
@@ -142,10 +141,6 @@ public class TurnRunner {
             }
             Capsule.runWith(session, () -> app.onMessage(session, message));
             session.streamsEnded().get(turnTimeout.toMillis(), TimeUnit.MILLISECONDS);
-            if (session.closeRequested()) {
-                closing = true;
-                exit(session);
-            }
         } catch (ExecutionException e) {
             failure = e.getCause();
         } catch (TimeoutException e) {
@@ -164,8 +159,9 @@ public class TurnRunner {
             LOG.debugf("session %s: turn of %s cut short by a newer message (%s)", sessionId, inbound.eventId(), failure);
             failure = null;
         }
-        // A failed turn does not close: like its data changes, its close is dropped.
-        Instant closedAt = failure == null && closing ? closed(session, inbound.trace(), inbound.eventId()) : null;
+        // A failed turn does not close: like its data changes, its close is dropped. Past the handler, neither a
+        // newer message (interrupt policy) nor the user's Stop cuts exit() short: the turn is no longer running.
+        Instant closedAt = failure == null && session.closeRequested() ? exitAndClose(session, inbound.trace(), inbound.eventId()) : null;
 
         CompletableFuture<Void> ended;
         if (failure == null) {
@@ -199,20 +195,29 @@ public class TurnRunner {
      * Runs the app's {@code exit()} and waits for its streams. Its failure is logged, not the turn's:
      * the close goes on, so that {@code exit()} is not run again for the same close.
      */
-    private void exit(TurnSession session) throws InterruptedException {
+    private void exit(TurnSession session) {
         try {
             Capsule.runWith(session, () -> app.exit(session));
             session.streamsEnded().get(turnTimeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException | TimeoutException | RuntimeException e) {
             LOG.errorf(e, "session %s: exit() failed; the session is closed all the same", session.id());
+        } catch (InterruptedException e) {
+            LOG.errorf("session %s: exit() was interrupted; the session is closed all the same", session.id());
+        } finally {
+            // An interrupt meant for exit() must not break the publishing that follows.
+            Thread.interrupted();
         }
     }
 
-    /** Sends {@link SessionClosed} with the turn's events (the turn waits for it); answers when the session closed. */
-    private Instant closed(TurnSession session, TraceContext trace, String eventId) {
-        session.trackAck(publisher.publish(Topics.CHANGES, SessionClosed.of(
-                EventMeta.derived(session.id(), trace, eventId + "/closed"), SessionClosed.EXPLICIT)));
-        return Instant.now();
+    /**
+     * Runs {@code exit()}, then sends {@link SessionClosed} with the turn's events (the turn waits for it);
+     * answers when the session closed.
+     */
+    private Instant exitAndClose(TurnSession session, TraceContext trace, String eventId) {
+        exit(session);
+        SessionClosed closed = SessionClosed.of(EventMeta.derived(session.id(), trace, eventId + "/closed"), SessionClosed.EXPLICIT);
+        session.trackAck(publisher.publish(Topics.CHANGES, closed));
+        return closed.timestamp();
     }
 
     /**
@@ -321,12 +326,7 @@ public class TurnRunner {
         SessionData data = SessionData.of(before.data());
         TurnSession session = new TurnSession(as, data, before.history(), before.outboundSeq(), publisher,
                 collections.forTurn(before.user().ownerId(), sessionId, close.trace(), close.eventId()), historyPages, coalescing);
-        try {
-            exit(session);
-        } catch (InterruptedException e) {
-            return CompletableFuture.failedFuture(e); // the lane is shutting down: the close is redelivered
-        }
-        Instant closedAt = closed(session, close.trace(), close.eventId());
+        Instant closedAt = exitAndClose(session, close.trace(), close.eventId());
         return endTurn(session, s -> TurnEnded.of(session.meta(s), close.eventId(), s, before.channel(), null, session.events()))
                 .thenCompose(acked -> save(generation, before, session, data.toJson(), List.of(close.eventId()), close.trace(),
                         close.eventId(), closedAt));
