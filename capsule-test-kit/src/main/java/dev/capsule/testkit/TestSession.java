@@ -239,7 +239,7 @@ public final class TestSession implements Session {
             }
             Capsule.runWith(this, () -> app.onMessage(this, message));
             awaitStreams();
-            if (closeRequested) {
+            if (closeRequested && !transcript.failedFromTheSide()) {
                 exit(app);
             }
         } catch (RuntimeException | Error e) {
@@ -250,7 +250,6 @@ public final class TestSession implements Session {
         List<TurnEvent> events = transcript.eventsSince(start);
         if (failure != null) {
             data = SessionData.of(dataBefore);
-            closed = false; // a failed turn does not close
             throw new TurnFailedException(message, failure, events);
         }
         return events;

@@ -114,6 +114,11 @@ final class Transcript {
         requireAnswering();
     }
 
+    /** Whether the running turn has failed from the side (a stream source), so that it will not close. */
+    synchronized boolean failedFromTheSide() {
+        return failure != null;
+    }
+
     /** Marks where {@code exit()} begins. */
     synchronized void closing() {
         events.add(new TurnEvent.Closed());

@@ -10,6 +10,7 @@ import dev.capsule.sdk.Message;
 import dev.capsule.sdk.Session;
 import dev.capsule.testkit.TurnEvent.Closed;
 import dev.capsule.testkit.TurnEvent.Reply;
+import io.smallrye.mutiny.Multi;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -83,6 +84,19 @@ class CloseTest {
         assertFalse(session.closed());
         assertEquals(0, session.closes());
         assertThrows(IllegalStateException.class, session::close, "after its turn, a close would be lost");
+    }
+
+    @Test
+    void aTurnWhoseStreamSourceFailsDoesNotCloseEither() {
+        TestSession session = TestSession.of("s1");
+        CapsuleApp app = (s, m) -> {
+            s.close();
+            s.streamReplyFrom(Multi.createFrom().failure(new IllegalStateException("the model failed")));
+        };
+
+        assertThrows(TurnFailedException.class, () -> session.send(app, "/bye"));
+        assertFalse(session.closed());
+        assertEquals(0, session.closes());
     }
 
     @Test
