@@ -157,10 +157,8 @@ class ChatSocketTest {
 
     @Test
     void anotherUsersSessionGetsA403ErrorFrameAndNoneOfItsEvents() {
-        Client alice = connect(BasicWebSocketConnector.create().baseUri(base)
-                .addHeader("Authorization", "Bearer " + Gateway.token("alice")));
-        Client bob = connect(BasicWebSocketConnector.create().baseUri(base)
-                .addHeader("Authorization", "Bearer " + Gateway.token("bob")));
+        Client alice = connectAs("alice");
+        Client bob = connectAs("bob");
         String session = Gateway.newSessionId();
         alice.send(message(session, "mine"));
         alice.await(frame("turn.ended", session));
@@ -181,8 +179,7 @@ class ChatSocketTest {
 
     @Test
     void aFollowResumeOrCancelOfASessionNobodyOwnsGetsA404ErrorFrameAndClaimsNothing() {
-        Client bob = connect(BasicWebSocketConnector.create().baseUri(base)
-                .addHeader("Authorization", "Bearer " + Gateway.token("bob")));
+        Client bob = connectAs("bob");
         String session = Gateway.newSessionId();
 
         bob.send("{\"type\":\"follow\",\"sessionId\":\"" + session + "\"}");
@@ -193,8 +190,7 @@ class ChatSocketTest {
 
         assertEquals(List.of(404, 404, 404), bob.frames.stream().map(f -> f.path("status").asInt()).toList());
         // Nobody's still: the first to write takes it, and bob's earlier follow left him nothing of it.
-        Client alice = connect(BasicWebSocketConnector.create().baseUri(base)
-                .addHeader("Authorization", "Bearer " + Gateway.token("alice")));
+        Client alice = connectAs("alice");
         alice.send(message(session, "mine"));
         alice.await(frame("turn.ended", session));
         assertEquals(3, bob.frames.size(), "no event of alice's session reached bob");
@@ -332,12 +328,10 @@ class ChatSocketTest {
     void aResumeOfAnotherUsersSessionGetsA403ErrorFrameAndNoneOfItsEvents() {
         String session = ownedBy("alice");
         publish(chunk(session, 1));
-        Client alice = connect(BasicWebSocketConnector.create().baseUri(base)
-                .addHeader("Authorization", "Bearer " + Gateway.token("alice")));
+        Client alice = connectAs("alice");
         alice.send(resume(session, 0, Instant.now().minusSeconds(60).toString()));
         alice.await(frame("resumed", session));
-        Client bob = connect(BasicWebSocketConnector.create().baseUri(base)
-                .addHeader("Authorization", "Bearer " + Gateway.token("bob")));
+        Client bob = connectAs("bob");
 
         bob.send(resume(session, 0, Instant.now().minusSeconds(60).toString()));
 
@@ -390,10 +384,8 @@ class ChatSocketTest {
 
     @Test
     void aCloseFrameOfTheOwnerIsPassedOnAndAnotherUsersOrOneForASessionNobodyOwnsIsRefused() {
-        Client alice = connect(BasicWebSocketConnector.create().baseUri(base)
-                .addHeader("Authorization", "Bearer " + Gateway.token("alice")));
-        Client bob = connect(BasicWebSocketConnector.create().baseUri(base)
-                .addHeader("Authorization", "Bearer " + Gateway.token("bob")));
+        Client alice = connectAs("alice");
+        Client bob = connectAs("bob");
         String session = Gateway.newSessionId();
         alice.send(message(session, "hello"));
         alice.await(frame("turn.ended", session));
@@ -419,10 +411,8 @@ class ChatSocketTest {
 
     @Test
     void aCancelFrameAsksForTheStopOfThatMessagesAnswerAndAnotherUsersCancelIsRefused() {
-        Client alice = connect(BasicWebSocketConnector.create().baseUri(base)
-                .addHeader("Authorization", "Bearer " + Gateway.token("alice")));
-        Client bob = connect(BasicWebSocketConnector.create().baseUri(base)
-                .addHeader("Authorization", "Bearer " + Gateway.token("bob")));
+        Client alice = connectAs("alice");
+        Client bob = connectAs("bob");
         String session = Gateway.newSessionId();
         alice.send(message(session, "hello"));
         String messageId = alice.await(frame("reply", session)).get("inReplyTo").textValue();

@@ -1,6 +1,6 @@
 package dev.capsule.gateway;
 
-import static io.restassured.RestAssured.given;
+import static dev.capsule.gateway.Gateway.as;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
@@ -12,8 +12,6 @@ import dev.capsule.testing.KafkaResource;
 import dev.capsule.testing.PostgresResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.http.ContentType;
-import io.restassured.specification.RequestSpecification;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Inject;
@@ -96,9 +94,5 @@ class SessionCloseApiTest {
 
     private void sql(String statement, String session, Instant at) {
         pool.preparedQuery(statement).executeAndAwait(Tuple.of(session, at.atOffset(ZoneOffset.UTC)));
-    }
-
-    private static RequestSpecification as(String user) {
-        return given().auth().oauth2(Gateway.token(user)).contentType(ContentType.JSON).accept(ContentType.JSON);
     }
 }

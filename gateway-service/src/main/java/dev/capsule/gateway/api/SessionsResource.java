@@ -38,7 +38,7 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
 
 /**
  * The synchronous HTTP API: a message in, the turn's events out, as one JSON answer once the
- * turn has ended or as server-sent events while it runs.
+ * turn has ended or as server-sent events while it runs; and a session's history, status and close.
  */
 @Path("/api/sessions")
 @Authenticated
