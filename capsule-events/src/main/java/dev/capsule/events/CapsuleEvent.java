@@ -29,11 +29,12 @@ import java.time.Instant;
         @JsonSubTypes.Type(StateChanged.class),
         @JsonSubTypes.Type(DocumentChanged.class),
         @JsonSubTypes.Type(ProactiveMessage.class),
-        @JsonSubTypes.Type(InboundCancel.class)
+        @JsonSubTypes.Type(InboundCancel.class),
+        @JsonSubTypes.Type(InboundClose.class)
 })
 public sealed interface CapsuleEvent
         permits InboundMessage, OutboundEvent, SessionOpened, SessionClosed, StateChanged, DocumentChanged,
-        ProactiveMessage, InboundCancel {
+        ProactiveMessage, InboundCancel, InboundClose {
 
     /** Unique id of this event; folds use it as their idempotency key. */
     String eventId();

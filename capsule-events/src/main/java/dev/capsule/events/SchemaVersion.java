@@ -12,9 +12,10 @@ public final class SchemaVersion {
     /**
      * The minor version this code writes. 1.1 added {@code StateChanged.snapshot}; 1.2 added
      * {@code DocumentChanged}; 1.3 added {@code ProactiveMessage}; 1.4 added {@code InboundCancel}; 1.5 added
-     * {@code InboundMessage.action} (a button press).
+     * {@code InboundMessage.action} (a button press); 1.6 added {@code InboundClose} and
+     * {@code SessionSnapshot.closedAt}.
      */
-    public static final int MINOR = 5;
+    public static final int MINOR = 6;
 
     /** The version written into every event produced by this code. */
     public static final String CURRENT = MAJOR + "." + MINOR;

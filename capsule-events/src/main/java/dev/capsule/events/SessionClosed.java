@@ -4,9 +4,10 @@ import com.fasterxml.jackson.annotation.JsonTypeName;
 import java.time.Instant;
 
 /**
- * A session was closed and its {@code exit()} hook ran.
+ * A session was closed and its {@code exit()} hook ran. A later message opens a new life of the same
+ * session ({@link SessionOpened} again).
  *
- * @param reason why: {@code explicit} or {@code idle}
+ * @param reason why: {@code explicit} (the app's {@code session.close()}, or the user's close) or {@code idle}
  */
 @JsonTypeName("session.closed")
 public record SessionClosed(String eventId, String schemaVersion, String sessionId, Instant timestamp,
@@ -16,6 +17,9 @@ public record SessionClosed(String eventId, String schemaVersion, String session
         EventFields.check(eventId, schemaVersion, sessionId, timestamp);
         EventFields.require(reason, "reason");
     }
+
+    /** The reason of a close asked for by the app or the user. */
+    public static final String EXPLICIT = "explicit";
 
     public static SessionClosed of(EventMeta m, String reason) {
         return new SessionClosed(m.eventId(), m.schemaVersion(), m.sessionId(), m.timestamp(), m.trace(), reason);

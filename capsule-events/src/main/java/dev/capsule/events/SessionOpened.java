@@ -4,7 +4,7 @@ import com.fasterxml.jackson.annotation.JsonTypeName;
 import java.time.Instant;
 
 /**
- * A session was created and its {@code enter()} hook ran.
+ * A session was created, or opened again after a close (a new life of the same id), and its {@code enter()} hook ran.
  *
  * @param user    the session's user
  * @param channel the channel the session lives on

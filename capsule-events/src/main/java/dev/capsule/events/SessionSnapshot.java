@@ -13,9 +13,11 @@ import java.util.List;
  * @param outboundSeq   the seq of its last outbound event
  * @param recentInbound ids of the last inbound messages handled, to drop redeliveries
  * @param history       the recent history window, oldest first
+ * @param closedAt      when the session was closed and its {@code exit()} ran; null while it is open
+ *                      (and in snapshots older than 1.6)
  */
 public record SessionSnapshot(UserRef user, String channel, Instant createdAt, long outboundSeq,
-                              List<String> recentInbound, List<HistoryLine> history) {
+                              List<String> recentInbound, List<HistoryLine> history, Instant closedAt) {
 
     public SessionSnapshot {
         recentInbound = recentInbound == null ? List.of() : List.copyOf(recentInbound);

@@ -37,11 +37,13 @@ class EventCodecTest {
                 SessionOpened.of(meta(), USER, "web"),
                 SessionClosed.of(meta(), "idle"),
                 StateChanged.of(meta(), 4, data, new SessionSnapshot(USER, "web", java.time.Instant.parse("2026-01-02T03:04:05Z"), 9,
-                        List.of("in-1"), List.of(new HistoryLine("in-1", "user", "hello", java.time.Instant.parse("2026-01-02T03:04:05Z"))))),
+                        List.of("in-1"), List.of(new HistoryLine("in-1", "user", "hello", java.time.Instant.parse("2026-01-02T03:04:05Z"))),
+                        java.time.Instant.parse("2026-01-02T04:00:00Z"))),
                 DocumentChanged.of(meta(), "u1", "notes", "d-1", 2, false, data,
                         java.time.Instant.parse("2026-01-02T03:04:05Z"), java.time.Instant.parse("2026-01-02T03:05:05Z")),
                 ProactiveMessage.of(meta(), USER, "s-0", "your report is ready"),
-                InboundCancel.of(meta(), USER, "m-1"));
+                InboundCancel.of(meta(), USER, "m-1"),
+                InboundClose.of(meta(), USER));
     }
 
     static EventMeta meta() {

@@ -12,14 +12,22 @@ package dev.capsule.sdk;
  */
 public interface CapsuleApp {
 
-    /** Runs once when a session is created, before its first message. */
+    /**
+     * Runs once when a session is created, before its first message, and again before the first
+     * message after a close (a new life of the session, with empty data and the history kept).
+     */
     default void enter(Session session) {
     }
 
     /** Handles one user message. An exception becomes an error event for the user; the session goes on. */
     void onMessage(Session session, Message message);
 
-    /** Runs once when a session is closed, explicitly or after its idle timeout. */
+    /**
+     * Runs once when a session is closed ({@link Session#close()}, or the user's close), after
+     * every message accepted before the close has been handled, with the session's data, history
+     * and collections at hand. It may reply: what it answers goes out, as in a turn. An exception
+     * is logged; the session is closed all the same.
+     */
     default void exit(Session session) {
     }
 }

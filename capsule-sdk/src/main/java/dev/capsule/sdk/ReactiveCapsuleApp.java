@@ -9,7 +9,7 @@ import io.smallrye.mutiny.Uni;
  */
 public interface ReactiveCapsuleApp {
 
-    /** Runs once when a session is created, before its first message. */
+    /** Runs once when a session is created or opened again after a close; see {@link CapsuleApp#enter}. */
     default Uni<Void> enter(Session session) {
         return Uni.createFrom().voidItem();
     }
@@ -17,7 +17,7 @@ public interface ReactiveCapsuleApp {
     /** Handles one user message; a failed {@code Uni} becomes an error event for the user. */
     Uni<Void> onMessage(Session session, Message message);
 
-    /** Runs once when a session is closed. */
+    /** Runs once when a session is closed; see {@link CapsuleApp#exit}. */
     default Uni<Void> exit(Session session) {
         return Uni.createFrom().voidItem();
     }

@@ -82,4 +82,20 @@ public interface Session {
         throw new UnsupportedOperationException("This session cannot send to other conversations; "
                 + "call sendTo on the Session a Capsule runtime hands to your handler.");
     }
+
+    /**
+     * Closes this conversation once the current turn is over: the turn's replies still go out, then
+     * the app's {@link CapsuleApp#exit exit()} runs, once, with this session's data, history and
+     * collections at hand, and what {@code exit()} answers goes out too. Calling it again in the same
+     * turn changes nothing. A turn that fails does not close (its data changes are dropped too).
+     *
+     * <p>The user's next message in this conversation starts a new life of it: {@code enter()} runs
+     * again, {@link #data()} starts empty, the history goes on, and the session still belongs to
+     * the same user. The user closes a conversation too, with {@code DELETE /api/sessions/{id}} or
+     * the chat socket's {@code close} frame.
+     */
+    default void close() {
+        throw new UnsupportedOperationException("This session cannot be closed; "
+                + "call close on the Session a Capsule runtime (or the test kit's TestSession) hands to your handler.");
+    }
 }

@@ -10,7 +10,7 @@ import java.time.Duration;
 /**
  * A reactive app seen as a blocking one: each hook's {@code Uni} is awaited on the turn's
  * thread, as the runtime does, but for a bounded time, so that a Uni that never completes fails
- * the test instead of hanging it. {@code exit} is left out: the runtime never calls it either.
+ * the test instead of hanging it.
  */
 final class AwaitingApp implements CapsuleApp {
 
@@ -30,6 +30,11 @@ final class AwaitingApp implements CapsuleApp {
     @Override
     public void onMessage(Session session, Message message) {
         await(app.onMessage(session, message), "onMessage");
+    }
+
+    @Override
+    public void exit(Session session) {
+        await(app.exit(session), "exit");
     }
 
     private void await(Uni<Void> uni, String hook) {

@@ -55,6 +55,9 @@ import java.util.concurrent.TimeoutException;
  *       history; notifies do not.</li>
  *   <li>A failed turn keeps what was said but not its changes to {@link #data()}, and
  *       {@code send} throws {@link TurnFailedException}.</li>
+ *   <li>{@code session.close()} runs {@code exit()} after the handler, in the same turn, once; so does
+ *       {@link #closeByUser}, as a turn of its own. The next message is a new life: {@code enter}
+ *       runs again, the data starts empty, the history goes on.</li>
  * </ul>
  * Unlike the runtime, {@link #streamReplyFrom} drains its publisher before it returns, so that
  * a stream's chunks sit in the events where the handler asked for them. {@code sendTo} is only
@@ -83,6 +86,10 @@ public final class TestSession implements Session {
     private Duration timeout = DEFAULT_TIMEOUT;
     private boolean entered;
     private int delivered;
+    private int closes;
+    private volatile boolean closeRequested;
+    private boolean closed;
+    private RuntimeException exitFailure;
 
     private TestSession(String id) {
         this.id = id;
@@ -215,6 +222,13 @@ public final class TestSession implements Session {
         }
         int start = transcript.beginTurn(message.id());
         delivered++;
+        closeRequested = false;
+        if (closed) {
+            // A new life, as in the runtime: enter() again, empty data, the history goes on.
+            closed = false;
+            entered = false;
+            data = SessionData.empty();
+        }
         ObjectNode dataBefore = data.toJson();
         history.add(new HistoryEntry(message.id(), HistoryEntry.Role.USER, message.text(), message.timestamp()));
         Throwable failure = null;
@@ -225,6 +239,9 @@ public final class TestSession implements Session {
             }
             Capsule.runWith(this, () -> app.onMessage(this, message));
             awaitStreams();
+            if (closeRequested && !transcript.failedFromTheSide()) {
+                exit(app);
+            }
         } catch (RuntimeException | Error e) {
             failure = e;
         }
@@ -236,6 +253,63 @@ public final class TestSession implements Session {
             throw new TurnFailedException(message, failure, events);
         }
         return events;
+    }
+
+    /**
+     * Closes the session as its user does ({@code DELETE /api/sessions/{id}} or the chat's close frame):
+     * runs {@code app.exit()} as a turn of its own, unless the session is closed already or has had no
+     * message yet, where the runtime does nothing either.
+     *
+     * @return what {@code exit()} said, after a {@link TurnEvent.Closed}; empty when nothing was closed
+     */
+    public List<TurnEvent> closeByUser(CapsuleApp app) {
+        Objects.requireNonNull(app, "app");
+        if (closed || delivered == 0) {
+            return List.of();
+        }
+        int start = transcript.beginTurn(id + "/close/" + (closes + 1));
+        exit(app);
+        Throwable sideFailure = transcript.endTurn();
+        if (sideFailure != null && exitFailure == null) {
+            exitFailure = new IllegalStateException(sideFailure);
+        }
+        return transcript.eventsSince(start);
+    }
+
+    /** {@link #closeByUser(CapsuleApp)} for a reactive app, awaiting the {@code Uni} its exit returns. */
+    public List<TurnEvent> closeByUserReactive(ReactiveCapsuleApp app) {
+        return closeByUser(new AwaitingApp(Objects.requireNonNull(app, "app"), timeout));
+    }
+
+    /**
+     * Runs {@code exit()} and closes the session. As in the runtime, its exception does not fail the
+     * turn and the session closes all the same: the kit keeps it in {@link #exitFailure()}.
+     */
+    private void exit(CapsuleApp app) {
+        closes++;
+        transcript.closing();
+        try {
+            Capsule.runWith(this, () -> app.exit(this));
+            awaitStreams();
+        } catch (RuntimeException e) {
+            exitFailure = e;
+        }
+        closed = true;
+    }
+
+    /** Whether the session is closed now: its next message starts a new life (see {@link Session#close()}). */
+    public boolean closed() {
+        return closed;
+    }
+
+    /** How many times the session was closed, that is how many times {@code exit()} ran. */
+    public int closes() {
+        return closes;
+    }
+
+    /** What the last {@code exit()} that failed threw, or null: the runtime logs it and closes all the same. */
+    public RuntimeException exitFailure() {
+        return exitFailure;
     }
 
     private void awaitStreams() {
@@ -320,6 +394,17 @@ public final class TestSession implements Session {
     @Override
     public void show(Block block) {
         transcript.show(block);
+    }
+
+    /**
+     * Asks for the close the runtime makes once the turn is over: {@code send} then runs the app's
+     * {@code exit()} after the handler, in the same turn, and records a {@link TurnEvent.Closed} before
+     * what it says. A failed turn does not close.
+     */
+    @Override
+    public void close() {
+        transcript.requireOpenTurn();
+        closeRequested = true;
     }
 
     /** Records the message; delivering it is the receiving session's business. */

@@ -109,6 +109,21 @@ final class Transcript {
         }
     }
 
+    /** Checks that {@code session.close()} comes while the session may still answer: after its turn, nothing would act on it. */
+    synchronized void requireOpenTurn() {
+        requireAnswering();
+    }
+
+    /** Whether the running turn has failed from the side (a stream source), so that it will not close. */
+    synchronized boolean failedFromTheSide() {
+        return failure != null;
+    }
+
+    /** Marks where {@code exit()} begins. */
+    synchronized void closing() {
+        events.add(new TurnEvent.Closed());
+    }
+
     /** Starts a turn; returns where its events begin. */
     synchronized int beginTurn(String message) {
         if (phase == Phase.RUNNING) {

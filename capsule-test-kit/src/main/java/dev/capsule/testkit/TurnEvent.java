@@ -67,4 +67,11 @@ public sealed interface TurnEvent {
      */
     record SendTo(String sessionId, String text) implements TurnEvent {
     }
+
+    /**
+     * The session closed ({@code session.close()}, or {@link TestSession#closeByUser}): {@code exit()}
+     * ran here, and the events after this one, in the same turn, are what it answered.
+     */
+    record Closed() implements TurnEvent {
+    }
 }

@@ -157,10 +157,8 @@ class ChatSocketTest {
 
     @Test
     void anotherUsersSessionGetsA403ErrorFrameAndNoneOfItsEvents() {
-        Client alice = connect(BasicWebSocketConnector.create().baseUri(base)
-                .addHeader("Authorization", "Bearer " + Gateway.token("alice")));
-        Client bob = connect(BasicWebSocketConnector.create().baseUri(base)
-                .addHeader("Authorization", "Bearer " + Gateway.token("bob")));
+        Client alice = connectAs("alice");
+        Client bob = connectAs("bob");
         String session = Gateway.newSessionId();
         alice.send(message(session, "mine"));
         alice.await(frame("turn.ended", session));
@@ -181,8 +179,7 @@ class ChatSocketTest {
 
     @Test
     void aFollowResumeOrCancelOfASessionNobodyOwnsGetsA404ErrorFrameAndClaimsNothing() {
-        Client bob = connect(BasicWebSocketConnector.create().baseUri(base)
-                .addHeader("Authorization", "Bearer " + Gateway.token("bob")));
+        Client bob = connectAs("bob");
         String session = Gateway.newSessionId();
 
         bob.send("{\"type\":\"follow\",\"sessionId\":\"" + session + "\"}");
@@ -193,8 +190,7 @@ class ChatSocketTest {
 
         assertEquals(List.of(404, 404, 404), bob.frames.stream().map(f -> f.path("status").asInt()).toList());
         // Nobody's still: the first to write takes it, and bob's earlier follow left him nothing of it.
-        Client alice = connect(BasicWebSocketConnector.create().baseUri(base)
-                .addHeader("Authorization", "Bearer " + Gateway.token("alice")));
+        Client alice = connectAs("alice");
         alice.send(message(session, "mine"));
         alice.await(frame("turn.ended", session));
         assertEquals(3, bob.frames.size(), "no event of alice's session reached bob");
@@ -332,12 +328,10 @@ class ChatSocketTest {
     void aResumeOfAnotherUsersSessionGetsA403ErrorFrameAndNoneOfItsEvents() {
         String session = ownedBy("alice");
         publish(chunk(session, 1));
-        Client alice = connect(BasicWebSocketConnector.create().baseUri(base)
-                .addHeader("Authorization", "Bearer " + Gateway.token("alice")));
+        Client alice = connectAs("alice");
         alice.send(resume(session, 0, Instant.now().minusSeconds(60).toString()));
         alice.await(frame("resumed", session));
-        Client bob = connect(BasicWebSocketConnector.create().baseUri(base)
-                .addHeader("Authorization", "Bearer " + Gateway.token("bob")));
+        Client bob = connectAs("bob");
 
         bob.send(resume(session, 0, Instant.now().minusSeconds(60).toString()));
 
@@ -389,11 +383,36 @@ class ChatSocketTest {
     }
 
     @Test
+    void aCloseFrameOfTheOwnerIsPassedOnAndAnotherUsersOrOneForASessionNobodyOwnsIsRefused() {
+        Client alice = connectAs("alice");
+        Client bob = connectAs("bob");
+        String session = Gateway.newSessionId();
+        alice.send(message(session, "hello"));
+        alice.await(frame("turn.ended", session));
+
+        bob.send(close(session));
+        JsonNode refused = bob.await(f -> f.path("type").asText().equals("error"));
+        String nobodys = Gateway.newSessionId();
+        alice.send(close(nobodys));
+        JsonNode unknown = alice.await(f -> f.path("type").asText().equals("error"));
+        alice.send(close(session));
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> sessionService.closes(session).size() == 1);
+        assertEquals(403, refused.get("status").intValue());
+        assertEquals(404, unknown.get("status").intValue());
+        assertEquals(nobodys, unknown.get("sessionId").textValue());
+        assertEquals("alice", sessionService.closes(session).getFirst().user().id());
+        assertEquals(List.of(), sessionService.closes(nobodys));
+    }
+
+    private static String close(String session) {
+        return EventCodec.mapper().createObjectNode().put("type", "close").put("sessionId", session).toString();
+    }
+
+    @Test
     void aCancelFrameAsksForTheStopOfThatMessagesAnswerAndAnotherUsersCancelIsRefused() {
-        Client alice = connect(BasicWebSocketConnector.create().baseUri(base)
-                .addHeader("Authorization", "Bearer " + Gateway.token("alice")));
-        Client bob = connect(BasicWebSocketConnector.create().baseUri(base)
-                .addHeader("Authorization", "Bearer " + Gateway.token("bob")));
+        Client alice = connectAs("alice");
+        Client bob = connectAs("bob");
         String session = Gateway.newSessionId();
         alice.send(message(session, "hello"));
         String messageId = alice.await(frame("reply", session)).get("inReplyTo").textValue();

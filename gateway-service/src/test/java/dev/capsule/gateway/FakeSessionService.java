@@ -4,6 +4,7 @@ import dev.capsule.events.CapsuleEvent;
 import dev.capsule.events.EventCodec;
 import dev.capsule.events.EventMeta;
 import dev.capsule.events.InboundCancel;
+import dev.capsule.events.InboundClose;
 import dev.capsule.events.InboundMessage;
 import dev.capsule.events.OutboundEvent;
 import dev.capsule.events.Reply;
@@ -49,6 +50,7 @@ public class FakeSessionService {
     private final String bootstrap;
     private final Map<String, List<InboundMessage>> received = new ConcurrentHashMap<>();
     private final Map<String, List<InboundCancel>> cancels = new ConcurrentHashMap<>();
+    private final Map<String, List<InboundClose>> closes = new ConcurrentHashMap<>();
     private final Map<String, Long> seqs = new HashMap<>();
     private KafkaConsumer<String, byte[]> consumer;
     private EventPublisher publisher;
@@ -80,6 +82,11 @@ public class FakeSessionService {
         return List.copyOf(cancels.getOrDefault(sessionId, List.of()));
     }
 
+    /** The users' requests to close {@code sessionId}, in order. */
+    public List<InboundClose> closes(String sessionId) {
+        return List.copyOf(closes.getOrDefault(sessionId, List.of()));
+    }
+
     /** The inbound messages of {@code sessionId} seen so far, in order. */
     public List<InboundMessage> received(String sessionId) {
         return List.copyOf(received.getOrDefault(sessionId, List.of()));
@@ -92,6 +99,10 @@ public class FakeSessionService {
                     CapsuleEvent event = EventCodec.decode(record.value());
                     if (event instanceof InboundCancel cancel) {
                         cancels.computeIfAbsent(cancel.sessionId(), k -> new CopyOnWriteArrayList<>()).add(cancel);
+                        continue;
+                    }
+                    if (event instanceof InboundClose close) {
+                        closes.computeIfAbsent(close.sessionId(), k -> new CopyOnWriteArrayList<>()).add(close);
                         continue;
                     }
                     InboundMessage message = (InboundMessage) event;

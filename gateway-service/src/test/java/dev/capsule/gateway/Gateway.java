@@ -3,6 +3,8 @@ package dev.capsule.gateway;
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 
+import io.restassured.http.ContentType;
+import io.restassured.specification.RequestSpecification;
 import io.smallrye.jwt.build.Jwt;
 import java.security.KeyPairGenerator;
 import java.security.NoSuchAlgorithmException;
@@ -31,6 +33,11 @@ final class Gateway {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** A JSON request to the API as {@code user}. */
+    static RequestSpecification as(String user) {
+        return given().auth().oauth2(token(user)).contentType(ContentType.JSON).accept(ContentType.JSON);
     }
 
     static String newSessionId() {

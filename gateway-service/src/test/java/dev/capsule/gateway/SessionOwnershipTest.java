@@ -1,6 +1,6 @@
 package dev.capsule.gateway;
 
-import static io.restassured.RestAssured.given;
+import static dev.capsule.gateway.Gateway.as;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -12,8 +12,6 @@ import dev.capsule.testing.KafkaResource;
 import dev.capsule.testing.PostgresResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.http.ContentType;
-import io.restassured.specification.RequestSpecification;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -168,9 +166,5 @@ class SessionOwnershipTest {
                 .executeAndAwait(Tuple.of(session));
         assertEquals(1, rows.rowCount(), "one owner row for " + session);
         return rows.iterator().next();
-    }
-
-    private static RequestSpecification as(String user) {
-        return given().auth().oauth2(Gateway.token(user)).contentType(ContentType.JSON).accept(ContentType.JSON);
     }
 }

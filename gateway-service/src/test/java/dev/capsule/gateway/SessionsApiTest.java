@@ -1,5 +1,6 @@
 package dev.capsule.gateway;
 
+import static dev.capsule.gateway.Gateway.as;
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.contains;
@@ -18,7 +19,6 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
-import io.restassured.specification.RequestSpecification;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.net.URI;
@@ -242,9 +242,6 @@ class SessionsApiTest {
                 .then().statusCode(200).extract().path("messageId");
     }
 
-    private static RequestSpecification as(String user) {
-        return given().auth().oauth2(Gateway.token(user)).contentType(ContentType.JSON).accept(ContentType.JSON);
-    }
 
     /** Posts a message asking for server-sent events and reads them until the response ends. */
     private List<Sse> streamed(String user, String session, String body) throws Exception {

@@ -13,6 +13,7 @@ import dev.capsule.events.EventMeta;
 import dev.capsule.events.SessionClosed;
 import dev.capsule.events.HistoryLine;
 import dev.capsule.events.SessionOpened;
+import dev.capsule.events.SchemaVersion;
 import dev.capsule.events.SessionSnapshot;
 import dev.capsule.events.StateChanged;
 import dev.capsule.events.Topics;
@@ -24,6 +25,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.Tuple;
+import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -77,10 +79,35 @@ class SessionFoldTest extends FoldTestBase {
     }
 
     @Test
+    void aNewLifeAfterACloseKeepsTheFirstOpeningAndTheLatestOfEachInWhateverOrderTheyArrive() {
+        String session = UUID.randomUUID().toString();
+        Instant created = Instant.parse("2026-01-02T03:00:00Z");
+        Instant closed = Instant.parse("2026-01-02T04:00:00Z");
+        Instant reopened = Instant.parse("2026-01-02T05:00:00Z");
+
+        log.publish(Topics.CHANGES, opened(session, reopened));
+        log.publish(Topics.CHANGES, new SessionClosed(UUID.randomUUID().toString(), SchemaVersion.CURRENT, session, closed,
+                TraceContext.NONE, SessionClosed.EXPLICIT));
+        log.publish(Topics.CHANGES, opened(session, created));
+        log.publish(Topics.CHANGES, new SessionClosed(UUID.randomUUID().toString(), SchemaVersion.CURRENT, session,
+                closed.minusSeconds(60), TraceContext.NONE, SessionClosed.EXPLICIT));
+        log.awaitAllFolded();
+
+        Row row = session(session);
+        assertEquals(created, row.getOffsetDateTime("opened_at").toInstant(), "the creation");
+        assertEquals(reopened, row.getOffsetDateTime("last_opened_at").toInstant(), "the latest life");
+        assertEquals(closed, row.getOffsetDateTime("closed_at").toInstant(), "the latest close");
+    }
+
+    private static SessionOpened opened(String session, Instant at) {
+        return new SessionOpened(UUID.randomUUID().toString(), SchemaVersion.CURRENT, session, at, TraceContext.NONE, ADA, "web");
+    }
+
+    @Test
     void theWholeSnapshotIsKeptAndTheFoldPositionPassesIt() throws Exception {
         String session = UUID.randomUUID().toString();
         SessionSnapshot snapshot = new SessionSnapshot(ADA, "web", java.time.Instant.parse("2026-01-02T03:04:05Z"), 7,
-                List.of("in-1", "in-2"), List.of(new HistoryLine("in-1", "user", "hi", java.time.Instant.parse("2026-01-02T03:04:05Z"))));
+                List.of("in-1", "in-2"), List.of(new HistoryLine("in-1", "user", "hi", java.time.Instant.parse("2026-01-02T03:04:05Z"))), null);
         log.publish(Topics.CHANGES, StateChanged.of(meta(session), 4, data(4), snapshot));
         log.awaitAllFolded();
 

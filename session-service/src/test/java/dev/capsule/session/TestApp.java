@@ -18,7 +18,8 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The app session-service's tests run (capsule.app in the test profile): counts turns in the
- * session data and has commands that fail, stall or stream, to prove the runtime's promises.
+ * session data and has commands that fail, stall, stream or close, to prove the runtime's promises;
+ * its exit() answers what the closing session holds.
  */
 @ApplicationScoped
 public class TestApp implements CapsuleApp {
@@ -43,6 +44,9 @@ public class TestApp implements CapsuleApp {
             String[] a = text.split(" ", 3);
             session.sendTo(a[1], a[2]);
             session.reply("sent");
+        } else if (text.equals("/bye")) {
+            session.reply("Bye!");
+            session.close();
         } else if (text.equals("/throw")) {
             throw new IllegalStateException("the handler failed on purpose");
         } else if (text.equals("/wait")) {
@@ -110,6 +114,12 @@ public class TestApp implements CapsuleApp {
         } else {
             session.reply("#" + turn + ": " + text);
         }
+    }
+
+    /** Says what the closing session holds: the turns its data counted, the history it has. */
+    @Override
+    public void exit(Session session) {
+        session.reply("exit: turns=" + session.data().getInt("turns", 0) + " history=" + session.history().recent().size());
     }
 
     private static void await() {

@@ -256,7 +256,7 @@ class TurnTest {
 
     private static SessionState state(String s, long version) {
         return new SessionState(s, KafkaTestClient.user("u1"), "api", Instant.now(), version,
-                JsonNodeFactory.instance.objectNode().put("v", version), List.of(), 0, List.of());
+                JsonNodeFactory.instance.objectNode().put("v", version), List.of(), 0, List.of(), null);
     }
 
     private static String sessionInSamePartitionAs(String other) {

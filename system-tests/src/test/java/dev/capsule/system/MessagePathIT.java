@@ -515,4 +515,50 @@ class MessagePathIT {
         HttpResponse<String> r = post(gatewayB, "/api/sessions/" + s + "/messages", "intruder", "{\"text\":\"hi\"}", "application/json");
         assertEquals(403, r.statusCode(), r.body());
     }
+
+    @Test
+    void byeAndDeleteCloseTheSessionOnceEachItsExitKeepsItAndTheNextMessageOpensANewLife() {
+        String user = "by-" + UUID.randomUUID();
+        String s = "it-" + UUID.randomUUID();
+        assertEquals(List.of("#1: hello"), replies(say(gatewayA, s, user, "hello")));
+        assertEquals(List.of("Bye!"), replies(say(gatewayB, s, user, "/bye")));
+        await().atMost(Duration.ofSeconds(30)).until(() -> status(gatewayA, s, user).get("status").asText().equals("closed"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> closedSessions(gatewayB, user).size() == 1);
+        assertEquals(s, closedSessions(gatewayB, user).getFirst().path("data").path("sessionId").asText());
+
+        JsonNode again = say(gatewayA, s, user, "again");
+        assertEquals(List.of("#1: again"), replies(again), "a new life: the data starts empty");
+        assertTrue(StreamSupport.stream(again.get("events").spliterator(), false).anyMatch(e -> e.get("type").asText().equals("notify")),
+                "enter() ran again: its welcome notify is here");
+        await().atMost(Duration.ofSeconds(30)).until(() -> status(gatewayB, s, user).get("status").asText().equals("open"));
+
+        assertEquals(202, delete(gatewayB, s, user).statusCode());
+        assertEquals(202, delete(gatewayA, s, user).statusCode(), "closing a closed session again is accepted, and does nothing");
+        assertEquals(403, delete(gatewayA, s, "intruder").statusCode());
+        await().atMost(Duration.ofSeconds(30)).until(() -> status(gatewayA, s, user).get("status").asText().equals("closed"));
+        // The message after the closes waits on the session's lane behind both: had the second run exit(), its document would be there.
+        assertEquals(List.of("#1: back"), replies(say(gatewayB, s, user, "back")));
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(30)).until(() -> closedSessions(gatewayA, user).size() == 2);
+    }
+
+    static JsonNode status(String base, String session, String user) {
+        HttpResponse<String> r = get(base, "/api/sessions/" + session, user);
+        assertEquals(200, r.statusCode(), r.body());
+        return json(r.body());
+    }
+
+    static List<JsonNode> closedSessions(String base, String user) {
+        HttpResponse<String> r = get(base, "/api/collections/closed-sessions", user);
+        assertEquals(200, r.statusCode(), r.body());
+        return StreamSupport.stream(json(r.body()).get("documents").spliterator(), false).toList();
+    }
+
+    static HttpResponse<String> delete(String base, String session, String user) {
+        try {
+            return http.send(HttpRequest.newBuilder(URI.create(base + "/api/sessions/" + session))
+                    .header("Authorization", "Bearer " + token(user)).DELETE().build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException | InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
 }

@@ -67,4 +67,12 @@ public class AppInvoker {
             ((ReactiveCapsuleApp) app).onMessage(session, message).await().indefinitely();
         }
     }
+
+    public void exit(Session session) {
+        if (app instanceof CapsuleApp blocking) {
+            blocking.exit(session);
+        } else {
+            ((ReactiveCapsuleApp) app).exit(session).await().indefinitely();
+        }
+    }
 }

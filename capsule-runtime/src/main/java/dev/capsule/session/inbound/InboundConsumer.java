@@ -4,6 +4,7 @@ import dev.capsule.events.EventCodec;
 import dev.capsule.events.EventDecodingException;
 import dev.capsule.events.CapsuleEvent;
 import dev.capsule.events.InboundCancel;
+import dev.capsule.events.InboundClose;
 import dev.capsule.events.InboundMessage;
 import dev.capsule.events.ProactiveMessage;
 import dev.capsule.session.lanes.SessionLanes;
@@ -90,6 +91,13 @@ public class InboundConsumer {
                 // Not on the lane: it must reach the turn running there now, not wait behind it.
                 turns.cancel(cancel);
                 return DONE;
+            }
+            if (event instanceof InboundClose close) {
+                // On the lane, after the messages before it. Under coalesce, a message after the close must not
+                // join a batch still waiting before it: the next one starts a batch of its own, behind the close.
+                batches.remove(close.sessionId());
+                return counted(lanes.submit(close.sessionId(),
+                        () -> untilDone(close.sessionId(), close.eventId(), () -> turns.close(close))));
             }
             if (!(event instanceof InboundMessage message)) {
                 throw new EventDecodingException("expected an InboundMessage event but got '" + event.type() + "'");

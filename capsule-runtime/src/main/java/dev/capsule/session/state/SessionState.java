@@ -16,9 +16,11 @@ import java.util.List;
  * @param history        the recent window, oldest first
  * @param outboundSeq    the seq of the last outbound event sent
  * @param recentInbound  ids of the last inbound messages handled, to drop redeliveries
+ * @param closedAt       when the session was closed (its {@code exit()} ran); null while it is open
  */
 public record SessionState(String sessionId, UserRef user, String channel, Instant createdAt, long version,
-                           ObjectNode data, List<HistoryLine> history, long outboundSeq, List<String> recentInbound) {
+                           ObjectNode data, List<HistoryLine> history, long outboundSeq, List<String> recentInbound,
+                           Instant closedAt) {
 
     public SessionState {
         history = List.copyOf(history);
@@ -28,10 +30,14 @@ public record SessionState(String sessionId, UserRef user, String channel, Insta
     /** The state as it was saved in PostgreSQL: its data and version, and the snapshot. */
     public static SessionState of(String sessionId, long version, ObjectNode data, SessionSnapshot snapshot) {
         return new SessionState(sessionId, snapshot.user(), snapshot.channel(), snapshot.createdAt(), version, data,
-                snapshot.history(), snapshot.outboundSeq(), snapshot.recentInbound());
+                snapshot.history(), snapshot.outboundSeq(), snapshot.recentInbound(), snapshot.closedAt());
     }
 
     public SessionSnapshot snapshot() {
-        return new SessionSnapshot(user, channel, createdAt, outboundSeq, recentInbound, history);
+        return new SessionSnapshot(user, channel, createdAt, outboundSeq, recentInbound, history, closedAt);
+    }
+
+    public boolean closed() {
+        return closedAt != null;
     }
 }

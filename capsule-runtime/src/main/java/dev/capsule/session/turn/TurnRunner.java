@@ -4,9 +4,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.capsule.events.EventMeta;
 import dev.capsule.events.HistoryLine;
 import dev.capsule.events.InboundCancel;
+import dev.capsule.events.InboundClose;
 import dev.capsule.events.InboundMessage;
 import dev.capsule.events.OutboundEvent;
 import dev.capsule.events.ProactiveMessage;
+import dev.capsule.events.SessionClosed;
 import dev.capsule.events.SessionOpened;
 import dev.capsule.events.StateChanged;
 import dev.capsule.events.Topics;
@@ -106,14 +108,16 @@ public class TurnRunner {
             return DONE;
         }
         InboundMessage inbound = fresh.get(fresh.size() - 1);
-        boolean created = before == null;
-        if (created) {
+        boolean created = before == null || before.closed();
+        if (before == null) {
             before = new SessionState(sessionId, inbound.user(), inbound.channel(), Instant.now(), 0,
-                    SessionData.empty().toJson(), List.of(), 0, List.of());
+                    SessionData.empty().toJson(), List.of(), 0, List.of(), null);
         } else if (!before.user().id().equals(inbound.user().id())) {
             LOG.warnf("session %s belongs to user %s; message %s from user %s dropped", sessionId,
                     before.user().id(), inbound.eventId(), inbound.user().id());
             return DONE;
+        } else if (before.closed()) {
+            before = newLife(before);
         }
         List<HistoryLine> history = new ArrayList<>(before.history());
         fresh.forEach(m -> history.add(new HistoryLine(m.eventId(), "user", m.shownText(), m.timestamp())));
@@ -155,6 +159,9 @@ public class TurnRunner {
             LOG.debugf("session %s: turn of %s cut short by a newer message (%s)", sessionId, inbound.eventId(), failure);
             failure = null;
         }
+        // A failed turn does not close: like its data changes, its close is dropped. Past the handler, neither a
+        // newer message (interrupt policy) nor the user's Stop cuts exit() short: the turn is no longer running.
+        Instant closedAt = failure == null && session.closeRequested() ? exitAndClose(session, inbound.trace(), inbound.eventId()) : null;
 
         CompletableFuture<Void> ended;
         if (failure == null) {
@@ -170,7 +177,47 @@ public class TurnRunner {
         SessionState from = before;
         ObjectNode nextData = failure == null ? data.toJson() : before.data();
         List<String> handledNow = fresh.stream().map(InboundMessage::eventId).toList();
-        return ended.thenCompose(acked -> save(generation, from, session, nextData, handledNow, inbound.trace(), inbound.eventId()));
+        return ended.thenCompose(acked -> save(generation, from, session, nextData, handledNow, inbound.trace(), inbound.eventId(),
+                closedAt));
+    }
+
+    /**
+     * The state a closed session's next message starts from: a new life, whose {@code enter()} runs
+     * again with empty data, while the history, the seq, the handled ids and the version go on (the
+     * gateway orders events by seq; saves are fenced by version).
+     */
+    private static SessionState newLife(SessionState closed) {
+        return new SessionState(closed.sessionId(), closed.user(), closed.channel(), closed.createdAt(), closed.version(),
+                SessionData.empty().toJson(), closed.history(), closed.outboundSeq(), closed.recentInbound(), null);
+    }
+
+    /**
+     * Runs the app's {@code exit()} and waits for its streams. Its failure is logged, not the turn's:
+     * the close goes on, so that {@code exit()} is not run again for the same close.
+     */
+    private void exit(TurnSession session) {
+        try {
+            Capsule.runWith(session, () -> app.exit(session));
+            session.streamsEnded().get(turnTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | TimeoutException | RuntimeException e) {
+            LOG.errorf(e, "session %s: exit() failed; the session is closed all the same", session.id());
+        } catch (InterruptedException e) {
+            LOG.errorf("session %s: exit() was interrupted; the session is closed all the same", session.id());
+        } finally {
+            // An interrupt meant for exit() must not break the publishing that follows.
+            Thread.interrupted();
+        }
+    }
+
+    /**
+     * Runs {@code exit()}, then sends {@link SessionClosed} with the turn's events (the turn waits for it);
+     * answers when the session closed.
+     */
+    private Instant exitAndClose(TurnSession session, TraceContext trace, String eventId) {
+        exit(session);
+        SessionClosed closed = SessionClosed.of(EventMeta.derived(session.id(), trace, eventId + "/closed"), SessionClosed.EXPLICIT);
+        session.trackAck(publisher.publish(Topics.CHANGES, closed));
+        return closed.timestamp();
     }
 
     /**
@@ -194,12 +241,12 @@ public class TurnRunner {
      * Redis and Kafka: no thread waits for it.
      */
     private CompletableFuture<Void> save(long generation, SessionState before, TurnSession session, ObjectNode nextData, List<String> handled,
-                      TraceContext trace, String messageId) {
+                      TraceContext trace, String messageId, Instant closedAt) {
         List<String> recent = new ArrayList<>(before.recentInbound());
         recent.addAll(handled);
         SessionState after = new SessionState(before.sessionId(), before.user(), before.channel(), before.createdAt(),
                 before.version() + 1, nextData, session.history(historyWindow), session.seq(),
-                recent.subList(Math.max(0, recent.size() - REMEMBERED_INBOUND), recent.size()));
+                recent.subList(Math.max(0, recent.size() - REMEMBERED_INBOUND), recent.size()), closedAt);
         return store.saveAsync(after)
                 .thenCompose(saved -> publisher.publish(Topics.CHANGES, StateChanged.of(
                         EventMeta.derived(before.sessionId(), trace, messageId + "/state"), after.version(), nextData, after.snapshot())))
@@ -250,7 +297,39 @@ public class TurnRunner {
         SessionState from = before;
         return endTurn(session, s -> TurnEnded.of(session.meta(s), message.eventId(), s, before.channel(), null, session.events()))
                 .thenCompose(acked -> save(generation, from, session, from.data(), List.of(message.eventId()), message.trace(),
-                        message.eventId()));
+                        message.eventId(), from.closedAt()));
+    }
+
+    /**
+     * Closes the session for its user ({@link InboundClose}), on the session's lane like a turn, so
+     * that every message accepted before it has been handled: runs {@code exit()} with the session's
+     * data, history and collections, sends what it answers (in reply to the close's id, with a turn
+     * end) and {@link SessionClosed}, then saves the state as closed. A session that is closed
+     * already, unknown, or another user's is left as it is: {@code exit()} runs once per life.
+     */
+    public CompletableFuture<Void> close(InboundClose close) {
+        String sessionId = close.sessionId();
+        long generation = owned.generation();
+        SessionState before = load(sessionId);
+        if (before == null || before.closed() || before.recentInbound().contains(close.eventId())) {
+            LOG.debugf("session %s: nothing to close for %s (unknown, or closed already)", sessionId, close.eventId());
+            return DONE;
+        }
+        if (!before.user().id().equals(close.user().id())) {
+            LOG.warnf("session %s belongs to user %s; close %s from user %s dropped", sessionId, before.user().id(),
+                    close.eventId(), close.user().id());
+            return DONE;
+        }
+        // As for a proactive message: the close stands in for an inbound message that the history does not keep.
+        InboundMessage as = new InboundMessage(close.eventId(), close.schemaVersion(), sessionId, close.timestamp(),
+                close.trace(), before.user(), before.channel(), "", null, null);
+        SessionData data = SessionData.of(before.data());
+        TurnSession session = new TurnSession(as, data, before.history(), before.outboundSeq(), publisher,
+                collections.forTurn(before.user().ownerId(), sessionId, close.trace(), close.eventId()), historyPages, coalescing);
+        Instant closedAt = exitAndClose(session, close.trace(), close.eventId());
+        return endTurn(session, s -> TurnEnded.of(session.meta(s), close.eventId(), s, before.channel(), null, session.events()))
+                .thenCompose(acked -> save(generation, before, session, data.toJson(), List.of(close.eventId()), close.trace(),
+                        close.eventId(), closedAt));
     }
 
     /**

@@ -62,6 +62,7 @@ final class TurnSession implements Session {
     private final List<Flow.Subscription> subscriptions = new ArrayList<>();
     private volatile Thread handlerThread;
     private volatile boolean interrupted;
+    private volatile boolean closeRequested;
     private int streamsOpened;
     private int proactiveSent;
     private boolean turnOver; // guarded by this
@@ -241,6 +242,18 @@ final class TurnSession implements Session {
         json.put("fallbackText", block.fallbackText());
         OutboundEvent e = emit(s -> Show.of(meta(s), inbound.eventId(), s, inbound.channel(), inbound.route(), json));
         remember(e.eventId(), block.fallbackText());
+    }
+
+    /** Asks for the close; {@link TurnRunner} runs {@code exit()} once the handler is done. */
+    @Override
+    public void close() {
+        // After the turn nothing would act on it: the close would be lost without a word.
+        requireTurnRunning();
+        closeRequested = true;
+    }
+
+    boolean closeRequested() {
+        return closeRequested;
     }
 
     private static void requireText(String text, String what) {

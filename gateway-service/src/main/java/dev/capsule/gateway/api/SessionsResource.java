@@ -10,12 +10,14 @@ import dev.capsule.gateway.auth.CurrentUser;
 import dev.capsule.gateway.delivery.Deliveries;
 import dev.capsule.gateway.delivery.TurnWaiter;
 import dev.capsule.gateway.history.HistoryReader;
+import dev.capsule.gateway.history.SessionStatusReader;
 import dev.capsule.gateway.inbound.MessageIntake;
 import io.quarkus.security.Authenticated;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
@@ -36,7 +38,7 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
 
 /**
  * The synchronous HTTP API: a message in, the turn's events out, as one JSON answer once the
- * turn has ended or as server-sent events while it runs.
+ * turn has ended or as server-sent events while it runs; and a session's history, status and close.
  */
 @Path("/api/sessions")
 @Authenticated
@@ -45,15 +47,18 @@ public class SessionsResource {
     private final MessageIntake intake;
     private final Deliveries deliveries;
     private final HistoryReader history;
+    private final SessionStatusReader status;
     private final JsonWebToken token;
     private final Sse sse;
     private final Duration turnTimeout;
 
-    SessionsResource(MessageIntake intake, Deliveries deliveries, HistoryReader history, JsonWebToken token, Sse sse,
+    SessionsResource(MessageIntake intake, Deliveries deliveries, HistoryReader history, SessionStatusReader status,
+                     JsonWebToken token, Sse sse,
                      @ConfigProperty(name = "capsule.gateway.turn-timeout", defaultValue = "PT60S") Duration turnTimeout) {
         this.intake = intake;
         this.deliveries = deliveries;
         this.history = history;
+        this.status = status;
         this.token = token;
         this.sse = sse;
         this.turnTimeout = turnTimeout;
@@ -154,6 +159,32 @@ public class SessionsResource {
         return intake.requireOwner(sessionId, user())
                 .chain(() -> history.page(sessionId, limit, offset))
                 .map(page -> Response.ok(page).build());
+    }
+
+    /**
+     * Closes the session: 202 once the request is in Kafka, every time (closing a closed session again
+     * runs no second {@code exit()}). What {@code exit()} answers reaches the session's followers;
+     * {@code GET /api/sessions/{id}} shows {@code "closed"} once the close is folded into the read model.
+     */
+    @DELETE
+    @Path("{id}")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Uni<Response> close(@PathParam("id") String sessionId) {
+        return intake.close(sessionId, user()).map(ok -> Response.accepted(EventCodec.mapper()
+                .createObjectNode().put("sessionId", sessionId)).build());
+    }
+
+    /**
+     * The session's status from the read model: {@code {"sessionId","status":"open"|"closed","channel",
+     * "createdAt","lastActivityAt","closedAt"}}; 404 for a session nobody owns, 403 for another user's.
+     */
+    @GET
+    @Path("{id}")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Uni<Response> get(@PathParam("id") String sessionId) {
+        return intake.requireOwner(sessionId, user())
+                .chain(() -> status.of(sessionId))
+                .map(found -> Response.ok(found).build());
     }
 
     /** The JSON answer: the turn's events as session-service wrote them, inside an envelope written here. */

@@ -44,6 +44,9 @@ import org.jboss.logging.Logger;
  *     the value in {@code Message.action()}, the history shows the label;</li>
  * <li>{@code {"type":"cancel","sessionId":"…","messageId":"…"}} stops the answer to that message
  *     if it is still running (the page's Stop): its stream ends as cancelled;</li>
+ * <li>{@code {"type":"close","sessionId":"…"}} closes the session once the messages sent before it are
+ *     answered: the app's {@code exit()} runs (what it answers comes as events of the session); the next
+ *     message opens it again;</li>
  * <li>{@code {"type":"follow","sessionId":"…"}} only subscribes, to a session of the user's
  *     (one nobody owns answers 404: following claims nothing);</li>
  * <li>{@code {"type":"resume","sessionId":"…","after":<seq>,"since":"<timestamp>"}} subscribes
@@ -113,6 +116,7 @@ public class ChatSocket {
                     case "follow" -> follow(sessionId, follows);
                     case "resume" -> resume(sessionId, frame, follows, connection);
                     case "cancel" -> intake.cancel(sessionId, follows.user, frame.path("messageId").textValue());
+                    case "close" -> intake.close(sessionId, follows.user);
                     case "message" -> {
                         MessageIntake.Content content = intake.contentOf(frame);
                         // Follow before publishing, so that no event of this turn can arrive before the listener.
@@ -132,6 +136,7 @@ public class ChatSocket {
                                     + " (or with \"action\":{\"value\":\"...\",\"label\":\"...\"} for a pressed button),"
                                     + " {\"type\":\"follow\",\"sessionId\":\"...\"},"
                                     + " {\"type\":\"cancel\",\"sessionId\":\"...\",\"messageId\":\"...\"}"
+                                    + ", {\"type\":\"close\",\"sessionId\":\"...\"}"
                                     + " or {\"type\":\"resume\",\"sessionId\":\"...\",\"after\":<seq>,\"since\":\"<instant>\"}"));
                 })
                 .onFailure().recoverWithUni(failure -> error(connection, sessionId, failure));

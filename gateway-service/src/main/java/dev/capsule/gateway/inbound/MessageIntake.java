@@ -5,6 +5,7 @@ import dev.capsule.events.SessionIds;
 import dev.capsule.events.EventCodec;
 import dev.capsule.events.EventMeta;
 import dev.capsule.events.InboundCancel;
+import dev.capsule.events.InboundClose;
 import dev.capsule.events.InboundMessage;
 import dev.capsule.events.Topics;
 import dev.capsule.events.TraceContext;
@@ -217,6 +218,17 @@ public class MessageIntake {
         }
         return requireOwner(sessionId, user).chain(ignored -> Uni.createFrom().completionStage(() -> publisher.publish(Topics.INBOUND,
                 InboundCancel.of(EventMeta.next(sessionId, TraceContext.NONE), user, messageId))));
+    }
+
+    /**
+     * Asks session-service to close {@code sessionId} (run the app's {@code exit()}), once the session
+     * is the user's (404 for a session nobody owns, 403 for another user's); completes when Kafka has the
+     * request. It follows the messages accepted before it on the session's partition, so they are
+     * handled before {@code exit()}; closing a closed session again changes nothing.
+     */
+    public Uni<Void> close(String sessionId, UserRef user) {
+        return requireOwner(sessionId, user).chain(ignored -> Uni.createFrom().completionStage(() -> publisher.publish(Topics.INBOUND,
+                InboundClose.of(EventMeta.next(sessionId, TraceContext.NONE), user))));
     }
 
     /** Bytes of a text frame or body, as the limit counts them. */

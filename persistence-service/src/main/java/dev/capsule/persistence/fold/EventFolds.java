@@ -37,12 +37,14 @@ public class EventFolds {
             INSERT INTO messages (event_id, session_id, role, kind, text, block, in_reply_to, seq, user_id, created_at)
             VALUES ($1, $2, $3, $4, $5, $6::text::jsonb, $7, $8, $9, $10)
             ON CONFLICT (event_id) DO NOTHING""";
+    /** The first opening is the creation; the latest one tells a new life from a close ({@code GREATEST} skips nulls). */
     private static final String OPEN_SESSION = """
-            INSERT INTO sessions (session_id, user_id, owner_id, channel, opened_at) VALUES ($1, $2, $3, $4, $5)
+            INSERT INTO sessions (session_id, user_id, owner_id, channel, opened_at, last_opened_at) VALUES ($1, $2, $3, $4, $5, $5)
             ON CONFLICT (session_id) DO UPDATE SET user_id = COALESCE(sessions.user_id, EXCLUDED.user_id),
                 owner_id = COALESCE(sessions.owner_id, EXCLUDED.owner_id),
                 channel = COALESCE(sessions.channel, EXCLUDED.channel),
-                opened_at = COALESCE(sessions.opened_at, EXCLUDED.opened_at)""";
+                opened_at = LEAST(sessions.opened_at, EXCLUDED.opened_at),
+                last_opened_at = GREATEST(sessions.last_opened_at, EXCLUDED.last_opened_at)""";
     static final String SNAPSHOT = """
             INSERT INTO sessions (session_id, data, data_version, snapshot) VALUES ($1, $2::text::jsonb, $3, $4::text::jsonb)
             ON CONFLICT (session_id) DO UPDATE SET data = EXCLUDED.data, data_version = EXCLUDED.data_version,
@@ -54,9 +56,10 @@ public class EventFolds {
             ON CONFLICT (owner_id, collection, id) DO UPDATE SET version = EXCLUDED.version, deleted = EXCLUDED.deleted,
                 data = EXCLUDED.data, created_at = EXCLUDED.created_at, updated_at = EXCLUDED.updated_at
             WHERE documents.version < EXCLUDED.version""";
+    /** The latest close, whatever order the events of several lives arrive in. */
     private static final String CLOSE_SESSION = """
             INSERT INTO sessions (session_id, closed_at) VALUES ($1, $2)
-            ON CONFLICT (session_id) DO UPDATE SET closed_at = EXCLUDED.closed_at""";
+            ON CONFLICT (session_id) DO UPDATE SET closed_at = GREATEST(sessions.closed_at, EXCLUDED.closed_at)""";
 
     /** The {@code type}s of the events the read model keeps; every other event folds to nothing. */
     private static final Set<String> KEPT_TYPES = Stream.of(InboundMessage.class, Reply.class, StreamEnd.class, Show.class,

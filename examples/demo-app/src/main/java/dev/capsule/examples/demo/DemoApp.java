@@ -26,13 +26,16 @@ import java.util.concurrent.TimeUnit;
  * {@code /card} shows a task card, whose buttons come back as actions ({@code done} is answered "Marked done.",
  * {@code snooze} "Snoozed."), not as text; {@code /remember <text>} stores a note in the owner's
  * collection, {@code /notes} lists them, newest first, {@code /summary} keeps and streams a
- * summary of them, and {@code /later <text>} sends a reminder on its own five seconds later.
+ * summary of them, and {@code /later <text>} sends a reminder on its own five seconds later;
+ * {@code /bye} says "Bye!" and closes the session, whose {@code exit()} keeps a note of it in the owner's
+ * {@code closed-sessions} collection (at {@code /api/collections/closed-sessions}).
  */
 @ApplicationScoped
 public class DemoApp implements CapsuleApp {
 
     static final String TURNS = "turns";
     static final String NOTES = "notes";
+    static final String CLOSED_SESSIONS = "closed-sessions";
     static final int MAX_STREAM_WORDS = 10_000;
     static final int MAX_WORDS_PER_SECOND = 1_000;
     static final String STREAM_USAGE = "Usage: /stream <words> <per-second>, for example /stream 300 30:"
@@ -41,7 +44,14 @@ public class DemoApp implements CapsuleApp {
 
     @Override
     public void enter(Session session) {
-        session.notify("Welcome! Try /stream, /notify, /card, /remember <text> or /notes.");
+        session.notify("Welcome! Try /stream, /notify, /card, /remember <text>, /notes or /bye.");
+    }
+
+    /** Keeps a note of the closed session, with the turns it had, for {@code /api/collections/closed-sessions}. */
+    @Override
+    public void exit(Session session) {
+        session.db().collection(CLOSED_SESSIONS).insert(JsonNodeFactory.instance.objectNode()
+                .put("sessionId", session.id()).put("turns", session.data().getInt(TURNS, 0)));
     }
 
     @Override
@@ -68,6 +78,10 @@ public class DemoApp implements CapsuleApp {
         switch (text) {
             case "/notes" -> listNotes(session);
             case "/summary" -> summarize(session);
+            case "/bye" -> {
+                session.reply("Bye!");
+                session.close();
+            }
             case "/stream" -> session.streamReplyFrom(FakeModel.answer(
                     "Streaming is how a model's answer reaches you as it is written, one token at a time, until the whole answer is there."));
             case "/notify" -> {

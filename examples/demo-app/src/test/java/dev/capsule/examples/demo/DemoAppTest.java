@@ -5,7 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.capsule.sdk.Action;
 import dev.capsule.sdk.Message;
+import dev.capsule.sdk.db.Document;
+import dev.capsule.sdk.db.Query;
 import dev.capsule.testkit.TestSession;
+import dev.capsule.testkit.TurnEvent;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -83,5 +86,20 @@ class DemoAppTest {
         assertEquals(1, session.notifies().size());
         assertTrue(session.notifies().getFirst().startsWith("Welcome!"), session.notifies().toString());
         assertEquals(List.of("#1: hello", "#2: again"), session.replies());
+    }
+
+    @Test
+    void byeSaysByeThenClosesAndExitKeepsTheSessionInClosedSessions() {
+        session.send(app, "hello");
+        assertEquals(List.of(new TurnEvent.Reply("Bye!"), new TurnEvent.Closed()), session.send(app, "/bye"));
+        assertTrue(session.closed());
+        List<Document> closed = session.db().collection(DemoApp.CLOSED_SESSIONS).find(Query.all()).documents();
+        assertEquals(1, closed.size());
+        assertEquals("s1", closed.getFirst().fields().path("sessionId").asText());
+        assertEquals(2, closed.getFirst().fields().path("turns").asInt());
+
+        session.send(app, "back");
+        assertEquals("#1: back", session.replies().getLast(), "a new life starts counting again");
+        assertEquals(2, session.notifies().size(), "and is welcomed again");
     }
 }
