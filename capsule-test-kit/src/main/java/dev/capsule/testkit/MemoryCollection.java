@@ -3,6 +3,7 @@ package dev.capsule.testkit;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.capsule.sdk.db.Collection;
 import dev.capsule.sdk.db.ConflictException;
+import dev.capsule.sdk.db.Db;
 import dev.capsule.sdk.db.Document;
 import dev.capsule.sdk.db.DocumentTooLargeException;
 import dev.capsule.sdk.db.Page;
@@ -13,7 +14,6 @@ import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * One collection of one owner in a {@link TestDb}. Every call holds the store's lock, so that a
@@ -22,20 +22,15 @@ import java.util.regex.Pattern;
  */
 final class MemoryCollection implements Collection {
 
-    private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_-]{0,62}");
 
     private final TestDb db;
     private final String ownerId;
     private final String name;
 
     MemoryCollection(TestDb db, String ownerId, String name) {
-        if (name == null || !NAME.matcher(name).matches()) {
-            throw new IllegalArgumentException("'" + name + "' is not a collection name: use 1 to 63 lower-case letters, "
-                    + "digits, '_' or '-', starting with a letter");
-        }
         this.db = db;
         this.ownerId = ownerId;
-        this.name = name;
+        this.name = Db.requireCollectionName(name);
     }
 
     @Override

@@ -15,6 +15,7 @@ import io.smallrye.mutiny.Multi;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
@@ -89,13 +90,16 @@ class StreamsTest {
     @Test
     void theTurnWaitsForAStreamAThreadOfTheHandlerEnds() {
         TestSession session = TestSession.of("s1");
+        CountDownLatch handlerDone = new CountDownLatch(1);
         CapsuleApp app = (s, m) -> {
             ReplyStream stream = s.streamReply();
             Thread.ofVirtual().start(() -> {
-                pause(50);
+                // Writes only once the handler's body has run to its end: the turn must still wait for it.
+                awaitUninterruptibly(handlerDone);
                 stream.write("late");
                 stream.end();
             });
+            handlerDone.countDown();
         };
 
         assertEquals(List.of(new Chunk(0, "late"), new StreamEnd(0)), session.send(app, "go"));
@@ -134,9 +138,9 @@ class StreamsTest {
         assertEquals(List.of("first", "second"), session.streams().stream().map(RecordedStream::text).toList());
     }
 
-    private static void pause(long millis) {
+    private static void awaitUninterruptibly(CountDownLatch latch) {
         try {
-            Thread.sleep(millis);
+            latch.await();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -1,5 +1,6 @@
 package dev.capsule.system;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -141,30 +142,24 @@ class ScaffoldIT {
     }
 
     /** Posts {@code text} until the answer holds {@code expected}: dev mode first starts, then recompiles. */
-    private static void awaitReply(String session, String text, String expected, Process dev, Path log) throws Exception {
+    private static void awaitReply(String session, String text, String expected, Process dev, Path log) throws IOException {
         String token = Files.readString(HOME.resolve("dev-token")).strip();
-        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
-        String last = "";
-        while (System.nanoTime() < deadline) {
-            if (!dev.isAlive()) {
-                throw new AssertionError("./capsule dev exited with " + dev.exitValue() + ":\n" + Ports.tail(log, 40));
-            }
+        HttpClient http = HttpClient.newHttpClient();
+        await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+            assertTrue(dev.isAlive(), () -> "./capsule dev exited:\n" + Ports.tail(log, 40));
+            HttpResponse<String> answer;
             try {
-                HttpResponse<String> answer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                answer = http.send(HttpRequest.newBuilder(
                                 URI.create("http://127.0.0.1:" + STACK.get("CAPSULE_GATEWAY_PORT") + "/api/sessions/" + session + "/messages"))
                         .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
                         .timeout(Duration.ofSeconds(10))
                         .POST(HttpRequest.BodyPublishers.ofString("{\"text\":\"" + text + "\"}")).build(), HttpResponse.BodyHandlers.ofString());
-                last = answer.statusCode() + " " + answer.body();
-                if (answer.statusCode() == 200 && answer.body().contains(expected)) {
-                    return;
-                }
             } catch (java.net.http.HttpTimeoutException e) {
-                last = "no answer within 10 s"; // dev mode is not consuming yet
+                throw new AssertionError("no answer within 10 s: dev mode is not consuming yet", e);
             }
-            Thread.sleep(1000);
-        }
-        throw new AssertionError("no answer holding " + expected + " within 3 minutes; the last: " + last + "\n" + Ports.tail(log, 40));
+            assertTrue(answer.statusCode() == 200 && answer.body().contains(expected),
+                    () -> "the answer holds no " + expected + ": " + answer.statusCode() + " " + answer.body() + "\n" + Ports.tail(log, 20));
+        });
     }
 
     record Result(int exit, String output) {

@@ -7,6 +7,7 @@ import dev.capsule.events.Topics;
 import dev.capsule.events.TraceContext;
 import dev.capsule.sdk.db.Collection;
 import dev.capsule.sdk.db.ConflictException;
+import dev.capsule.sdk.db.Db;
 import dev.capsule.sdk.db.Document;
 import dev.capsule.sdk.db.DocumentTooLargeException;
 import dev.capsule.sdk.db.Page;
@@ -19,7 +20,6 @@ import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.function.Supplier;
-import java.util.regex.Pattern;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 
@@ -30,7 +30,6 @@ import org.apache.kafka.common.TopicPartition;
  */
 final class OwnerCollection implements Collection {
 
-    private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_-]{0,62}");
 
     private final Collections c;
     private final String ownerId;
@@ -41,15 +40,11 @@ final class OwnerCollection implements Collection {
 
     OwnerCollection(Collections c, String ownerId, String sessionId, TraceContext trace, String name,
                     Supplier<String> nextWrite) {
-        if (name == null || !NAME.matcher(name).matches()) {
-            throw new IllegalArgumentException("'" + name + "' is not a collection name: use 1 to 63 lower-case letters, "
-                    + "digits, '_' or '-', starting with a letter");
-        }
         this.c = c;
         this.ownerId = ownerId;
         this.sessionId = sessionId;
         this.trace = trace;
-        this.name = name;
+        this.name = Db.requireCollectionName(name);
         this.nextWrite = nextWrite;
     }
 
