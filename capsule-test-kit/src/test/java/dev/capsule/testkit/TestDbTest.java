@@ -52,6 +52,16 @@ class TestDbTest {
     }
 
     @Test
+    void aCollectionNameIsHeldToTheRuntimesRule() {
+        TestSession session = TestSession.of("s1").user("ana");
+        for (String bad : List.of("Notes", "1notes", "", "notes!", "n".repeat(64))) {
+            IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, () -> session.db().collection(bad), bad);
+            assertTrue(refused.getMessage().contains("is not a collection name"), refused.getMessage());
+        }
+        assertEquals("my-notes_2", session.db().collection("my-notes_2").name());
+    }
+
+    @Test
     void aSessionWithoutATestDbHasItsOwn() {
         TestSession one = TestSession.of("s1").user("ana");
         TestSession two = TestSession.of("s2").user("ana");
