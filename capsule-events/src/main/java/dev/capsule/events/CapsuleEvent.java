@@ -30,11 +30,12 @@ import java.time.Instant;
         @JsonSubTypes.Type(DocumentChanged.class),
         @JsonSubTypes.Type(ProactiveMessage.class),
         @JsonSubTypes.Type(InboundCancel.class),
-        @JsonSubTypes.Type(InboundClose.class)
+        @JsonSubTypes.Type(InboundClose.class),
+        @JsonSubTypes.Type(InboundDue.class)
 })
 public sealed interface CapsuleEvent
         permits InboundMessage, OutboundEvent, SessionOpened, SessionClosed, StateChanged, DocumentChanged,
-        ProactiveMessage, InboundCancel, InboundClose {
+        ProactiveMessage, InboundCancel, InboundClose, InboundDue {
 
     /** Unique id of this event; folds use it as their idempotency key. */
     String eventId();

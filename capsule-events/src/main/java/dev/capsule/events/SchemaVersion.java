@@ -13,9 +13,10 @@ public final class SchemaVersion {
      * The minor version this code writes. 1.1 added {@code StateChanged.snapshot}; 1.2 added
      * {@code DocumentChanged}; 1.3 added {@code ProactiveMessage}; 1.4 added {@code InboundCancel}; 1.5 added
      * {@code InboundMessage.action} (a button press); 1.6 added {@code InboundClose} and
-     * {@code SessionSnapshot.closedAt}.
+     * {@code SessionSnapshot.closedAt}; 1.7 added {@code InboundClose.reason} (the idle reaper's closes) and
+     * {@code InboundDue} (a scheduled job's due time).
      */
-    public static final int MINOR = 6;
+    public static final int MINOR = 7;
 
     /** The version written into every event produced by this code. */
     public static final String CURRENT = MAJOR + "." + MINOR;

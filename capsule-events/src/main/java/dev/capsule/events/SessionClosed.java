@@ -21,6 +21,9 @@ public record SessionClosed(String eventId, String schemaVersion, String session
     /** The reason of a close asked for by the app or the user. */
     public static final String EXPLICIT = "explicit";
 
+    /** The reason of a close by the idle reaper: nothing happened in the session for its idle timeout. */
+    public static final String IDLE = "idle";
+
     public static SessionClosed of(EventMeta m, String reason) {
         return new SessionClosed(m.eventId(), m.schemaVersion(), m.sessionId(), m.timestamp(), m.trace(), reason);
     }

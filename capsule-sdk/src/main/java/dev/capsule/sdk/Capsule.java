@@ -4,61 +4,79 @@ import java.util.Optional;
 
 /**
  * Static access to the runtime for code that is not handed a {@link Session}: helpers deep
- * in a call chain, and background work started from a handler. Passing the session
- * explicitly stays the clearer way.
+ * in a call chain, background work started from a handler, and scheduled jobs. Passing the
+ * session explicitly stays the clearer way.
+ *
+ * <p>The current session belongs to the thread that runs the hook, and to tasks that are handed
+ * it on purpose: a {@code ManagedExecutor} of the runtime (inject it) carries it to the task, and
+ * {@link #propagate(Runnable)} wraps a task for any other executor or thread. A thread never
+ * inherits it by being started, so that a pooled thread, created during one user's turn and
+ * reused for another's work, never sees the first user's session.
  */
 public final class Capsule {
 
-    private static final InheritableThreadLocal<Session> CURRENT = new InheritableThreadLocal<>();
+    private static final ThreadLocal<Session> CURRENT = new ThreadLocal<>();
 
     private Capsule() {
     }
 
     /**
-     * The session of the turn this code runs in: inside a handler, and inside threads the
-     * handler starts (they inherit it) or tasks wrapped with {@link #propagate(Runnable)}.
-     * Empty anywhere else.
+     * The session of the hook this code runs in: inside a handler, {@code enter()}, {@code exit()} or
+     * {@code onScheduled()}, and inside tasks handed the session (a {@code ManagedExecutor}, or
+     * {@link #propagate(Runnable)}). Empty anywhere else.
      */
     public static Optional<Session> currentSession() {
         return Optional.ofNullable(CURRENT.get());
     }
 
     /**
-     * Wraps {@code task} so that it sees the current session when an executor runs it on
-     * another thread (pooled threads do not inherit it).
+     * Wraps {@code task} so that it sees the current session (the caller's) when a thread or an
+     * executor runs it, and nothing of it afterwards.
      */
     public static Runnable propagate(Runnable task) {
         Session session = CURRENT.get();
         return () -> {
-            Session before = CURRENT.get();
-            CURRENT.set(session);
-            try {
+            try (Scope ignored = bind(session)) {
                 task.run();
-            } finally {
-                restore(before);
             }
         };
     }
 
     /**
      * Runs {@code body} with {@code session} as the current session. For the runtime, which
-     * calls it around each handler; app code has no need of it.
+     * calls it around each hook; app code has no need of it.
      */
     public static void runWith(Session session, Runnable body) {
-        Session before = CURRENT.get();
-        CURRENT.set(session);
-        try {
+        try (Scope ignored = bind(session)) {
             body.run();
-        } finally {
-            restore(before);
         }
     }
 
-    private static void restore(Session before) {
-        if (before == null) {
+    /**
+     * Makes {@code session} (or none, when null) the current session of this thread until the
+     * returned scope is closed, which puts back the one before. For the runtime's context
+     * propagation; app code has no need of it.
+     */
+    public static Scope bind(Session session) {
+        Session before = CURRENT.get();
+        if (session == null) {
             CURRENT.remove();
         } else {
-            CURRENT.set(before);
+            CURRENT.set(session);
         }
+        return () -> {
+            if (before == null) {
+                CURRENT.remove();
+            } else {
+                CURRENT.set(before);
+            }
+        };
+    }
+
+    /** The span during which a session is the current one; closing it puts back the one before. */
+    @FunctionalInterface
+    public interface Scope extends AutoCloseable {
+        @Override
+        void close();
     }
 }

@@ -23,9 +23,23 @@ public interface CapsuleApp {
     void onMessage(Session session, Message message);
 
     /**
-     * Runs once when a session is closed ({@link Session#close()}, or the user's close), after
+     * Runs a job that came due for {@code session}: one the app scheduled with
+     * {@link Session#schedule}, or a run of a {@link Recurring} job for the session's owner. It runs
+     * on the session's lane like a message, and answers as a turn does: replies are kept in the
+     * history and reach the user on the session's channel. An exception is logged and the session
+     * goes on; the job is not run again. An app that schedules nothing need not implement it.
+     */
+    default void onScheduled(Session session, ScheduledJob job) {
+        throw new UnsupportedOperationException("job '" + job.name() + "' came due, but the app does not implement "
+                + "onScheduled(Session, ScheduledJob)");
+    }
+
+    /**
+     * Runs once when a session is closed ({@link Session#close()}, the user's close, or its idle timeout), after
      * every message accepted before the close has been handled, with the session's data, history
-     * and collections at hand. It may reply: what it answers goes out, as in a turn. An exception
+     * and collections at hand. A session is idle when nothing was said in it, either way, for
+     * {@code capsule.session.idle-timeout} (30 minutes unless the app sets it). It may reply: what it
+     * answers goes out, as in a turn. An exception
      * is logged; the session is closed all the same.
      */
     default void exit(Session session) {

@@ -17,6 +17,12 @@ public interface ReactiveCapsuleApp {
     /** Handles one user message; a failed {@code Uni} becomes an error event for the user. */
     Uni<Void> onMessage(Session session, Message message);
 
+    /** Runs a job that came due for the session; see {@link CapsuleApp#onScheduled}. */
+    default Uni<Void> onScheduled(Session session, ScheduledJob job) {
+        return Uni.createFrom().failure(new UnsupportedOperationException("job '" + job.name()
+                + "' came due, but the app does not implement onScheduled(Session, ScheduledJob)"));
+    }
+
     /** Runs once when a session is closed; see {@link CapsuleApp#exit}. */
     default Uni<Void> exit(Session session) {
         return Uni.createFrom().voidItem();

@@ -98,4 +98,36 @@ public interface Session {
         throw new UnsupportedOperationException("This session cannot be closed; "
                 + "call close on the Session a Capsule runtime (or the test kit's TestSession) hands to your handler.");
     }
+
+    /**
+     * Schedules a job for this session, {@code delay} from now: when it is due, the runtime calls
+     * the app's {@link CapsuleApp#onScheduled onScheduled(session, job)} on this session, in order
+     * with its messages (a turn that runs then finishes first), with {@link Capsule#currentSession()}
+     * set. What that sends reaches the user on the session's channel and is kept in its history.
+     *
+     * <p>The job is kept in PostgreSQL once the turn succeeds: a restart, a crash or the loss of
+     * Redis does not lose it, and it runs once across the cluster, within about a second of its time
+     * on an idle stack. A turn that fails schedules nothing (as its data changes are dropped), and a
+     * turn run again after a crash schedules it once. A session closed meanwhile still runs it
+     * (without opening again); a session that belongs to another user by then does not.
+     *
+     * @param name    what the job is, for {@link ScheduledJob#name()}: 1 to 100 characters
+     * @param delay   how long from now; zero or more
+     * @param payload what the job needs when it runs (a JSON object of at most 64 KiB), or null
+     * @throws IllegalArgumentException for a blank or long name, a negative delay or a large payload
+     * @throws IllegalStateException    after the turn has ended
+     */
+    default void schedule(String name, java.time.Duration delay, com.fasterxml.jackson.databind.node.ObjectNode payload) {
+        throw new UnsupportedOperationException("This session cannot schedule jobs; "
+                + "call schedule on the Session a Capsule runtime (or the test kit's TestSession) hands to your handler.");
+    }
+
+    /**
+     * Schedules a job for this session at {@code at}; a time past runs it at once. Otherwise as
+     * {@link #schedule(String, java.time.Duration, com.fasterxml.jackson.databind.node.ObjectNode)}.
+     */
+    default void scheduleAt(String name, java.time.Instant at, com.fasterxml.jackson.databind.node.ObjectNode payload) {
+        throw new UnsupportedOperationException("This session cannot schedule jobs; "
+                + "call scheduleAt on the Session a Capsule runtime (or the test kit's TestSession) hands to your handler.");
+    }
 }

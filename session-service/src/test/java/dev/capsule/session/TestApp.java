@@ -4,13 +4,20 @@ import dev.capsule.sdk.Capsule;
 import dev.capsule.sdk.CapsuleApp;
 import dev.capsule.sdk.Message;
 import dev.capsule.sdk.ReplyStream;
+import dev.capsule.sdk.ScheduledJob;
 import dev.capsule.sdk.Session;
 import dev.capsule.sdk.db.ConflictException;
 import dev.capsule.sdk.db.Document;
 import dev.capsule.sdk.db.DocumentTooLargeException;
 import dev.capsule.sdk.db.Query;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import java.time.Duration;
 import java.util.NoSuchElementException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.eclipse.microprofile.context.ManagedExecutor;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -44,6 +51,24 @@ public class TestApp implements CapsuleApp {
             String[] a = text.split(" ", 3);
             session.sendTo(a[1], a[2]);
             session.reply("sent");
+        } else if (text.startsWith("/remind ")) {
+            // /remind <millis> <text>: a job due that much later
+            String[] a = text.split(" ", 3);
+            session.schedule("remind", Duration.ofMillis(Long.parseLong(a[1])), JsonNodeFactory.instance.objectNode().put("text", a[2]));
+            session.reply("scheduled " + a[2]);
+        } else if (text.startsWith("/remind-and-throw ")) {
+            session.schedule("remind", Duration.ZERO, JsonNodeFactory.instance.objectNode().put("text", text.substring(18)));
+            throw new IllegalStateException("the handler failed on purpose, after scheduling");
+        } else if (text.equals("/background")) {
+            // Work that outlives the turn: the managed executor hands it the session, on a pooled thread.
+            oneThread().runAsync(() -> {
+                Session current = Capsule.currentSession().orElseThrow();
+                current.sendTo(current.id(), "background saw " + current.id() + " of " + current.user().id());
+            });
+            session.reply("started");
+        } else if (text.equals("/plain-pool")) {
+            // A pool whose thread was started during some turn, handed no session: it must not see one.
+            session.reply("plain pool saw " + join(plainPool().submit(Helper::sessionIdOrNone)));
         } else if (text.equals("/bye")) {
             session.reply("Bye!");
             session.close();
@@ -107,12 +132,49 @@ public class TestApp implements CapsuleApp {
                     .map(h -> h.role() + ":" + h.text()).toList()));
         } else if (text.equals("/whoami")) {
             AtomicReference<String> inThread = new AtomicReference<>("none");
-            Thread background = Thread.ofVirtual().start(
-                    () -> inThread.set(Capsule.currentSession().map(Session::id).orElse("none")));
+            Thread background = Thread.ofVirtual().start(Capsule.propagate(
+                    () -> inThread.set(Capsule.currentSession().map(Session::id).orElse("none"))));
             join(background);
             session.reply("helper=" + Helper.sessionIdOrNone() + " thread=" + inThread.get());
         } else {
             session.reply("#" + turn + ": " + text);
+        }
+    }
+
+    /** A job came due: says which, with its text and the session current while it runs. */
+    @Override
+    public void onScheduled(Session session, ScheduledJob job) {
+        session.reply("due: " + job.name() + " " + job.payload().path("text").asText() + " current="
+                + Helper.sessionIdOrNone());
+    }
+
+    private static ManagedExecutor oneThread;
+    private static ExecutorService plainPool;
+
+    /** A managed executor of one thread, so that successive tasks share it. */
+    static synchronized ManagedExecutor oneThread() {
+        if (oneThread == null) {
+            oneThread = ManagedExecutor.builder().maxAsync(1).build();
+        }
+        return oneThread;
+    }
+
+    /** A plain pool of one thread, created by whichever turn first asks for it. */
+    private static synchronized ExecutorService plainPool() {
+        if (plainPool == null) {
+            plainPool = Executors.newSingleThreadExecutor();
+        }
+        return plainPool;
+    }
+
+    private static String join(Future<String> future) {
+        try {
+            return future.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "interrupted";
+        } catch (ExecutionException e) {
+            return "failed: " + e.getCause();
         }
     }
 

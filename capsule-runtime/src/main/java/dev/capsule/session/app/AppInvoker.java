@@ -3,6 +3,7 @@ package dev.capsule.session.app;
 import dev.capsule.sdk.CapsuleApp;
 import dev.capsule.sdk.Message;
 import dev.capsule.sdk.ReactiveCapsuleApp;
+import dev.capsule.sdk.ScheduledJob;
 import dev.capsule.sdk.Session;
 import io.quarkus.arc.All;
 import io.quarkus.arc.InstanceHandle;
@@ -65,6 +66,20 @@ public class AppInvoker {
             blocking.onMessage(session, message);
         } else {
             ((ReactiveCapsuleApp) app).onMessage(session, message).await().indefinitely();
+        }
+    }
+
+    /** The app's class (not a CDI proxy's): where it declares its {@code @Recurring} jobs. */
+    public Class<?> appClass() {
+        Class<?> type = app.getClass();
+        return type.getName().endsWith("_ClientProxy") ? type.getSuperclass() : type;
+    }
+
+    public void onScheduled(Session session, ScheduledJob job) {
+        if (app instanceof CapsuleApp blocking) {
+            blocking.onScheduled(session, job);
+        } else {
+            ((ReactiveCapsuleApp) app).onScheduled(session, job).await().indefinitely();
         }
     }
 

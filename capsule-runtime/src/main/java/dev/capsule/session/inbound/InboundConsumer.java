@@ -5,6 +5,7 @@ import dev.capsule.events.EventDecodingException;
 import dev.capsule.events.CapsuleEvent;
 import dev.capsule.events.InboundCancel;
 import dev.capsule.events.InboundClose;
+import dev.capsule.events.InboundDue;
 import dev.capsule.events.InboundMessage;
 import dev.capsule.events.ProactiveMessage;
 import dev.capsule.session.lanes.SessionLanes;
@@ -22,7 +23,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
+import dev.capsule.session.config.SessionConfig;
 import org.eclipse.microprofile.reactive.messaging.Acknowledgment;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
@@ -51,12 +52,11 @@ public class InboundConsumer {
     private final ConcurrentHashMap<String, PendingBatch> batches = new ConcurrentHashMap<>();
 
     InboundConsumer(SessionLanes lanes, TurnRunner turns,
-                    @ConfigProperty(name = "capsule.session.max-turns-in-flight", defaultValue = "2000") int maxInFlight,
-                    @ConfigProperty(name = "capsule.session.double-texting", defaultValue = "queue") String doubleTexting) {
+                    SessionConfig config) {
         this.lanes = lanes;
         this.turns = turns;
-        this.maxInFlight = maxInFlight;
-        this.doubleTexting = policy(doubleTexting);
+        this.maxInFlight = config.maxTurnsInFlight();
+        this.doubleTexting = policy(config.doubleTexting());
     }
 
     @Incoming(CHANNEL)
@@ -98,6 +98,12 @@ public class InboundConsumer {
                 batches.remove(close.sessionId());
                 return counted(lanes.submit(close.sessionId(),
                         () -> untilDone(close.sessionId(), close.eventId(), () -> turns.close(close))));
+            }
+            if (event instanceof InboundDue due) {
+                // As a close: on the lane, and no message after it joins a batch waiting before it.
+                batches.remove(due.sessionId());
+                return counted(lanes.submit(due.sessionId(),
+                        () -> untilDone(due.sessionId(), due.eventId(), () -> turns.due(due))));
             }
             if (!(event instanceof InboundMessage message)) {
                 throw new EventDecodingException("expected an InboundMessage event but got '" + event.type() + "'");

@@ -8,7 +8,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.time.Instant;
 import org.apache.kafka.common.TopicPartition;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
+import dev.capsule.session.config.SessionConfig;
 import org.jboss.logging.Logger;
 
 /**
@@ -25,9 +25,9 @@ public class FoldPositions {
     private final Pool pool;
     private final Duration maxWait;
 
-    FoldPositions(Pool pool, @ConfigProperty(name = "capsule.session.fold-wait", defaultValue = "PT10S") Duration maxWait) {
+    FoldPositions(Pool pool, SessionConfig config) {
         this.pool = pool;
-        this.maxWait = maxWait;
+        this.maxWait = config.foldWait();
     }
 
     /** Whether this deployment waits at all (tests of session-service alone have no fold to wait for). */

@@ -5,6 +5,7 @@ import dev.capsule.events.EventMeta;
 import dev.capsule.events.HistoryLine;
 import dev.capsule.events.InboundCancel;
 import dev.capsule.events.InboundClose;
+import dev.capsule.events.InboundDue;
 import dev.capsule.events.InboundMessage;
 import dev.capsule.events.OutboundEvent;
 import dev.capsule.events.ProactiveMessage;
@@ -15,13 +16,18 @@ import dev.capsule.events.Topics;
 import dev.capsule.events.TraceContext;
 import dev.capsule.events.TurnEnded;
 import dev.capsule.events.TurnFailed;
+import dev.capsule.events.UserRef;
 import dev.capsule.kafka.EventPublisher;
 import dev.capsule.sdk.Action;
 import dev.capsule.sdk.Capsule;
 import dev.capsule.sdk.Message;
+import dev.capsule.sdk.ScheduledJob;
 import dev.capsule.sdk.SessionData;
 import dev.capsule.session.app.AppInvoker;
 import dev.capsule.session.collections.Collections;
+import dev.capsule.session.config.SessionConfig;
+import dev.capsule.session.schedule.JobRequest;
+import dev.capsule.session.schedule.SessionJobs;
 import dev.capsule.session.readmodel.HistoryPages;
 import dev.capsule.session.readmodel.SnapshotReader;
 import dev.capsule.session.state.OwnedSessions;
@@ -40,7 +46,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.LongFunction;
 import java.util.stream.Collectors;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
@@ -70,12 +75,12 @@ public class TurnRunner {
     private final StreamCoalescing coalescing;
     private final int historyWindow;
     private final Duration turnTimeout;
+    private final SessionConfig config;
+    private final SessionJobs jobs;
     private final ConcurrentHashMap<String, TurnSession> running = new ConcurrentHashMap<>();
 
     TurnRunner(SessionStore store, OwnedSessions owned, SnapshotReader snapshots, Collections collections, HistoryPages historyPages,
-               EventPublisher publisher, AppInvoker app, StreamCoalescing coalescing,
-               @ConfigProperty(name = "capsule.session.history-window", defaultValue = "50") int historyWindow,
-               @ConfigProperty(name = "capsule.session.turn-timeout", defaultValue = "PT5M") Duration turnTimeout) {
+               EventPublisher publisher, AppInvoker app, StreamCoalescing coalescing, SessionConfig config, SessionJobs jobs) {
         this.store = store;
         this.owned = owned;
         this.snapshots = snapshots;
@@ -84,8 +89,10 @@ public class TurnRunner {
         this.publisher = publisher;
         this.app = app;
         this.coalescing = coalescing;
-        this.historyWindow = historyWindow;
-        this.turnTimeout = turnTimeout;
+        this.historyWindow = config.historyWindow();
+        this.turnTimeout = config.turnTimeout();
+        this.config = config;
+        this.jobs = jobs;
     }
 
     /**
@@ -129,10 +136,7 @@ public class TurnRunner {
         }
         Message message = messageFor(fresh);
 
-        Throwable failure = null;
-        running.put(sessionId, session);
-        session.runningOn(Thread.currentThread());
-        try {
+        Throwable failure = runHooks(session, () -> {
             if (created) {
                 session.trackAck(publisher.publish(Topics.CHANGES,
                         SessionOpened.of(EventMeta.derived(sessionId, inbound.trace(), inbound.eventId() + "/opened"),
@@ -140,28 +144,14 @@ public class TurnRunner {
                 Capsule.runWith(session, () -> app.enter(session));
             }
             Capsule.runWith(session, () -> app.onMessage(session, message));
-            session.streamsEnded().get(turnTimeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (ExecutionException e) {
-            failure = e.getCause();
-        } catch (TimeoutException e) {
-            failure = new TimeoutException("the turn did not end within " + turnTimeout + " (a stream never ended?)");
-        } catch (InterruptedException e) {
-            failure = e;
-        } catch (RuntimeException | Error e) {
-            failure = e;
-        } finally {
-            running.remove(sessionId, session);
-            session.runningOn(null);
-            // An interrupt meant for the handler must not break the publishing that follows.
-            Thread.interrupted();
+        });
+        // A failed turn neither closes nor schedules: like its data changes, its close and jobs are dropped. Past the
+        // handler, neither a newer message (interrupt policy) nor the user's Stop cuts exit() short: the turn is over.
+        if (failure == null) {
+            scheduleJobs(session, before.user(), inbound.eventId());
         }
-        if (failure != null && session.wasInterrupted()) {
-            LOG.debugf("session %s: turn of %s cut short by a newer message (%s)", sessionId, inbound.eventId(), failure);
-            failure = null;
-        }
-        // A failed turn does not close: like its data changes, its close is dropped. Past the handler, neither a
-        // newer message (interrupt policy) nor the user's Stop cuts exit() short: the turn is no longer running.
-        Instant closedAt = failure == null && session.closeRequested() ? exitAndClose(session, inbound.trace(), inbound.eventId()) : null;
+        Instant closedAt = failure == null && session.closeRequested()
+                ? exitAndClose(session, inbound.trace(), inbound.eventId(), SessionClosed.EXPLICIT) : null;
 
         CompletableFuture<Void> ended;
         if (failure == null) {
@@ -179,6 +169,59 @@ public class TurnRunner {
         List<String> handledNow = fresh.stream().map(InboundMessage::eventId).toList();
         return ended.thenCompose(acked -> save(generation, from, session, nextData, handledNow, inbound.trace(), inbound.eventId(),
                 closedAt));
+    }
+
+    /**
+     * Runs a turn's hooks on the calling thread and waits for the streams they opened, the turn
+     * marked as running (an interrupt or the user's Stop reaches it).
+     *
+     * @return why the turn failed, or null when it succeeded (or was cut short by a newer message)
+     */
+    private Throwable runHooks(TurnSession session, Runnable hooks) {
+        String sessionId = session.id();
+        Throwable failure = null;
+        running.put(sessionId, session);
+        session.runningOn(Thread.currentThread());
+        try {
+            hooks.run();
+            session.streamsEnded().get(turnTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            failure = e.getCause();
+        } catch (TimeoutException e) {
+            failure = new TimeoutException("the turn did not end within " + turnTimeout + " (a stream never ended?)");
+        } catch (InterruptedException e) {
+            failure = e;
+        } catch (RuntimeException | Error e) {
+            failure = e;
+        } finally {
+            running.remove(sessionId, session);
+            session.runningOn(null);
+            // An interrupt meant for the handler must not break the publishing that follows.
+            Thread.interrupted();
+        }
+        if (failure != null && session.wasInterrupted()) {
+            LOG.debugf("session %s: turn of %s cut short by a newer message (%s)", sessionId, session.inbound().eventId(), failure);
+            failure = null;
+        }
+        return failure;
+    }
+
+    /** Hands the jobs a successful turn (or exit()) scheduled to the cluster's scheduler; blocks on PostgreSQL. */
+    private void scheduleJobs(TurnSession session, UserRef user, String key) {
+        List<JobRequest> requested = session.jobs();
+        if (!requested.isEmpty()) {
+            jobs.schedule(session.id(), user, key, requested);
+        }
+    }
+
+    /**
+     * When anything was last said in the session, either way: its newest history line, or its
+     * creation. (The history window always keeps the newest line.)
+     */
+    private static Instant lastActivity(SessionState state) {
+        List<HistoryLine> history = state.history();
+        Instant last = history.isEmpty() ? null : history.get(history.size() - 1).timestamp();
+        return last == null || last.isBefore(state.createdAt()) ? state.createdAt() : last;
     }
 
     /**
@@ -213,9 +256,10 @@ public class TurnRunner {
      * Runs {@code exit()}, then sends {@link SessionClosed} with the turn's events (the turn waits for it);
      * answers when the session closed.
      */
-    private Instant exitAndClose(TurnSession session, TraceContext trace, String eventId) {
+    private Instant exitAndClose(TurnSession session, TraceContext trace, String eventId, String reason) {
         exit(session);
-        SessionClosed closed = SessionClosed.of(EventMeta.derived(session.id(), trace, eventId + "/closed"), SessionClosed.EXPLICIT);
+        scheduleJobs(session, session.inbound().user(), eventId + "/exit");
+        SessionClosed closed = SessionClosed.of(EventMeta.derived(session.id(), trace, eventId + "/closed"), reason);
         session.trackAck(publisher.publish(Topics.CHANGES, closed));
         return closed.timestamp();
     }
@@ -320,16 +364,71 @@ public class TurnRunner {
                     close.eventId(), close.user().id());
             return DONE;
         }
+        if (close.idle() && (!config.closesIdleSessions() || lastActivity(before).plus(config.idleTimeout()).isAfter(Instant.now()))) {
+            LOG.debugf("session %s: not idle for %s any more (last activity %s); left open", sessionId, config.idleTimeout(),
+                    lastActivity(before));
+            return DONE;
+        }
         // As for a proactive message: the close stands in for an inbound message that the history does not keep.
         InboundMessage as = new InboundMessage(close.eventId(), close.schemaVersion(), sessionId, close.timestamp(),
                 close.trace(), before.user(), before.channel(), "", null, null);
         SessionData data = SessionData.of(before.data());
         TurnSession session = new TurnSession(as, data, before.history(), before.outboundSeq(), publisher,
                 collections.forTurn(before.user().ownerId(), sessionId, close.trace(), close.eventId()), historyPages, coalescing);
-        Instant closedAt = exitAndClose(session, close.trace(), close.eventId());
+        Instant closedAt = exitAndClose(session, close.trace(), close.eventId(), close.reason());
+        if (close.idle()) {
+            LOG.infof("session %s closed after %s idle", sessionId, config.idleTimeout());
+        }
         return endTurn(session, s -> TurnEnded.of(session.meta(s), close.eventId(), s, before.channel(), null, session.events()))
                 .thenCompose(acked -> save(generation, before, session, data.toJson(), List.of(close.eventId()), close.trace(),
                         close.eventId(), closedAt));
+    }
+
+    /**
+     * Runs a job that came due ({@link InboundDue}) on the session's lane like a turn: the app's
+     * {@code onScheduled} with the session's data, history and collections, and
+     * {@code Capsule.currentSession()} set; what it sends answers the due event's id, on the session's
+     * channel, with a turn end. A closed session runs it without opening again. The job runs once:
+     * a failure is logged and its data changes are dropped, as a failed turn's; a session unknown or
+     * another user's by now does not run it.
+     */
+    public CompletableFuture<Void> due(InboundDue due) {
+        String sessionId = due.sessionId();
+        long generation = owned.generation();
+        SessionState before = load(sessionId);
+        if (before == null) {
+            LOG.warnf("session %s does not exist; job '%s' (%s) dropped", sessionId, due.name(), due.eventId());
+            return DONE;
+        }
+        if (!before.user().id().equals(due.user().id())) {
+            LOG.warnf("session %s belongs to user %s; job '%s' for user %s dropped", sessionId, before.user().id(), due.name(),
+                    due.user().id());
+            return DONE;
+        }
+        if (before.recentInbound().contains(due.eventId())) {
+            return DONE; // a redelivery, or the same job fired again
+        }
+        InboundMessage as = new InboundMessage(due.eventId(), due.schemaVersion(), sessionId, due.timestamp(),
+                due.trace(), before.user(), before.channel(), "", null, null);
+        SessionData data = SessionData.of(before.data());
+        TurnSession session = new TurnSession(as, data, before.history(), before.outboundSeq(), publisher,
+                collections.forTurn(before.user().ownerId(), sessionId, due.trace(), due.eventId()), historyPages, coalescing);
+        ScheduledJob job = new ScheduledJob(due.name(), due.payload(), due.dueAt(), due.recurring());
+        Throwable failure = runHooks(session, () -> Capsule.runWith(session, () -> app.onScheduled(session, job)));
+        Instant closedAt = before.closedAt();
+        if (failure == null) {
+            scheduleJobs(session, before.user(), due.eventId());
+            if (session.closeRequested() && !before.closed()) {
+                closedAt = exitAndClose(session, due.trace(), due.eventId(), SessionClosed.EXPLICIT);
+            }
+        } else {
+            LOG.errorf(failure, "session %s: job '%s' due at %s failed; it is not run again", sessionId, due.name(), due.dueAt());
+        }
+        ObjectNode nextData = failure == null ? data.toJson() : before.data();
+        Instant closed = closedAt;
+        return endTurn(session, s -> TurnEnded.of(session.meta(s), due.eventId(), s, before.channel(), null, session.events()))
+                .thenCompose(acked -> save(generation, before, session, nextData, List.of(due.eventId()), due.trace(),
+                        due.eventId(), closed));
     }
 
     /**

@@ -24,7 +24,9 @@ import dev.capsule.sdk.User;
 import dev.capsule.sdk.blocks.Block;
 import dev.capsule.sdk.db.Db;
 import dev.capsule.session.readmodel.HistoryPages;
+import dev.capsule.session.schedule.JobRequest;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -63,6 +65,7 @@ final class TurnSession implements Session {
     private volatile Thread handlerThread;
     private volatile boolean interrupted;
     private volatile boolean closeRequested;
+    private final List<JobRequest> jobs = new ArrayList<>();
     private int streamsOpened;
     private int proactiveSent;
     private boolean turnOver; // guarded by this
@@ -254,6 +257,31 @@ final class TurnSession implements Session {
 
     boolean closeRequested() {
         return closeRequested;
+    }
+
+    @Override
+    public void schedule(String name, Duration delay, ObjectNode payload) {
+        if (delay == null || delay.isNegative()) {
+            throw new IllegalArgumentException("schedule needs a delay of zero or more, not " + delay);
+        }
+        scheduleAt(name, Instant.now().plus(delay), payload);
+    }
+
+    /** Kept until the handler is done; {@link TurnRunner} hands them to the scheduler only if the turn succeeds. */
+    @Override
+    public void scheduleAt(String name, Instant at, ObjectNode payload) {
+        if (at == null) {
+            throw new IllegalArgumentException("scheduleAt needs a time, not null");
+        }
+        JobRequest request = new JobRequest(name, at, payload);
+        synchronized (this) {
+            requireTurnRunning();
+            jobs.add(request);
+        }
+    }
+
+    synchronized List<JobRequest> jobs() {
+        return List.copyOf(jobs);
     }
 
     private static void requireText(String text, String what) {

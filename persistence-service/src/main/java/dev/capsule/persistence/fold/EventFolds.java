@@ -45,10 +45,13 @@ public class EventFolds {
                 channel = COALESCE(sessions.channel, EXCLUDED.channel),
                 opened_at = LEAST(sessions.opened_at, EXCLUDED.opened_at),
                 last_opened_at = GREATEST(sessions.last_opened_at, EXCLUDED.last_opened_at)""";
+    /** A saved turn is the session's latest activity: the idle reaper reads {@code last_activity_at}. */
     static final String SNAPSHOT = """
-            INSERT INTO sessions (session_id, data, data_version, snapshot) VALUES ($1, $2::text::jsonb, $3, $4::text::jsonb)
+            INSERT INTO sessions (session_id, data, data_version, snapshot, last_activity_at)
+            VALUES ($1, $2::text::jsonb, $3, $4::text::jsonb, $5)
             ON CONFLICT (session_id) DO UPDATE SET data = EXCLUDED.data, data_version = EXCLUDED.data_version,
-                snapshot = COALESCE(EXCLUDED.snapshot, sessions.snapshot)
+                snapshot = COALESCE(EXCLUDED.snapshot, sessions.snapshot),
+                last_activity_at = GREATEST(sessions.last_activity_at, EXCLUDED.last_activity_at)
             WHERE sessions.data_version < EXCLUDED.data_version""";
     private static final String PUT_DOCUMENT = """
             INSERT INTO documents (owner_id, collection, id, version, deleted, data, created_at, updated_at)
@@ -94,7 +97,7 @@ public class EventFolds {
                     s.block().toString(), s.inReplyTo(), s.seq(), null);
             case SessionOpened o -> new Write(OPEN_SESSION, Tuple.of(o.sessionId(), o.user().id(), o.user().ownerId(), o.channel(), at(o.timestamp())));
             case StateChanged c -> new Write(SNAPSHOT, Tuple.of(c.sessionId(), c.data().toString(), c.version(),
-                    c.snapshot() == null ? null : EventCodec.mapper().valueToTree(c.snapshot()).toString()));
+                    c.snapshot() == null ? null : EventCodec.mapper().valueToTree(c.snapshot()).toString(), at(c.timestamp())));
             case SessionClosed c -> new Write(CLOSE_SESSION, Tuple.of(c.sessionId(), at(c.timestamp())));
             case DocumentChanged d -> new Write(PUT_DOCUMENT, Tuple.from(new Object[] {d.ownerId(), d.collection(),
                     d.documentId(), d.version(), d.deleted(), d.data() == null ? null : d.data().toString(),

@@ -31,11 +31,13 @@ final class SetWrites {
 
     /** One snapshot per session (its highest version in the batch): a statement may not update a row twice. */
     static final String PUT_SNAPSHOTS = """
-            INSERT INTO sessions (session_id, data, data_version, snapshot)
-            SELECT s.session_id, s.data::jsonb, s.data_version, s.snapshot::jsonb
-            FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[]) AS s(session_id, data, data_version, snapshot)
+            INSERT INTO sessions (session_id, data, data_version, snapshot, last_activity_at)
+            SELECT s.session_id, s.data::jsonb, s.data_version, s.snapshot::jsonb, s.last_activity_at
+            FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::timestamptz[])
+                 AS s(session_id, data, data_version, snapshot, last_activity_at)
             ON CONFLICT (session_id) DO UPDATE SET data = EXCLUDED.data, data_version = EXCLUDED.data_version,
-                snapshot = COALESCE(EXCLUDED.snapshot, sessions.snapshot)
+                snapshot = COALESCE(EXCLUDED.snapshot, sessions.snapshot),
+                last_activity_at = GREATEST(sessions.last_activity_at, EXCLUDED.last_activity_at)
             WHERE sessions.data_version < EXCLUDED.data_version""";
 
     /** A statement and the argument tuples it runs with, as one batch. */
@@ -81,7 +83,7 @@ final class SetWrites {
 
     /** The rows of {@link EventFolds#SNAPSHOT}, column by column. */
     private static Tuple snapshotsAsArrays(List<Tuple> rows) {
-        return columns(rows, String.class, String.class, Long.class, String.class);
+        return columns(rows, String.class, String.class, Long.class, String.class, OffsetDateTime.class);
     }
 
     /** One array per column, of that column's type, holding the rows' values in order: the arguments of {@code unnest}. */

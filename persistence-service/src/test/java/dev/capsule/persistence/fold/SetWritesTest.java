@@ -45,6 +45,6 @@ class SetWritesTest {
     }
 
     private static Write snapshot(String session, long version) {
-        return new Write(EventFolds.SNAPSHOT, Tuple.of(session, "{\"v\":" + version + "}", version, null));
+        return new Write(EventFolds.SNAPSHOT, Tuple.of(session, "{\"v\":" + version + "}", version, null, AT));
     }
 }

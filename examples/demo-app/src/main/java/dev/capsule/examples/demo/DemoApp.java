@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.capsule.sdk.Action;
 import dev.capsule.sdk.CapsuleApp;
 import dev.capsule.sdk.Message;
+import dev.capsule.sdk.ScheduledJob;
 import dev.capsule.sdk.Session;
 import dev.capsule.sdk.blocks.TaskCard;
 import dev.capsule.sdk.db.Collection;
@@ -14,8 +15,6 @@ import io.smallrye.mutiny.Multi;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The demo app that {@code ./capsule up} runs. It shows every reply mode:
@@ -26,7 +25,8 @@ import java.util.concurrent.TimeUnit;
  * {@code /card} shows a task card, whose buttons come back as actions ({@code done} is answered "Marked done.",
  * {@code snooze} "Snoozed."), not as text; {@code /remember <text>} stores a note in the owner's
  * collection, {@code /notes} lists them, newest first, {@code /summary} keeps and streams a
- * summary of them, and {@code /later <text>} sends a reminder on its own five seconds later;
+ * summary of them, and {@code /remind <seconds> <text>} schedules {@code <text>} into the session that many
+ * seconds later (a job of the cluster's scheduler: a restart does not lose it);
  * {@code /bye} says "Bye!" and closes the session, whose {@code exit()} keeps a note of it in the owner's
  * {@code closed-sessions} collection (at {@code /api/collections/closed-sessions}).
  */
@@ -36,6 +36,10 @@ public class DemoApp implements CapsuleApp {
     static final String TURNS = "turns";
     static final String NOTES = "notes";
     static final String CLOSED_SESSIONS = "closed-sessions";
+    static final String REMINDER = "reminder";
+    static final int MAX_REMIND_SECONDS = 7 * 24 * 3600;
+    static final String REMIND_USAGE = "Usage: /remind <seconds> <text>, for example /remind 3 hello: seconds 0 to "
+            + MAX_REMIND_SECONDS + ".";
     static final int MAX_STREAM_WORDS = 10_000;
     static final int MAX_WORDS_PER_SECOND = 1_000;
     static final String STREAM_USAGE = "Usage: /stream <words> <per-second>, for example /stream 300 30:"
@@ -44,7 +48,7 @@ public class DemoApp implements CapsuleApp {
 
     @Override
     public void enter(Session session) {
-        session.notify("Welcome! Try /stream, /notify, /card, /remember <text>, /notes or /bye.");
+        session.notify("Welcome! Try /stream, /notify, /card, /remember <text>, /notes, /remind 3 hello or /bye.");
     }
 
     /** Keeps a note of the closed session, with the turns it had, for {@code /api/collections/closed-sessions}. */
@@ -63,8 +67,8 @@ public class DemoApp implements CapsuleApp {
             return;
         }
         String text = message.text().strip();
-        if (text.startsWith("/later ")) {
-            remindLater(session, text.substring("/later ".length()).strip());
+        if (text.startsWith("/remind")) {
+            remind(session, text.substring("/remind".length()).strip());
             return;
         }
         if (text.startsWith("/stream ")) {
@@ -108,15 +112,26 @@ public class DemoApp implements CapsuleApp {
     }
 
     /**
-     * Answers now, and sends the reminder five seconds after the turn ended: a proactive message
-     * ({@code Session.sendTo}), which every channel delivers as a message of its own (on Telegram,
-     * Slack or WhatsApp a new message from the bot). The delay lives in this process only.
+     * {@code /remind <seconds> <text>}: answers now and schedules the reminder, which
+     * {@link #onScheduled} says in this session when it is due, on whichever channel the session is.
      */
-    private static void remindLater(Session session, String what) {
-        session.reply("I'll remind you in 5 seconds.");
-        String here = session.id();
-        CompletableFuture.runAsync(() -> session.sendTo(here, "Reminder: " + (what.isEmpty() ? "you asked me to" : what)),
-                CompletableFuture.delayedExecutor(5, TimeUnit.SECONDS));
+    private static void remind(Session session, String args) {
+        String[] parts = args.split("\\s+", 2);
+        int seconds = parts.length == 2 ? parse(parts[0]) : -1;
+        if (seconds < 0 || seconds > MAX_REMIND_SECONDS || parts[1].isBlank()) {
+            session.reply(REMIND_USAGE);
+            return;
+        }
+        session.schedule(REMINDER, Duration.ofSeconds(seconds), JsonNodeFactory.instance.objectNode().put("text", parts[1].strip()));
+        session.reply("I'll remind you in " + seconds + (seconds == 1 ? " second." : " seconds."));
+    }
+
+    /** A reminder that came due: its text, as a message of its own. */
+    @Override
+    public void onScheduled(Session session, ScheduledJob job) {
+        if (REMINDER.equals(job.name())) {
+            session.reply(job.payload().path("text").asText());
+        }
     }
 
     /**

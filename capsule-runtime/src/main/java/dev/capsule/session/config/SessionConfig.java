@@ -1,0 +1,54 @@
+package dev.capsule.session.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+
+/**
+ * The session runtime's settings, {@code capsule.session.*}: an app's {@code application.properties}
+ * (or the environment, {@code CAPSULE_SESSION_IDLE_TIMEOUT} and so on) overrides any of them. The
+ * streams' and the state cache's settings have mappings of their own ({@code capsule.session.streams.*},
+ * {@code capsule.session.state.*}).
+ */
+@ConfigMapping(prefix = "capsule.session")
+public interface SessionConfig {
+
+    /** How many of the newest history lines a turn has at hand; older ones are read page by page. */
+    @WithDefault("50")
+    int historyWindow();
+
+    /** The longest a turn (its handler and streams) may run; past it the turn fails. */
+    @WithDefault("PT5M")
+    Duration turnTimeout();
+
+    /**
+     * How long a read of PostgreSQL (a session's snapshot, the owner's collections) waits for
+     * persistence-service to fold the writes it must see.
+     */
+    @WithDefault("PT10S")
+    Duration foldWait();
+
+    /** Turns taken off Kafka but not finished; past this, intake waits (memory stays bounded under load). */
+    @WithDefault("2000")
+    int maxTurnsInFlight();
+
+    /** A message that arrives while the session's previous turn runs: {@code queue}, {@code interrupt} or {@code coalesce}. */
+    @WithDefault("queue")
+    String doubleTexting();
+
+    /**
+     * A session in which nothing was said, either way, for this long is closed: the app's
+     * {@code exit()} runs. {@code PT0S} keeps sessions open until they are closed explicitly.
+     */
+    @WithDefault("PT30M")
+    Duration idleTimeout();
+
+    /** How often the cluster looks for idle sessions (one replica at a time): a close comes at most this late. */
+    @WithDefault("PT1S")
+    Duration idleCheckInterval();
+
+    /** Whether idle sessions are closed at all. */
+    default boolean closesIdleSessions() {
+        return !idleTimeout().isZero() && !idleTimeout().isNegative();
+    }
+}

@@ -1,0 +1,106 @@
+package dev.capsule.session.idle;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.capsule.events.EventMeta;
+import dev.capsule.events.InboundClose;
+import dev.capsule.events.Topics;
+import dev.capsule.events.TraceContext;
+import dev.capsule.events.UserRef;
+import dev.capsule.kafka.EventPublisher;
+import dev.capsule.session.config.SessionConfig;
+import io.quarkus.scheduler.Scheduled;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.jboss.logging.Logger;
+
+/**
+ * Closes sessions idle past {@code capsule.session.idle-timeout}. Due times live in PostgreSQL
+ * ({@code sessions.last_activity_at}, folded from every saved turn), so neither a restart nor the
+ * loss of Redis forgets one. Quartz runs the sweep on one replica of the cluster at a time; the
+ * sweep does not close anything itself but sends an idle {@link InboundClose} per session on
+ * {@code capsule.inbound}. The replica that owns the session's partition then closes it on the
+ * session's lane, in order with its messages, and only if the session is still idle by its own
+ * state: a message that arrived since, or a fold that lags, leaves it open. A close is an inbound
+ * record like a message, so a kill -9 or a rebalance runs it on the next owner, once, and the
+ * session's state (closed, with the close's id among those handled) drops any repeat.
+ */
+@ApplicationScoped
+public class IdleReaper {
+
+    private static final Logger LOG = Logger.getLogger(IdleReaper.class);
+    /** Open sessions (as {@code sessions_open_by_activity} indexes them) idle since before $1. */
+    private static final String IDLE = """
+            SELECT session_id, user_id, owner_id, last_activity_at FROM sessions
+            WHERE (closed_at IS NULL OR closed_at < last_opened_at) AND last_activity_at < $1 AND last_activity_at >= $2
+              AND user_id IS NOT NULL AND owner_id IS NOT NULL
+            ORDER BY last_activity_at LIMIT $3""";
+    private static final int PER_SWEEP = 1000;
+    /** Sessions asked to close lately, each with the idle spell it was asked for: not asked again while the close folds. */
+    private final Cache<String, Boolean> asked = Caffeine.newBuilder().expireAfterWrite(Duration.ofMinutes(1))
+            .maximumSize(100_000).build();
+    /**
+     * Where the next sweep starts, oldest first: a full sweep moves it on, so that sessions that stay listed
+     * (asked already, their close not folded yet) never hide the ones after them.
+     */
+    private Instant from = Instant.EPOCH;
+
+    private final SessionConfig config;
+    private final Pool pool;
+    private final EventPublisher publisher;
+
+    IdleReaper(SessionConfig config, Pool pool, EventPublisher publisher) {
+        this.config = config;
+        this.pool = pool;
+        this.publisher = publisher;
+    }
+
+    @Scheduled(identity = "capsule-idle-reaper", every = "${capsule.session.idle-check-interval:PT1S}",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void sweep() {
+        if (!config.closesIdleSessions()) {
+            return;
+        }
+        Instant idleSince = Instant.now().minus(config.idleTimeout());
+        List<Row> rows = new ArrayList<>();
+        pool.preparedQuery(IDLE).execute(Tuple.of(at(idleSince), at(from), PER_SWEEP))
+                .await().atMost(Duration.ofSeconds(10)).forEach(rows::add);
+        from = rows.size() < PER_SWEEP ? Instant.EPOCH : rows.getLast().getOffsetDateTime("last_activity_at").toInstant();
+        List<CompletableFuture<Void>> sent = new ArrayList<>();
+        for (Row row : rows) {
+            String sessionId = row.getString("session_id");
+            // The same key, and event id, for the same idle spell: a repeat is dropped on the session's lane anyway.
+            String spell = "idle/" + sessionId + "/" + row.getOffsetDateTime("last_activity_at").toInstant().toEpochMilli();
+            if (asked.asMap().putIfAbsent(spell, Boolean.TRUE) != null) {
+                continue;
+            }
+            UserRef user = new UserRef(row.getString("user_id"), null, row.getString("owner_id"));
+            sent.add(publisher.publish(Topics.INBOUND, InboundClose.idle(EventMeta.derived(sessionId, TraceContext.NONE, spell), user)));
+        }
+        if (sent.isEmpty()) {
+            return;
+        }
+        try {
+            CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)).orTimeout(10, TimeUnit.SECONDS).join();
+        } catch (RuntimeException e) {
+            asked.invalidateAll(); // the next sweep asks again
+            throw new IllegalStateException("Kafka did not take the idle closes of " + sent.size() + " session(s); "
+                    + "the next sweep asks again", e);
+        }
+        LOG.infof("asked to close %d session(s) idle for %s or more", sent.size(), config.idleTimeout());
+    }
+
+    private static OffsetDateTime at(Instant instant) {
+        return instant.atOffset(ZoneOffset.UTC);
+    }
+}
