@@ -1,6 +1,7 @@
 package dev.capsule.sdk;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Objects;
 
@@ -14,6 +15,31 @@ import java.util.Objects;
  * @param recurring whether it is a run of a {@link Recurring} job
  */
 public record ScheduledJob(String name, ObjectNode payload, Instant dueAt, boolean recurring) {
+
+    /** The longest name a job may have. */
+    public static final int MAX_NAME = 100;
+
+    /** The largest payload a job may carry, in bytes of JSON: keep more in a collection and put its id here. */
+    public static final int MAX_PAYLOAD_BYTES = 64 * 1024;
+
+    /**
+     * Checks what {@link Session#schedule} is given, as every runtime (and the test kit) does when a
+     * handler asks: a name of 1 to {@value #MAX_NAME} characters, a payload of at most
+     * {@value #MAX_PAYLOAD_BYTES} bytes of JSON (or null).
+     *
+     * @throws IllegalArgumentException saying what is wrong and what fits
+     */
+    public static void check(String name, ObjectNode payload) {
+        if (name == null || name.isBlank() || name.length() > MAX_NAME) {
+            throw new IllegalArgumentException("a job's name must be 1 to " + MAX_NAME + " characters, not "
+                    + (name == null ? "null" : "'" + name + "'"));
+        }
+        int size = payload == null ? 0 : payload.toString().getBytes(StandardCharsets.UTF_8).length;
+        if (size > MAX_PAYLOAD_BYTES) {
+            throw new IllegalArgumentException("job '" + name + "': its payload is " + size + " bytes of JSON; at most "
+                    + MAX_PAYLOAD_BYTES + " fit. Keep large data in a collection and put its id in the payload.");
+        }
+    }
 
     public ScheduledJob {
         Objects.requireNonNull(name, "name");

@@ -3,6 +3,7 @@ package dev.capsule.testkit;
 import dev.capsule.sdk.CapsuleApp;
 import dev.capsule.sdk.Message;
 import dev.capsule.sdk.ReactiveCapsuleApp;
+import dev.capsule.sdk.ScheduledJob;
 import dev.capsule.sdk.Session;
 import io.smallrye.mutiny.Uni;
 import java.time.Duration;
@@ -30,6 +31,11 @@ final class AwaitingApp implements CapsuleApp {
     @Override
     public void onMessage(Session session, Message message) {
         await(app.onMessage(session, message), "onMessage");
+    }
+
+    @Override
+    public void onScheduled(Session session, ScheduledJob job) {
+        await(app.onScheduled(session, job), "onScheduled");
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.capsule.testkit;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.capsule.sdk.Capsule;
 import dev.capsule.sdk.CapsuleApp;
@@ -9,6 +10,7 @@ import dev.capsule.sdk.HistoryEntry;
 import dev.capsule.sdk.Message;
 import dev.capsule.sdk.ReactiveCapsuleApp;
 import dev.capsule.sdk.ReplyStream;
+import dev.capsule.sdk.ScheduledJob;
 import dev.capsule.sdk.Session;
 import dev.capsule.sdk.SessionData;
 import dev.capsule.sdk.User;
@@ -16,6 +18,7 @@ import dev.capsule.sdk.blocks.Block;
 import dev.capsule.sdk.db.Db;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ExecutionException;
@@ -46,8 +49,8 @@ import java.util.concurrent.TimeoutException;
  *   <li>The message joins the history first; the handler sees it in {@code history().recent()}.</li>
  *   <li>{@code enter} runs once, before the session's first message, unless the session is
  *       {@link #resumed()}.</li>
- *   <li>{@link Capsule#currentSession()} is this session while the hooks run, and in threads
- *       they start.</li>
+ *   <li>{@link Capsule#currentSession()} is this session while the hooks run, and in tasks they
+ *       hand it to ({@link Capsule#propagate}); a thread they merely start does not inherit it.</li>
  *   <li>The turn ends when the hooks have returned and every stream they opened has ended.
  *       After it, {@code reply}, {@code notify}, {@code show} and streams throw
  *       {@link IllegalStateException}; {@code sendTo} still works, as from a background task.</li>
@@ -58,6 +61,9 @@ import java.util.concurrent.TimeoutException;
  *   <li>{@code session.close()} runs {@code exit()} after the handler, in the same turn, once; so does
  *       {@link #closeByUser}, as a turn of its own. The next message is a new life: {@code enter}
  *       runs again, the data starts empty, the history goes on.</li>
+ *   <li>{@code schedule(...)} keeps a job once its turn succeeds ({@link #scheduled()});
+ *       {@link #runScheduled} runs the jobs through {@code onScheduled}, each a turn of its own,
+ *       without waiting for their time.</li>
  * </ul>
  * Unlike the runtime, {@link #streamReplyFrom} drains its publisher before it returns, so that
  * a stream's chunks sit in the events where the handler asked for them. {@code sendTo} is only
@@ -89,6 +95,9 @@ public final class TestSession implements Session {
     private int closes;
     private volatile boolean closeRequested;
     private boolean closed;
+    /** The running turn's jobs, kept only if it succeeds. */
+    private final List<ScheduledJob> requested = new ArrayList<>();
+    private final List<ScheduledJob> scheduled = new ArrayList<>();
     private RuntimeException exitFailure;
 
     private TestSession(String id) {
@@ -229,17 +238,29 @@ public final class TestSession implements Session {
             entered = false;
             data = SessionData.empty();
         }
-        ObjectNode dataBefore = data.toJson();
         history.add(new HistoryEntry(message.id(), HistoryEntry.Role.USER, message.text(), message.timestamp()));
-        Throwable failure = null;
-        try {
+        return runTurn(start, message, () -> {
             if (!entered) {
                 entered = true; // a session is created once, even when its enter fails
                 Capsule.runWith(this, () -> app.enter(this));
             }
             Capsule.runWith(this, () -> app.onMessage(this, message));
+        }, app);
+    }
+
+    /**
+     * Runs a turn's hooks, then the streams, the close and the jobs it asked for; a failed turn keeps
+     * none of them, nor its data changes.
+     */
+    private List<TurnEvent> runTurn(int start, Message message, Runnable hooks, CapsuleApp app) {
+        ObjectNode dataBefore = data.toJson();
+        requested.clear();
+        closeRequested = false;
+        Throwable failure = null;
+        try {
+            Capsule.runWith(this, hooks);
             awaitStreams();
-            if (closeRequested && !transcript.failedFromTheSide()) {
+            if (closeRequested && !closed && !transcript.failedFromTheSide()) {
                 exit(app);
             }
         } catch (RuntimeException | Error e) {
@@ -250,8 +271,11 @@ public final class TestSession implements Session {
         List<TurnEvent> events = transcript.eventsSince(start);
         if (failure != null) {
             data = SessionData.of(dataBefore);
+            requested.clear();
             throw new TurnFailedException(message, failure, events);
         }
+        scheduled.addAll(requested);
+        requested.clear();
         return events;
     }
 
@@ -405,6 +429,56 @@ public final class TestSession implements Session {
     public void close() {
         transcript.requireOpenTurn();
         closeRequested = true;
+    }
+
+    /** Keeps the job until the turn ends; a failed turn drops it, as in the runtime. See {@link #runScheduled}. */
+    @Override
+    public void schedule(String name, Duration delay, ObjectNode payload) {
+        if (delay == null || delay.isNegative()) {
+            throw new IllegalArgumentException("schedule needs a delay of zero or more, not " + delay);
+        }
+        scheduleAt(name, Instant.now().plus(delay), payload);
+    }
+
+    @Override
+    public void scheduleAt(String name, Instant at, ObjectNode payload) {
+        ScheduledJob.check(name, payload);
+        if (at == null) {
+            throw new IllegalArgumentException("scheduleAt needs a time, not null");
+        }
+        transcript.requireOpenTurn();
+        requested.add(new ScheduledJob(name, payload == null ? JsonNodeFactory.instance.objectNode() : payload.deepCopy(), at, false));
+    }
+
+    /** The jobs scheduled by turns that succeeded and not run yet, soonest first. */
+    public List<ScheduledJob> scheduled() {
+        return scheduled.stream().sorted(java.util.Comparator.comparing(ScheduledJob::dueAt)).toList();
+    }
+
+    /**
+     * Runs every job in {@link #scheduled()}, soonest first, without waiting for its time: each is a
+     * turn of its own through {@code app.onScheduled}, with the session current, as the runtime runs it
+     * when it is due. A closed session runs it without a new life. Jobs these turns schedule wait for
+     * the next call.
+     *
+     * @return what the jobs' turns said, in order
+     * @throws TurnFailedException when a job's turn failed (the runtime logs it and goes on)
+     */
+    public List<TurnEvent> runScheduled(CapsuleApp app) {
+        Objects.requireNonNull(app, "app");
+        List<ScheduledJob> due = scheduled();
+        scheduled.clear();
+        int mark = transcript.events().size();
+        for (ScheduledJob job : due) {
+            Message stand = new Message(id + "/due/" + job.name() + "/" + job.dueAt(), "", job.dueAt());
+            runTurn(transcript.beginTurn(stand.id()), stand, () -> app.onScheduled(this, job), app);
+        }
+        return transcript.eventsSince(mark);
+    }
+
+    /** {@link #runScheduled(CapsuleApp)} for a reactive app, awaiting the {@code Uni} its onScheduled returns. */
+    public List<TurnEvent> runScheduledReactive(ReactiveCapsuleApp app) {
+        return runScheduled(new AwaitingApp(Objects.requireNonNull(app, "app"), timeout));
     }
 
     /** Records the message; delivering it is the receiving session's business. */

@@ -1,6 +1,7 @@
 package dev.capsule.testkit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -69,7 +70,7 @@ class DeliveryTest {
     }
 
     @Test
-    void theCurrentSessionIsSetDuringTheHooksAndInThreadsTheyStart() {
+    void theCurrentSessionIsSetDuringTheHooksAndInTasksTheyHandItToButNotInThreadsTheyMerelyStart() {
         TestSession session = TestSession.of("s1");
         List<Session> seen = new ArrayList<>();
         CapsuleApp app = new CapsuleApp() {
@@ -82,9 +83,11 @@ class DeliveryTest {
             public void onMessage(Session s, Message m) {
                 seen.add(Capsule.currentSession().orElse(null));
                 AtomicReference<Session> inThread = new AtomicReference<>();
-                Thread thread = Thread.ofVirtual().start(() -> inThread.set(Capsule.currentSession().orElse(null)));
-                join(thread);
+                join(Thread.ofVirtual().start(Capsule.propagate(() -> inThread.set(Capsule.currentSession().orElse(null)))));
                 seen.add(inThread.get());
+                AtomicReference<Session> inPlainThread = new AtomicReference<>(s);
+                join(Thread.ofVirtual().start(() -> inPlainThread.set(Capsule.currentSession().orElse(null))));
+                assertNull(inPlainThread.get(), "a thread does not inherit the session");
             }
         };
 

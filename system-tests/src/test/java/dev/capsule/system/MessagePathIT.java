@@ -15,7 +15,6 @@ import dev.capsule.testing.Ports;
 import dev.capsule.testing.TestStack;
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -55,8 +54,8 @@ class MessagePathIT {
 
     static final List<ServiceProcess> services = new ArrayList<>();
     static final Map<String, String> env = new HashMap<>();
-    static final HttpClient http = HttpClient.newHttpClient();
     static StackIdentity identity;
+    static GatewayApi api;
     static TraceCollector traces;
     static String gatewayA;
     static String gatewayB;
@@ -64,6 +63,7 @@ class MessagePathIT {
     @BeforeAll
     static void startServices() throws Exception {
         identity = new StackIdentity();
+        api = new GatewayApi(identity);
         env.putAll(identity.env());
         traces = new TraceCollector();
         env.putAll(traces.env());
@@ -89,50 +89,27 @@ class MessagePathIT {
     }
 
     static String token(String user) {
-        return identity.token(user, Duration.ofMinutes(10));
+        return api.token(user);
     }
 
     static HttpResponse<String> post(String base, String path, String user, String body, String accept) {
-        try {
-            return http.send(HttpRequest.newBuilder(URI.create(base + path))
-                    .header("Authorization", "Bearer " + token(user))
-                    .header("Content-Type", "application/json").header("Accept", accept)
-                    .timeout(Duration.ofSeconds(60))
-                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-        } catch (IOException | InterruptedException e) {
-            throw new IllegalStateException(e);
-        }
+        return api.post(base, path, user, body, accept);
     }
 
     static JsonNode say(String base, String session, String user, String text) {
-        HttpResponse<String> r = post(base, "/api/sessions/" + session + "/messages", user,
-                "{\"text\":\"" + text + "\"}", "application/json");
-        assertEquals(200, r.statusCode(), r.body());
-        return json(r.body());
+        return api.say(base, session, user, text);
     }
 
     static JsonNode json(String body) {
-        try {
-            return EventCodec.mapper().readTree(body);
-        } catch (IOException e) {
-            throw new IllegalStateException(body, e);
-        }
+        return GatewayApi.json(body);
     }
 
     static List<String> replies(JsonNode answer) {
-        return StreamSupport.stream(answer.get("events").spliterator(), false)
-                .filter(e -> e.get("type").asText().equals("reply")).map(e -> e.get("text").asText()).toList();
+        return GatewayApi.replies(answer);
     }
 
     static JsonNode history(String base, String session, String user) {
-        try {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "/api/sessions/" + session + "/history?limit=500"))
-                    .header("Authorization", "Bearer " + token(user)).build(), HttpResponse.BodyHandlers.ofString());
-            assertEquals(200, r.statusCode(), r.body());
-            return json(r.body());
-        } catch (IOException | InterruptedException e) {
-            throw new IllegalStateException(e);
-        }
+        return api.history(base, session, user);
     }
 
     @Test
@@ -151,7 +128,7 @@ class MessagePathIT {
         String begun = oneTraceId(untraced);
 
         String sent = "00-" + UUID.randomUUID().toString().replace("-", "") + "-00f067aa0ba902b7-01";
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(gatewayB + "/api/sessions/" + s + "/messages"))
+        HttpResponse<String> r = api.http().send(HttpRequest.newBuilder(URI.create(gatewayB + "/api/sessions/" + s + "/messages"))
                 .header("Authorization", "Bearer " + token("di")).header("Content-Type", "application/json")
                 .header("traceparent", sent).header("tracestate", "capsule=it").timeout(Duration.ofSeconds(60))
                 .POST(HttpRequest.BodyPublishers.ofString("{\"text\":\"/stream\"}")).build(), HttpResponse.BodyHandlers.ofString());
@@ -500,12 +477,7 @@ class MessagePathIT {
     }
 
     static HttpResponse<String> get(String base, String path, String user) {
-        try {
-            return http.send(HttpRequest.newBuilder(URI.create(base + path))
-                    .header("Authorization", "Bearer " + token(user)).build(), HttpResponse.BodyHandlers.ofString());
-        } catch (IOException | InterruptedException e) {
-            throw new IllegalStateException(e);
-        }
+        return api.get(base, path, user);
     }
 
     @Test
@@ -542,23 +514,14 @@ class MessagePathIT {
     }
 
     static JsonNode status(String base, String session, String user) {
-        HttpResponse<String> r = get(base, "/api/sessions/" + session, user);
-        assertEquals(200, r.statusCode(), r.body());
-        return json(r.body());
+        return api.status(base, session, user);
     }
 
     static List<JsonNode> closedSessions(String base, String user) {
-        HttpResponse<String> r = get(base, "/api/collections/closed-sessions", user);
-        assertEquals(200, r.statusCode(), r.body());
-        return StreamSupport.stream(json(r.body()).get("documents").spliterator(), false).toList();
+        return api.closedSessions(base, user);
     }
 
     static HttpResponse<String> delete(String base, String session, String user) {
-        try {
-            return http.send(HttpRequest.newBuilder(URI.create(base + "/api/sessions/" + session))
-                    .header("Authorization", "Bearer " + token(user)).DELETE().build(), HttpResponse.BodyHandlers.ofString());
-        } catch (IOException | InterruptedException e) {
-            throw new IllegalStateException(e);
-        }
+        return api.delete(base, session, user);
     }
 }

@@ -2,7 +2,7 @@ package dev.capsule.session.schedule;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.capsule.events.EventCodec;
-import java.nio.charset.StandardCharsets;
+import dev.capsule.sdk.ScheduledJob;
 import java.time.Instant;
 
 /**
@@ -13,21 +13,10 @@ import java.time.Instant;
  */
 public record JobRequest(String name, Instant dueAt, ObjectNode payload) {
 
-    static final int MAX_NAME = 100;
-    static final int MAX_PAYLOAD_BYTES = 64 * 1024;
-
     public JobRequest {
-        if (name == null || name.isBlank() || name.length() > MAX_NAME) {
-            throw new IllegalArgumentException("a job's name must be 1 to " + MAX_NAME + " characters, not "
-                    + (name == null ? "null" : "'" + name + "'"));
-        }
+        ScheduledJob.check(name, payload);
         if (payload == null) {
             payload = EventCodec.mapper().createObjectNode();
-        }
-        int size = payload.toString().getBytes(StandardCharsets.UTF_8).length;
-        if (size > MAX_PAYLOAD_BYTES) {
-            throw new IllegalArgumentException("job '" + name + "': its payload is " + size + " bytes of JSON; at most "
-                    + MAX_PAYLOAD_BYTES + " fit. Keep large data in a collection and put its id in the payload.");
         }
     }
 }

@@ -102,4 +102,24 @@ class DemoAppTest {
         assertEquals("#1: back", session.replies().getLast(), "a new life starts counting again");
         assertEquals(2, session.notifies().size(), "and is welcomed again");
     }
+
+    @Test
+    void remindSchedulesTheTextAndSaysItWhenDue() {
+        Instant asked = Instant.now();
+        session.send(app, "/remind 3 hello there");
+        assertEquals("I'll remind you in 3 seconds.", session.replies().getLast());
+        assertEquals(1, session.scheduled().size());
+        assertTrue(!session.scheduled().getFirst().dueAt().isBefore(asked.plusSeconds(3)), "due three seconds on");
+        assertEquals(List.of(new TurnEvent.Reply("hello there")), session.runScheduled(app));
+        assertEquals("hello there", session.history().recent().getLast().text(), "the reminder is in the history");
+    }
+
+    @Test
+    void aMalformedRemindIsAnsweredWithTheUsage() {
+        for (String bad : List.of("/remind", "/remind 3", "/remind x hello", "/remind -1 hello", "/remind 999999999 hi")) {
+            assertEquals(List.of(DemoApp.REMIND_USAGE), session.send(app, bad).stream()
+                    .filter(TurnEvent.Reply.class::isInstance).map(e -> ((TurnEvent.Reply) e).text()).toList(), bad);
+        }
+        assertTrue(session.scheduled().isEmpty());
+    }
 }
