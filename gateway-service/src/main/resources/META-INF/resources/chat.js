@@ -432,9 +432,18 @@ function renderInto(item, text) {
 }
 
 function addError(text) {
+  addLine('error', 'alert', text);
+}
+
+/** A line of the page's own in the transcript (not a message of the conversation: a reload does not show it). */
+function addNote(text) {
+  addLine('note', 'status', text);
+}
+
+function addLine(kind, role, text) {
   const item = document.createElement('li');
-  item.className = 'message error';
-  item.setAttribute('role', 'alert');
+  item.className = 'message ' + kind;
+  item.setAttribute('role', role);
   item.textContent = text;
   transcript.append(item);
   scrollDown();
@@ -601,6 +610,26 @@ stopButton.addEventListener('click', stop);
 document.querySelector('.skip-link').addEventListener('click', (e) => {
   e.preventDefault();
   input.focus();
+});
+
+/**
+ * Closes the conversation (DELETE /api/sessions/{id}): the app's exit() runs once, after any answer still
+ * coming, and what it says still shows here. The session stays on the page: writing again opens a new life.
+ */
+async function endChat() {
+  if (!state.sessionId) return;
+  const r = await fetch('/api/sessions/' + encodeURIComponent(state.sessionId), {
+    method: 'DELETE', headers: { Authorization: 'Bearer ' + state.token },
+  });
+  if (r.status !== 202) {
+    const body = await r.json().catch(() => ({}));
+    throw new Error(body.message || r.statusText);
+  }
+  addNote('Chat ended. Write again to start it anew.');
+}
+
+$('end-chat').addEventListener('click', () => {
+  endChat().catch((e) => addError('The chat could not be ended: ' + e.message));
 });
 
 $('new-chat').addEventListener('click', () => {

@@ -228,13 +228,13 @@ class WebChatIT {
         await().atMost(Duration.ofSeconds(30)).until(() -> texts("#transcript .message.app .body").getLast(), "Marked done."::equals);
         assertEquals("message", active().getAttribute("id"), "focus goes back to the message box");
 
-        // On back to the top: the conversation (scrollable by keys), New chat, the skip link, which leads back.
+        // On back to the top: the conversation (scrollable by keys), New chat, End chat, the skip link, which leads back.
         List<String> path = new ArrayList<>();
         for (int i = 0; i < 10 && !"skip-link".equals(active().getAttribute("class")); i++) {
             new Actions(browser).keyDown(Keys.SHIFT).sendKeys(Keys.TAB).keyUp(Keys.SHIFT).perform();
             path.add(active().getAttribute("aria-label") != null ? active().getAttribute("aria-label") : active().getText());
         }
-        assertEquals(List.of("Conversation", "New chat", "Skip to the message box"), path);
+        assertEquals(List.of("Conversation", "New chat", "End chat", "Skip to the message box"), path);
         active().sendKeys(Keys.ENTER);
         assertEquals("message", active().getAttribute("id"));
 
@@ -319,6 +319,22 @@ class WebChatIT {
         say("three");
         awaitAppMessages(List.of("#1: one", STREAM, "#3: two", "#4: three"));
         screenshot("after-reload");
+    }
+
+    @Test
+    void theEndChatButtonClosesTheSessionAndWritingAgainStartsANewLifeOfIt() {
+        openChat();
+        say("first");
+        awaitAppMessages(List.of("#1: first"));
+        String session = (String) browser.executeScript("return localStorage.getItem('capsule.session');");
+
+        browser.findElement(By.id("end-chat")).click();
+        await().atMost(Duration.ofSeconds(30)).until(() -> texts("#transcript .message.note"),
+                List.of("Chat ended. Write again to start it anew.")::equals);
+        say("again");
+
+        awaitAppMessages(List.of("#1: first", "#1: again"));
+        assertEquals(session, browser.executeScript("return localStorage.getItem('capsule.session');"), "the same session, a new life");
     }
 
     @Test

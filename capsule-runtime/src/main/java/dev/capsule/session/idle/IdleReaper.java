@@ -9,11 +9,13 @@ import dev.capsule.events.TraceContext;
 import dev.capsule.events.UserRef;
 import dev.capsule.kafka.EventPublisher;
 import dev.capsule.session.config.SessionConfig;
+import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.scheduler.Scheduled;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -54,6 +56,8 @@ public class IdleReaper {
      * (asked already, their close not folded yet) never hide the ones after them.
      */
     private Instant from = Instant.EPOCH;
+    /** Set when the service stops: the scheduler may fire once more after PostgreSQL's pool has closed. */
+    private volatile boolean stopping;
 
     private final SessionConfig config;
     private final Pool pool;
@@ -68,7 +72,7 @@ public class IdleReaper {
     @Scheduled(identity = "capsule-idle-reaper", every = "${capsule.session.idle-check-interval:PT1S}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void sweep() {
-        if (!config.closesIdleSessions()) {
+        if (!config.closesIdleSessions() || stopping) {
             return;
         }
         Instant idleSince = Instant.now().minus(config.idleTimeout());
@@ -98,6 +102,10 @@ public class IdleReaper {
                     + "the next sweep asks again", e);
         }
         LOG.infof("asked to close %d session(s) idle for %s or more", sent.size(), config.idleTimeout());
+    }
+
+    void stop(@Observes ShutdownEvent ignored) {
+        stopping = true;
     }
 
     private static OffsetDateTime at(Instant instant) {
