@@ -43,7 +43,21 @@ class EventCodecTest {
                         java.time.Instant.parse("2026-01-02T03:04:05Z"), java.time.Instant.parse("2026-01-02T03:05:05Z")),
                 ProactiveMessage.of(meta(), USER, "s-0", "your report is ready"),
                 InboundCancel.of(meta(), USER, "m-1"),
-                InboundClose.of(meta(), USER));
+                InboundClose.of(meta(), USER),
+                InboundClose.idle(meta(), USER),
+                InboundDue.of(meta(), USER, "remind", data, java.time.Instant.parse("2026-01-02T03:04:05Z"), false));
+    }
+
+    @Test
+    void aCloseWithoutAReasonIsTheUsersAndAnUnknownReasonIsRefused() {
+        String close = "{\"type\":\"inbound.close\",\"eventId\":\"e1\",\"schemaVersion\":\"1.6\",\"sessionId\":\"s1\","
+                + "\"timestamp\":\"2026-01-02T03:04:05Z\",\"user\":{\"id\":\"u1\",\"ownerId\":\"u1\"}";
+        InboundClose old = (InboundClose) EventCodec.decode((close + "}").getBytes(StandardCharsets.UTF_8));
+        assertEquals(SessionClosed.EXPLICIT, old.reason());
+        assertTrue(!old.idle());
+        EventDecodingException refused = org.junit.jupiter.api.Assertions.assertThrows(EventDecodingException.class,
+                () -> EventCodec.decode((close + ",\"reason\":\"bored\"}").getBytes(StandardCharsets.UTF_8)));
+        assertTrue(refused.getMessage().contains("reason must be"), refused.getMessage());
     }
 
     static EventMeta meta() {
