@@ -69,6 +69,14 @@ public class TestApp implements CapsuleApp {
         } else if (text.equals("/plain-pool")) {
             // A pool whose thread was started during some turn, handed no session: it must not see one.
             session.reply("plain pool saw " + join(plainPool().submit(Helper::sessionIdOrNone)));
+        } else if (text.equals("/hang")) {
+            // A handler stuck on a call that never answers, which swallows the interrupt that ends it.
+            try {
+                Thread.sleep(Duration.ofMinutes(10));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            session.reply("woke up");
         } else if (text.equals("/bye")) {
             session.reply("Bye!");
             session.close();

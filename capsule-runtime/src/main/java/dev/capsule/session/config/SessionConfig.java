@@ -17,7 +17,10 @@ public interface SessionConfig {
     @WithDefault("50")
     int historyWindow();
 
-    /** The longest a turn (its handler and streams) may run; past it the turn fails. */
+    /**
+     * The longest a turn (its handler and streams) may run. Past it the handler is interrupted, the turn
+     * fails (the user gets its error, its data changes are dropped) and the session's next message goes on.
+     */
     @WithDefault("PT5M")
     Duration turnTimeout();
 

@@ -33,7 +33,9 @@ import dev.capsule.session.readmodel.SnapshotReader;
 import dev.capsule.session.state.OwnedSessions;
 import dev.capsule.session.state.SessionState;
 import dev.capsule.session.state.SessionStore;
+import io.quarkus.runtime.ShutdownEvent;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -42,6 +44,8 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.LongFunction;
@@ -78,6 +82,12 @@ public class TurnRunner {
     private final SessionConfig config;
     private final SessionJobs jobs;
     private final ConcurrentHashMap<String, TurnSession> running = new ConcurrentHashMap<>();
+    /**
+     * Looks over the running handlers once a second, rather than a timer per turn: each timer set would
+     * wake a thread, on a machine where a wake-up is the dearest thing a message costs.
+     */
+    private final ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon().name("capsule-turn-timeouts").factory());
 
     TurnRunner(SessionStore store, OwnedSessions owned, SnapshotReader snapshots, Collections collections, HistoryPages historyPages,
                EventPublisher publisher, AppInvoker app, StreamCoalescing coalescing, SessionConfig config, SessionJobs jobs) {
@@ -93,6 +103,28 @@ public class TurnRunner {
         this.turnTimeout = config.turnTimeout();
         this.config = config;
         this.jobs = jobs;
+        watchdog.scheduleWithFixedDelay(this::timeOutLongHandlers, 1, 1, TimeUnit.SECONDS);
+    }
+
+    /**
+     * Interrupts every handler that has run past the turn timeout: its turn fails (the user gets the
+     * turn's error), its data changes are dropped, and the session's next message goes on. A handler
+     * that ignores the interrupt (a busy loop) still holds its session; the log names it.
+     */
+    private void timeOutLongHandlers() {
+        long now = System.nanoTime();
+        for (TurnSession session : running.values()) {
+            long started = session.handlerStartedNanos();
+            if (started != 0 && now - started > turnTimeout.toNanos() && !session.timedOut()) {
+                LOG.errorf("session %s: the handler of message %s has run for more than %s (capsule.session.turn-timeout); "
+                        + "interrupting it", session.id(), session.inbound().eventId(), turnTimeout);
+                session.timeOut();
+            }
+        }
+    }
+
+    void stop(@Observes ShutdownEvent ignored) {
+        watchdog.shutdownNow();
     }
 
     /**
@@ -182,9 +214,11 @@ public class TurnRunner {
         Throwable failure = null;
         running.put(sessionId, session);
         session.runningOn(Thread.currentThread());
+        long started = System.nanoTime();
         try {
             hooks.run();
-            session.streamsEnded().get(turnTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            long left = turnTimeout.toNanos() - (System.nanoTime() - started);
+            session.streamsEnded().get(Math.max(0, left), TimeUnit.NANOSECONDS);
         } catch (ExecutionException e) {
             failure = e.getCause();
         } catch (TimeoutException e) {
@@ -199,7 +233,10 @@ public class TurnRunner {
             // An interrupt meant for the handler must not break the publishing that follows.
             Thread.interrupted();
         }
-        if (failure != null && session.wasInterrupted()) {
+        if (session.timedOut()) {
+            failure = new TimeoutException("the handler did not return within " + turnTimeout
+                    + " (capsule.session.turn-timeout): it was interrupted and the turn failed");
+        } else if (failure != null && session.wasInterrupted()) {
             LOG.debugf("session %s: turn of %s cut short by a newer message (%s)", sessionId, session.inbound().eventId(), failure);
             failure = null;
         }

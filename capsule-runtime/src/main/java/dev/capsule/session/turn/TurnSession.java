@@ -63,7 +63,11 @@ final class TurnSession implements Session {
     private final List<Stream> openStreams = new ArrayList<>();
     private final List<Flow.Subscription> subscriptions = new ArrayList<>();
     private volatile Thread handlerThread;
+    private volatile long handlerStartedNanos;
     private volatile boolean interrupted;
+    private volatile boolean timedOut;
+    /** Set while the turn's last event is sent, which a timed-out turn still sends (its TurnFailed). */
+    private boolean ending;
     private volatile boolean closeRequested;
     private final List<JobRequest> jobs = new ArrayList<>();
     private int streamsOpened;
@@ -318,7 +322,26 @@ final class TurnSession implements Session {
 
     /** Marks the calling thread as the one running the handler, so that an interrupt can reach it. */
     void runningOn(Thread thread) {
+        handlerStartedNanos = thread == null ? 0 : System.nanoTime();
         handlerThread = thread;
+    }
+
+    /** When the handler began, by {@link System#nanoTime()}; 0 while no handler runs. */
+    long handlerStartedNanos() {
+        return handlerStartedNanos;
+    }
+
+    /**
+     * Ends a handler that ran past the turn's timeout: interrupts it as a newer message would, and
+     * marks the turn failed, whatever the handler does next.
+     */
+    void timeOut() {
+        timedOut = true;
+        interrupt();
+    }
+
+    boolean timedOut() {
+        return timedOut;
     }
 
     /**
@@ -374,12 +397,17 @@ final class TurnSession implements Session {
      * the turn waits for; a message sent after this waits for its own (see {@link #sendTo}).
      */
     synchronized CompletableFuture<Void> endTurn(LongFunction<OutboundEvent> last) {
+        ending = true;
         emit(last);
         turnOver = true;
         return allAcks();
     }
 
     private synchronized void requireTurnRunning() {
+        if (timedOut && !ending) {
+            throw new IllegalStateException("session " + id() + ": the turn of message " + inbound.eventId()
+                    + " ran past capsule.session.turn-timeout and failed, so it cannot answer any more");
+        }
         if (turnOver) {
             throw new IllegalStateException("session " + id() + ": the turn of message " + inbound.eventId()
                     + " has ended, so it cannot answer any more; to write into the conversation later (from a"
