@@ -194,12 +194,13 @@ function connect() {
 }
 
 async function reconnect() {
-  if (state.devSignIn && state.attempts > 2) {
+  if (expired(state.token)) {
+    // The gateway closes a socket when its token expires: sign in again (the dev token, else the form).
+    sessionStorage.removeItem(TOKEN_KEY);
+    state.token = (await signIn()) ?? (await askForToken());
+  } else if (state.devSignIn && state.attempts > 2) {
     // ./capsule up may have written a new dev token since.
     state.token = (await signIn()) ?? state.token;
-  } else if (expired(state.token)) {
-    sessionStorage.removeItem(TOKEN_KEY);
-    state.token = await askForToken();
   }
   connect();
 }

@@ -28,6 +28,7 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.websockets.next.BasicWebSocketConnector;
+import io.smallrye.jwt.build.Jwt;
 import io.quarkus.websockets.next.WebSocketClientConnection;
 import io.restassured.http.ContentType;
 import io.vertx.core.http.UpgradeRejectedException;
@@ -433,6 +434,20 @@ class ChatSocketTest {
     private static String created(String user) {
         return given().auth().oauth2(Gateway.token(user)).accept(ContentType.JSON)
                 .post("/api/sessions").then().statusCode(201).extract().path("sessionId");
+    }
+
+    @Test
+    void theSocketClosesWhenItsTokenExpires() {
+        String token = Jwt.subject("u1").issuer(Gateway.ISSUER).expiresIn(Duration.ofSeconds(2)).sign();
+        java.util.concurrent.atomic.AtomicReference<io.quarkus.websockets.next.CloseReason> closed =
+                new java.util.concurrent.atomic.AtomicReference<>();
+        BasicWebSocketConnector.create().baseUri(base).addHeader("Authorization", "Bearer " + token).path("/ws/chat")
+                .executionModel(BasicWebSocketConnector.ExecutionModel.NON_BLOCKING)
+                .onClose((connection, reason) -> closed.set(reason))
+                .connectAndAwait();
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(15)).until(() -> closed.get() != null);
+        assertEquals(1008, closed.get().getCode());
+        assertEquals(dev.capsule.gateway.chat.ChatSocket.TOKEN_EXPIRED, closed.get().getMessage());
     }
 
     private Client connectAs(String user) {

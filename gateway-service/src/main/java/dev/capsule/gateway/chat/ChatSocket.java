@@ -21,6 +21,7 @@ import io.quarkus.websockets.next.WebSocket;
 import io.quarkus.websockets.next.WebSocketConnection;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
+import io.vertx.core.Vertx;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -60,7 +61,7 @@ import org.jboss.logging.Logger;
  *
  * <p>The upgrade needs a bearer JWT ({@link Authenticated}: 401 without one), in the
  * Authorization header or, from browsers, in the {@code access_token} query parameter
- * ({@link AccessTokenParameter}).
+ * ({@link AccessTokenParameter}). The socket closes (1008, {@value #TOKEN_EXPIRED}) when that token expires.
  */
 @WebSocket(path = ChatSocket.PATH)
 @Authenticated
@@ -71,15 +72,20 @@ public class ChatSocket {
     /** RFC 6455 close code for a policy violation: here, a valid token that names no user. */
     private static final int POLICY_VIOLATION = 1008;
     private static final TypedKey<Follows> FOLLOWS = new TypedKey<>("capsule.chat.follows");
+    private static final TypedKey<Long> EXPIRY = new TypedKey<>("capsule.chat.expiry");
+    /** The close reason of a socket whose token expired. */
+    public static final String TOKEN_EXPIRED = "token expired: connect again with a fresh token";
     private static final Logger LOG = Logger.getLogger(ChatSocket.class);
 
     private final MessageIntake intake;
     private final Deliveries deliveries;
     private final OutboundReplay replay;
     private final SecurityIdentity identity;
+    private final Vertx vertx;
 
-    ChatSocket(MessageIntake intake, Deliveries deliveries, OutboundReplay replay, SecurityIdentity identity) {
+    ChatSocket(MessageIntake intake, Deliveries deliveries, OutboundReplay replay, SecurityIdentity identity, Vertx vertx) {
         this.intake = intake;
+        this.vertx = vertx;
         this.deliveries = deliveries;
         this.replay = replay;
         this.identity = identity;
@@ -88,13 +94,33 @@ public class ChatSocket {
     @OnOpen
     Uni<Void> open(WebSocketConnection connection) {
         UserRef user;
+        JsonWebToken token = (JsonWebToken) identity.getPrincipal();
         try {
-            user = CurrentUser.from((JsonWebToken) identity.getPrincipal());
+            user = CurrentUser.from(token);
         } catch (IllegalArgumentException e) {
             return connection.close(new CloseReason(POLICY_VIOLATION, e.getMessage()));
         }
         connection.userData().put(FOLLOWS, new Follows(user, connection, deliveries));
+        closeWhenExpired(connection, token);
         return Uni.createFrom().voidItem();
+    }
+
+    /**
+     * A socket is as good as the token that opened it: when the token expires, the socket closes with
+     * 1008 and a reason that says to connect again with a fresh token (the web chat does). A token
+     * without {@code exp} never expires.
+     */
+    private void closeWhenExpired(WebSocketConnection connection, JsonWebToken token) {
+        long expiresAtMillis = token.getExpirationTime() * 1000;
+        if (expiresAtMillis <= 0) {
+            return;
+        }
+        long timer = vertx.setTimer(Math.max(1, expiresAtMillis - System.currentTimeMillis()), id -> {
+            LOG.debugf("chat socket of user %s: token expired; closing", token.getSubject());
+            connection.close(new CloseReason(POLICY_VIOLATION, TOKEN_EXPIRED)).subscribe().with(ok -> { },
+                    failure -> LOG.debugf("closing a socket whose token expired: %s", failure.getMessage()));
+        });
+        connection.userData().put(EXPIRY, timer);
     }
 
     /**
@@ -144,6 +170,10 @@ public class ChatSocket {
 
     @OnClose
     void close(WebSocketConnection connection) {
+        Long expiry = connection.userData().get(EXPIRY);
+        if (expiry != null) {
+            vertx.cancelTimer(expiry);
+        }
         Follows follows = connection.userData().get(FOLLOWS);
         if (follows != null) {
             follows.close();
