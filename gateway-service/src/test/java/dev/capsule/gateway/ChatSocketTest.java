@@ -450,6 +450,24 @@ class ChatSocketTest {
         assertEquals(dev.capsule.gateway.chat.ChatSocket.TOKEN_EXPIRED, closed.get().getMessage());
     }
 
+    @Test
+    void theSocketOffersNoPerMessageCompression() throws Exception {
+        try (java.net.Socket socket = new java.net.Socket(base.getHost(), base.getPort())) {
+            socket.getOutputStream().write(("GET /ws/chat HTTP/1.1\r\nHost: " + base.getHost() + "\r\nUpgrade: websocket\r\n"
+                    + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+                    + "Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n"
+                    + "Authorization: Bearer " + Gateway.token("u1") + "\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            java.io.BufferedReader reader = new java.io.BufferedReader(
+                    new java.io.InputStreamReader(socket.getInputStream(), java.nio.charset.StandardCharsets.US_ASCII));
+            List<String> headers = new java.util.ArrayList<>();
+            for (String line = reader.readLine(); line != null && !line.isEmpty(); line = reader.readLine()) {
+                headers.add(line.toLowerCase(java.util.Locale.ROOT));
+            }
+            assertTrue(headers.getFirst().contains(" 101 "), "the upgrade succeeds: " + headers);
+            assertTrue(headers.stream().noneMatch(h -> h.startsWith("sec-websocket-extensions")), "no extension accepted: " + headers);
+        }
+    }
+
     private Client connectAs(String user) {
         return connect(BasicWebSocketConnector.create().baseUri(base).addHeader("Authorization", "Bearer " + Gateway.token(user)));
     }
