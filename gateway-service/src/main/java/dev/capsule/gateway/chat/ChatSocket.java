@@ -10,6 +10,7 @@ import dev.capsule.gateway.auth.CurrentUser;
 import dev.capsule.gateway.delivery.Deliveries;
 import dev.capsule.gateway.delivery.OutboundReplay;
 import dev.capsule.gateway.inbound.MessageIntake;
+import dev.capsule.gateway.limits.RateLimits;
 import io.quarkus.security.Authenticated;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.websockets.next.CloseReason;
@@ -82,10 +83,13 @@ public class ChatSocket {
     private final OutboundReplay replay;
     private final SecurityIdentity identity;
     private final Vertx vertx;
+    private final RateLimits limits;
 
-    ChatSocket(MessageIntake intake, Deliveries deliveries, OutboundReplay replay, SecurityIdentity identity, Vertx vertx) {
+    ChatSocket(MessageIntake intake, Deliveries deliveries, OutboundReplay replay, SecurityIdentity identity, Vertx vertx,
+               RateLimits limits) {
         this.intake = intake;
         this.vertx = vertx;
+        this.limits = limits;
         this.deliveries = deliveries;
         this.replay = replay;
         this.identity = identity;
@@ -100,7 +104,11 @@ public class ChatSocket {
         } catch (IllegalArgumentException e) {
             return connection.close(new CloseReason(POLICY_VIOLATION, e.getMessage()));
         }
-        connection.userData().put(FOLLOWS, new Follows(user, connection, deliveries));
+        if (!limits.openSocket(user.id())) {
+            return connection.close(new CloseReason(POLICY_VIOLATION, "too many chat sockets: at most "
+                    + limits.socketsPerUser() + " for one user on this gateway; close one and connect again"));
+        }
+        connection.userData().put(FOLLOWS, new Follows(user, connection, deliveries, limits.sessionsPerSocket()));
         closeWhenExpired(connection, token);
         return Uni.createFrom().voidItem();
     }
@@ -177,6 +185,7 @@ public class ChatSocket {
         Follows follows = connection.userData().get(FOLLOWS);
         if (follows != null) {
             follows.close();
+            limits.closeSocket(follows.user.id());
         }
     }
 
@@ -263,10 +272,12 @@ public class ChatSocket {
         private final Deliveries deliveries;
         private final Consumer<OutboundFrame> listener;
         private final Map<String, Followed> sessions = new HashMap<>();
+        private final int maxSessions;
         private boolean closed;
 
-        Follows(UserRef user, WebSocketConnection connection, Deliveries deliveries) {
+        Follows(UserRef user, WebSocketConnection connection, Deliveries deliveries, int maxSessions) {
             this.user = user;
+            this.maxSessions = maxSessions;
             this.connection = connection;
             this.deliveries = deliveries;
             // Runs on the outbound feed's thread: send without waiting, so a slow socket holds up no other user.
@@ -285,7 +296,16 @@ public class ChatSocket {
             }
         }
 
+        /** Refuses a session past the socket's limit, with 429: the socket goes on with the ones it follows. */
+        private void requireRoomFor(String sessionId) {
+            if (maxSessions > 0 && sessions.size() >= maxSessions && !sessions.containsKey(sessionId)) {
+                throw new MessageIntake.Rejection(429, "this socket follows " + maxSessions
+                        + " sessions, as many as one socket may; open another socket for more");
+            }
+        }
+
         synchronized void add(String sessionId) {
+            requireRoomFor(sessionId);
             if (!closed && !sessions.containsKey(sessionId)) {
                 sessions.put(sessionId, new Followed(0));
                 deliveries.follow(sessionId, listener);
@@ -297,6 +317,7 @@ public class ChatSocket {
             if (closed) {
                 return;
             }
+            requireRoomFor(sessionId);
             Followed followed = sessions.get(sessionId);
             if (followed == null) {
                 sessions.put(sessionId, followed = new Followed(afterSeq));

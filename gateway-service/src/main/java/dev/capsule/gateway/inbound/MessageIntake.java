@@ -11,6 +11,7 @@ import dev.capsule.events.Topics;
 import dev.capsule.events.TraceContext;
 import dev.capsule.events.UserRef;
 import dev.capsule.gateway.auth.SessionOwnership;
+import dev.capsule.gateway.limits.RateLimits;
 import dev.capsule.kafka.EventPublisher;
 import dev.capsule.kafka.MessageTraces;
 import io.smallrye.mutiny.Uni;
@@ -43,10 +44,12 @@ public class MessageIntake {
     private final SessionOwnership ownership;
     private final MessageTraces traces;
     private final int maxBytes;
+    private final RateLimits limits;
 
-    MessageIntake(EventPublisher publisher, SessionOwnership ownership, MessageTraces traces,
+    MessageIntake(EventPublisher publisher, SessionOwnership ownership, MessageTraces traces, RateLimits limits,
                   @ConfigProperty(name = "capsule.gateway.max-message-bytes", defaultValue = "16384") int maxBytes) {
         this.publisher = publisher;
+        this.limits = limits;
         this.traces = traces;
         this.ownership = ownership;
         this.maxBytes = maxBytes;
@@ -141,7 +144,8 @@ public class MessageIntake {
      * nothing is published for a session whose owner could still be lost. Another user's session is 403.
      */
     public Uni<Void> claimForMessage(String sessionId, UserRef user) {
-        return claim(sessionId, user, true);
+        // Counted once the session is known to be the user's: another's session answers 403, not 429.
+        return claim(sessionId, user, true).invoke(() -> limits.takeMessage(sessionId, user.id()));
     }
 
     /** Claims a new session id for {@code user} without a message yet: such a claim expires unless a message follows. */
