@@ -179,7 +179,7 @@ class MessageFoldTest extends FoldTestBase {
         }
         List<ConsumerRecord<String, byte[]>> deadLetters = log.deadLettersOf(sessions.getFirst());
         assertEquals(1, deadLetters.size(), "only the unreadable record is set aside, not its batch");
-        assertArrayEquals(garbage, deadLetters.getFirst().value());
+        assertArrayEquals(dev.capsule.kafka.DeadLetter.redacted(garbage), deadLetters.getFirst().value(), "a redacted copy");
     }
 
     /** One kept message, as the history shows it. */
