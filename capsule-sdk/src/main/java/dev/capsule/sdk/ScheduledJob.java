@@ -23,13 +23,16 @@ public record ScheduledJob(String name, ObjectNode payload, Instant dueAt, boole
     public static final int MAX_PAYLOAD_BYTES = 64 * 1024;
 
     /**
-     * Checks what {@link Session#schedule} is given, as every runtime (and the test kit) does when a
-     * handler asks: a name of 1 to {@value #MAX_NAME} characters, a payload of at most
+     * Checks what {@link Session#scheduleAt} is given, as every runtime (and the test kit) does when a
+     * handler asks: a name of 1 to {@value #MAX_NAME} characters, a time, a payload of at most
      * {@value #MAX_PAYLOAD_BYTES} bytes of JSON (or null).
      *
      * @throws IllegalArgumentException saying what is wrong and what fits
      */
-    public static void check(String name, ObjectNode payload) {
+    public static void check(String name, Instant at, ObjectNode payload) {
+        if (at == null) {
+            throw new IllegalArgumentException("scheduleAt needs a time, not null");
+        }
         if (name == null || name.isBlank() || name.length() > MAX_NAME) {
             throw new IllegalArgumentException("a job's name must be 1 to " + MAX_NAME + " characters, not "
                     + (name == null ? "null" : "'" + name + "'"));

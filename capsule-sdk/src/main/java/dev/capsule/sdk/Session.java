@@ -118,8 +118,10 @@ public interface Session {
      * @throws IllegalStateException    after the turn has ended
      */
     default void schedule(String name, java.time.Duration delay, com.fasterxml.jackson.databind.node.ObjectNode payload) {
-        throw new UnsupportedOperationException("This session cannot schedule jobs; "
-                + "call schedule on the Session a Capsule runtime (or the test kit's TestSession) hands to your handler.");
+        if (delay == null || delay.isNegative()) {
+            throw new IllegalArgumentException("schedule needs a delay of zero or more, not " + delay);
+        }
+        scheduleAt(name, java.time.Instant.now().plus(delay), payload);
     }
 
     /**

@@ -433,19 +433,8 @@ public final class TestSession implements Session {
 
     /** Keeps the job until the turn ends; a failed turn drops it, as in the runtime. See {@link #runScheduled}. */
     @Override
-    public void schedule(String name, Duration delay, ObjectNode payload) {
-        if (delay == null || delay.isNegative()) {
-            throw new IllegalArgumentException("schedule needs a delay of zero or more, not " + delay);
-        }
-        scheduleAt(name, Instant.now().plus(delay), payload);
-    }
-
-    @Override
     public void scheduleAt(String name, Instant at, ObjectNode payload) {
-        ScheduledJob.check(name, payload);
-        if (at == null) {
-            throw new IllegalArgumentException("scheduleAt needs a time, not null");
-        }
+        ScheduledJob.check(name, at, payload);
         transcript.requireOpenTurn();
         requested.add(new ScheduledJob(name, payload == null ? JsonNodeFactory.instance.objectNode() : payload.deepCopy(), at, false));
     }

@@ -17,7 +17,6 @@ import dev.capsule.testing.RedisResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.OffsetDateTime;
@@ -62,7 +61,7 @@ class IdleCloseTest {
         String s = "idle-" + UUID.randomUUID();
         kafka.send(s, "u1", "hello");
         await().atMost(WAIT).until(() -> kafka.of(s, TurnEnded.class).size() == 1);
-        foldedAsOpen(s, "u1", OffsetDateTime.now(ZoneOffset.UTC));
+        FoldedRows.openSession(pool, s, "u1", OffsetDateTime.now(ZoneOffset.UTC));
 
         await().atMost(WAIT).until(() -> kafka.of(s, SessionClosed.class).size() == 1);
         assertEquals(SessionClosed.IDLE, kafka.of(s, SessionClosed.class).getFirst().reason());
@@ -86,14 +85,6 @@ class IdleCloseTest {
         await().atMost(WAIT).until(() -> kafka.of(s, TurnEnded.class).size() == 2);
         assertEquals("#2: still here", replies(s).getLast(), "the session and its data went on");
         assertTrue(kafka.of(s, SessionClosed.class).isEmpty());
-    }
-
-    /** What persistence-service folds from the session's SessionOpened and StateChanged. */
-    private void foldedAsOpen(String sessionId, String user, OffsetDateTime lastActivity) {
-        pool.preparedQuery("""
-                INSERT INTO sessions (session_id, user_id, owner_id, channel, opened_at, last_opened_at, last_activity_at)
-                VALUES ($1, $2, $2, 'api', $3, $3, $3)""").execute(Tuple.of(sessionId, user, lastActivity))
-                .await().atMost(Duration.ofSeconds(10));
     }
 
     private List<String> replies(String s) {

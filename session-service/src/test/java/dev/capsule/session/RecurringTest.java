@@ -16,7 +16,6 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.OffsetDateTime;
@@ -78,9 +77,9 @@ class RecurringTest {
         }
         await().atMost(WAIT).until(() -> List.of(anaOld, anaNew, boOnly).stream()
                 .allMatch(s -> kafka.of(s, TurnEnded.class).size() == 1));
-        folded(anaOld, ana, now.minusMinutes(5));
-        folded(anaNew, ana, now);
-        folded(boOnly, bo, now);
+        FoldedRows.openSession(pool, anaOld, ana, now.minusMinutes(5));
+        FoldedRows.openSession(pool, anaNew, ana, now);
+        FoldedRows.openSession(pool, boOnly, bo, now);
 
         await().atMost(WAIT).until(() -> ticks(anaNew).size() >= 2 && ticks(boOnly).size() >= 2);
         assertEquals("tick recurring=true current=" + anaNew, ticks(anaNew).getFirst());
@@ -97,11 +96,4 @@ class RecurringTest {
         return kafka.of(s, Reply.class).stream().map(Reply::text).filter(t -> t.startsWith("tick")).toList();
     }
 
-    /** What persistence-service folds from the session's SessionOpened and StateChanged. */
-    private void folded(String sessionId, String user, OffsetDateTime lastActivity) {
-        pool.preparedQuery("""
-                INSERT INTO sessions (session_id, user_id, owner_id, channel, opened_at, last_opened_at, last_activity_at)
-                VALUES ($1, $2, $2, 'api', $3, $3, $3)""").execute(Tuple.of(sessionId, user, lastActivity))
-                .await().atMost(Duration.ofSeconds(10));
-    }
 }

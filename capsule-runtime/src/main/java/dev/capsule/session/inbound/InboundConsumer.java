@@ -83,27 +83,19 @@ public class InboundConsumer {
         InboundMessage inbound;
         try {
             CapsuleEvent event = EventCodec.decode(record.getPayload());
-            if (event instanceof ProactiveMessage proactive) {
-                return counted(lanes.submit(proactive.sessionId(),
-                        () -> untilDone(proactive.sessionId(), proactive.eventId(), () -> turns.deliver(proactive))));
-            }
             if (event instanceof InboundCancel cancel) {
                 // Not on the lane: it must reach the turn running there now, not wait behind it.
                 turns.cancel(cancel);
                 return DONE;
             }
+            if (event instanceof ProactiveMessage proactive) {
+                return onLane(proactive, () -> turns.deliver(proactive));
+            }
             if (event instanceof InboundClose close) {
-                // On the lane, after the messages before it. Under coalesce, a message after the close must not
-                // join a batch still waiting before it: the next one starts a batch of its own, behind the close.
-                batches.remove(close.sessionId());
-                return counted(lanes.submit(close.sessionId(),
-                        () -> untilDone(close.sessionId(), close.eventId(), () -> turns.close(close))));
+                return onLane(close, () -> turns.close(close));
             }
             if (event instanceof InboundDue due) {
-                // As a close: on the lane, and no message after it joins a batch waiting before it.
-                batches.remove(due.sessionId());
-                return counted(lanes.submit(due.sessionId(),
-                        () -> untilDone(due.sessionId(), due.eventId(), () -> turns.due(due))));
+                return onLane(due, () -> turns.due(due));
             }
             if (!(event instanceof InboundMessage message)) {
                 throw new EventDecodingException("expected an InboundMessage event but got '" + event.type() + "'");
@@ -122,6 +114,16 @@ public class InboundConsumer {
                         inbound.sessionId(), inbound.eventId());
             }
         });
+    }
+
+    /**
+     * Puts a turn that is not a user's message (a proactive message, a close, a due job) on its session's lane,
+     * after the messages before it. Under coalesce, a message after it must not join a batch still waiting before
+     * it: the next one starts a batch of its own, behind it.
+     */
+    private CompletableFuture<Void> onLane(CapsuleEvent event, Supplier<CompletableFuture<Void>> turn) {
+        batches.remove(event.sessionId());
+        return counted(lanes.submit(event.sessionId(), () -> untilDone(event.sessionId(), event.eventId(), turn)));
     }
 
     /** Counts the work in flight until it is done. */

@@ -14,7 +14,7 @@ import java.time.Instant;
 public record JobRequest(String name, Instant dueAt, ObjectNode payload) {
 
     public JobRequest {
-        ScheduledJob.check(name, payload);
+        ScheduledJob.check(name, dueAt, payload);
         if (payload == null) {
             payload = EventCodec.mapper().createObjectNode();
         }

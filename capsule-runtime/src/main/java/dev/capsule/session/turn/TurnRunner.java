@@ -1,6 +1,7 @@
 package dev.capsule.session.turn;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.capsule.events.CapsuleEvent;
 import dev.capsule.events.EventMeta;
 import dev.capsule.events.HistoryLine;
 import dev.capsule.events.InboundCancel;
@@ -368,12 +369,7 @@ public class TurnRunner {
         if (before.recentInbound().contains(message.eventId())) {
             return DONE; // a redelivery
         }
-        // The message stands in for an inbound one: the events answer it, on the session's own channel; no route
-        // (no replica waits), so channel-adapters find the chat from the session id.
-        InboundMessage as = new InboundMessage(message.eventId(), message.schemaVersion(), sessionId, message.timestamp(),
-                message.trace(), before.user(), before.channel(), "", null, null);
-        TurnSession session = new TurnSession(as, SessionData.of(before.data()), before.history(), before.outboundSeq(), publisher,
-                collections.forTurn(before.user().ownerId(), sessionId, message.trace(), message.eventId()), historyPages, coalescing);
+        TurnSession session = standInTurn(message, before, SessionData.of(before.data()));
         session.reply(message.text());
         SessionState from = before;
         return endTurn(session, s -> TurnEnded.of(session.meta(s), message.eventId(), s, before.channel(), null, session.events()))
@@ -406,12 +402,8 @@ public class TurnRunner {
                     lastActivity(before));
             return DONE;
         }
-        // As for a proactive message: the close stands in for an inbound message that the history does not keep.
-        InboundMessage as = new InboundMessage(close.eventId(), close.schemaVersion(), sessionId, close.timestamp(),
-                close.trace(), before.user(), before.channel(), "", null, null);
         SessionData data = SessionData.of(before.data());
-        TurnSession session = new TurnSession(as, data, before.history(), before.outboundSeq(), publisher,
-                collections.forTurn(before.user().ownerId(), sessionId, close.trace(), close.eventId()), historyPages, coalescing);
+        TurnSession session = standInTurn(close, before, data);
         Instant closedAt = exitAndClose(session, close.trace(), close.eventId(), close.reason());
         if (close.idle()) {
             LOG.infof("session %s closed after %s idle", sessionId, config.idleTimeout());
@@ -445,11 +437,8 @@ public class TurnRunner {
         if (before.recentInbound().contains(due.eventId())) {
             return DONE; // a redelivery, or the same job fired again
         }
-        InboundMessage as = new InboundMessage(due.eventId(), due.schemaVersion(), sessionId, due.timestamp(),
-                due.trace(), before.user(), before.channel(), "", null, null);
         SessionData data = SessionData.of(before.data());
-        TurnSession session = new TurnSession(as, data, before.history(), before.outboundSeq(), publisher,
-                collections.forTurn(before.user().ownerId(), sessionId, due.trace(), due.eventId()), historyPages, coalescing);
+        TurnSession session = standInTurn(due, before, data);
         ScheduledJob job = new ScheduledJob(due.name(), due.payload(), due.dueAt(), due.recurring());
         Throwable failure = runHooks(session, () -> Capsule.runWith(session, () -> app.onScheduled(session, job)));
         Instant closedAt = before.closedAt();
@@ -466,6 +455,19 @@ public class TurnRunner {
         return endTurn(session, s -> TurnEnded.of(session.meta(s), due.eventId(), s, before.channel(), null, session.events()))
                 .thenCompose(acked -> save(generation, before, session, nextData, List.of(due.eventId()), due.trace(),
                         due.eventId(), closed));
+    }
+
+    /**
+     * A turn for an event that is not a user's message (a proactive message, a close, a due job): the event
+     * stands in for an inbound message, which the history does not keep. Its events answer the event's id on
+     * the session's own channel, with no route (no replica waits), so channel-adapters find the chat from the
+     * session id.
+     */
+    private TurnSession standInTurn(CapsuleEvent event, SessionState before, SessionData data) {
+        InboundMessage as = new InboundMessage(event.eventId(), event.schemaVersion(), event.sessionId(), event.timestamp(),
+                event.trace(), before.user(), before.channel(), "", null, null);
+        return new TurnSession(as, data, before.history(), before.outboundSeq(), publisher,
+                collections.forTurn(before.user().ownerId(), event.sessionId(), event.trace(), event.eventId()), historyPages, coalescing);
     }
 
     /**

@@ -263,20 +263,9 @@ final class TurnSession implements Session {
         return closeRequested;
     }
 
-    @Override
-    public void schedule(String name, Duration delay, ObjectNode payload) {
-        if (delay == null || delay.isNegative()) {
-            throw new IllegalArgumentException("schedule needs a delay of zero or more, not " + delay);
-        }
-        scheduleAt(name, Instant.now().plus(delay), payload);
-    }
-
     /** Kept until the handler is done; {@link TurnRunner} hands them to the scheduler only if the turn succeeds. */
     @Override
     public void scheduleAt(String name, Instant at, ObjectNode payload) {
-        if (at == null) {
-            throw new IllegalArgumentException("scheduleAt needs a time, not null");
-        }
         JobRequest request = new JobRequest(name, at, payload);
         synchronized (this) {
             requireTurnRunning();

@@ -11,8 +11,8 @@ import java.time.OffsetDateTime;
 
 /**
  * Reads a session's status from PostgreSQL, the read model persistence-service folds {@code SessionOpened},
- * {@code SessionClosed} and the messages into. A session is closed when its latest close is not older than
- * its latest opening: the next message opens a new life. Read from the owner's claim, so that a session
+ * {@code SessionClosed} and each turn's {@code StateChanged} (its last activity) into. A session is closed
+ * when its latest close is not older than its latest opening: the next message opens a new life. Read from the owner's claim, so that a session
  * whose first events are not folded yet is still found (open, its creation the claim's time).
  */
 @ApplicationScoped
@@ -21,8 +21,7 @@ public class SessionStatusReader {
     private static final String STATUS = """
             SELECT s.channel, COALESCE(s.opened_at, o.claimed_at) AS created_at, s.closed_at,
                    s.closed_at IS NOT NULL AND s.closed_at >= COALESCE(s.last_opened_at, s.opened_at, s.closed_at) AS closed,
-                   GREATEST((SELECT max(m.created_at) FROM messages m WHERE m.session_id = o.session_id),
-                            s.last_opened_at, s.closed_at, s.opened_at, o.claimed_at) AS last_activity_at
+                   GREATEST(s.last_activity_at, s.last_opened_at, s.closed_at, s.opened_at, o.claimed_at) AS last_activity_at
             FROM session_owners o LEFT JOIN sessions s ON s.session_id = o.session_id
             WHERE o.session_id = $1""";
 

@@ -56,11 +56,9 @@ public class RateLimits {
     public boolean openSocket(String userId) {
         int max = config.socketsPerUser();
         AtomicInteger open = sockets.computeIfAbsent(userId, k -> new AtomicInteger());
-        if (max > 0 && open.incrementAndGet() > max) {
+        if (open.incrementAndGet() > max && max > 0) {
             open.decrementAndGet();
             return false;
-        } else if (max <= 0) {
-            open.incrementAndGet();
         }
         return true;
     }
