@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.capsule.events.InboundMessage;
 import dev.capsule.events.OutboundEvent;
 import dev.capsule.events.Reply;
+import dev.capsule.events.StateChanged;
 import dev.capsule.events.EventMeta;
 import dev.capsule.events.TraceContext;
 import dev.capsule.events.StreamChunk;
@@ -60,7 +61,7 @@ class TurnTest {
 
     @BeforeEach
     void connect() {
-        kafka = new KafkaTestClient(Topics.OUTBOUND);
+        kafka = new KafkaTestClient(Topics.OUTBOUND, Topics.CHANGES);
     }
 
     @AfterEach
@@ -222,6 +223,12 @@ class TurnTest {
         assertEquals(List.of("#1: one", "#2: two"), replies.stream().map(Reply::text).distinct().toList());
         assertEquals(2, replies.stream().map(Reply::eventId).distinct().count(), "a run again sends the same ids: " + replies);
         assertEquals(2, store.load(s).orElseThrow().version());
+        // Each run sent the turn's state change with its events, before Redis refused the save: the same id and version
+        // each time, so the read model (which moves a snapshot only to a higher version) folds it once.
+        await().atMost(WAIT).until(() -> kafka.of(s, StateChanged.class).size() == 3);
+        List<StateChanged> changes = kafka.of(s, StateChanged.class);
+        assertEquals(List.of(1L, 2L, 2L), changes.stream().map(StateChanged::version).toList());
+        assertEquals(2, changes.stream().map(StateChanged::eventId).distinct().count(), "a run again sends the same state change: " + changes);
     }
 
     @Test

@@ -57,8 +57,8 @@ import org.jboss.logging.Logger;
  * Runs one turn: resolves the session — from this replica's memory ({@link OwnedSessions}),
  * else Redis, else the snapshot PostgreSQL keeps (Redis is a cache), else new, running
  * {@code enter()} —
- * runs the handler, waits for its streams, ends the turn; then, once Kafka has every event,
- * saves the state fenced by version. The thread that ran the handler waits for neither Kafka nor
+ * runs the handler, waits for its streams, ends the turn with its {@code StateChanged} in the same
+ * request to Kafka; then, once Kafka has every event, saves the state in Redis fenced by version. The thread that ran the handler waits for neither Kafka nor
  * Redis: what follows the handler runs on their callbacks, each a hand-off fewer per turn, and
  * Redis saves of turns that end together share one pipeline. Called on the session's lane, so
  * never twice at once for one session.
@@ -186,22 +186,18 @@ public class TurnRunner {
         Instant closedAt = failure == null && session.closeRequested()
                 ? exitAndClose(session, inbound.trace(), inbound.eventId(), SessionClosed.EXPLICIT) : null;
 
-        CompletableFuture<Void> ended;
+        LongFunction<OutboundEvent> end;
         if (failure == null) {
-            ended = endTurn(session, s -> TurnEnded.of(session.meta(s), inbound.eventId(), s, inbound.channel(), inbound.route(),
-                    session.events()));
+            end = s -> TurnEnded.of(session.meta(s), inbound.eventId(), s, inbound.channel(), inbound.route(), session.events());
         } else {
             LOG.errorf(failure, "session %s: the handler failed on message %s", sessionId, inbound.eventId());
-            ended = endTurn(session, s -> TurnFailed.of(session.meta(s), inbound.eventId(), s, inbound.channel(), inbound.route(),
-                    "handler_error", "Sorry, something went wrong while answering. Please try again."));
+            end = s -> TurnFailed.of(session.meta(s), inbound.eventId(), s, inbound.channel(), inbound.route(),
+                    "handler_error", "Sorry, something went wrong while answering. Please try again.");
         }
-
         // A failed turn keeps what was said but not its half-made changes to the data.
-        SessionState from = before;
         ObjectNode nextData = failure == null ? data.toJson() : before.data();
         List<String> handledNow = fresh.stream().map(InboundMessage::eventId).toList();
-        return ended.thenCompose(acked -> save(generation, from, session, nextData, handledNow, inbound.trace(), inbound.eventId(),
-                closedAt));
+        return finish(generation, before, session, end, nextData, handledNow, inbound.trace(), inbound.eventId(), closedAt);
     }
 
     /**
@@ -317,22 +313,35 @@ public class TurnRunner {
     }
 
     /**
-     * Ends a turn's bookkeeping, its events being in Kafka: the next state (fenced by version) in
-     * Redis, then as a {@link StateChanged} for PostgreSQL, under an id derived from the message,
-     * so that a turn run again after a crash changes nothing twice. Runs on the callbacks of
-     * Redis and Kafka: no thread waits for it.
+     * Ends the turn with its last event and sends its {@link StateChanged} right behind it, so that one
+     * request to Kafka carries both; once Kafka has every event of the turn, saves the next state in
+     * Redis, fenced by version, and keeps it in memory. Runs on the callbacks of Kafka and Redis: no
+     * thread waits for it. The {@code StateChanged} leaves before the fence is checked, which costs
+     * nothing in correctness: its id is derived from the message, and the read model moves a snapshot
+     * only to a higher version, so the copy of a turn run twice (after a crash, or by a replica that
+     * lost the session meanwhile) changes it once. A turn whose events Kafka refused is not done and
+     * runs again from the state before it.
      */
-    private CompletableFuture<Void> save(long generation, SessionState before, TurnSession session, ObjectNode nextData, List<String> handled,
-                      TraceContext trace, String messageId, Instant closedAt) {
+    private CompletableFuture<Void> finish(long generation, SessionState before, TurnSession session, LongFunction<OutboundEvent> last,
+                                           ObjectNode nextData, List<String> handled, TraceContext trace, String messageId,
+                                           Instant closedAt) {
+        CompletableFuture<Void> events = session.endTurn(last);
         List<String> recent = new ArrayList<>(before.recentInbound());
         recent.addAll(handled);
         SessionState after = new SessionState(before.sessionId(), before.user(), before.channel(), before.createdAt(),
                 before.version() + 1, nextData, session.history(historyWindow), session.seq(),
                 recent.subList(Math.max(0, recent.size() - REMEMBERED_INBOUND), recent.size()), closedAt);
-        return store.saveAsync(after)
-                .thenCompose(saved -> publisher.publish(Topics.CHANGES, StateChanged.of(
-                        EventMeta.derived(before.sessionId(), trace, messageId + "/state"), after.version(), nextData, after.snapshot())))
-                .whenComplete((published, failure) -> {
+        CompletableFuture<Void> state = publisher.publish(Topics.CHANGES, StateChanged.of(
+                EventMeta.derived(before.sessionId(), trace, messageId + "/state"), after.version(), nextData, after.snapshot()));
+        return CompletableFuture.allOf(events, state).orTimeout(turnTimeout.toMillis(), TimeUnit.MILLISECONDS)
+                .handle((acked, failure) -> {
+                    if (failure != null) {
+                        throw new IllegalStateException("session " + session.id() + ": Kafka did not take the turn's events", failure);
+                    }
+                    return null;
+                })
+                .thenCompose(acked -> store.saveAsync(after))
+                .whenComplete((saved, failure) -> {
                     if (failure == null) {
                         owned.remember(generation, after);
                     } else {
@@ -371,10 +380,9 @@ public class TurnRunner {
         }
         TurnSession session = standInTurn(message, before, SessionData.of(before.data()));
         session.reply(message.text());
-        SessionState from = before;
-        return endTurn(session, s -> TurnEnded.of(session.meta(s), message.eventId(), s, before.channel(), null, session.events()))
-                .thenCompose(acked -> save(generation, from, session, from.data(), List.of(message.eventId()), message.trace(),
-                        message.eventId(), from.closedAt()));
+        return finish(generation, before, session,
+                s -> TurnEnded.of(session.meta(s), message.eventId(), s, before.channel(), null, session.events()),
+                before.data(), List.of(message.eventId()), message.trace(), message.eventId(), before.closedAt());
     }
 
     /**
@@ -408,9 +416,9 @@ public class TurnRunner {
         if (close.idle()) {
             LOG.infof("session %s closed after %s idle", sessionId, config.idleTimeout());
         }
-        return endTurn(session, s -> TurnEnded.of(session.meta(s), close.eventId(), s, before.channel(), null, session.events()))
-                .thenCompose(acked -> save(generation, before, session, data.toJson(), List.of(close.eventId()), close.trace(),
-                        close.eventId(), closedAt));
+        return finish(generation, before, session,
+                s -> TurnEnded.of(session.meta(s), close.eventId(), s, before.channel(), null, session.events()),
+                data.toJson(), List.of(close.eventId()), close.trace(), close.eventId(), closedAt);
     }
 
     /**
@@ -451,10 +459,9 @@ public class TurnRunner {
             LOG.errorf(failure, "session %s: job '%s' due at %s failed; it is not run again", sessionId, due.name(), due.dueAt());
         }
         ObjectNode nextData = failure == null ? data.toJson() : before.data();
-        Instant closed = closedAt;
-        return endTurn(session, s -> TurnEnded.of(session.meta(s), due.eventId(), s, before.channel(), null, session.events()))
-                .thenCompose(acked -> save(generation, before, session, nextData, List.of(due.eventId()), due.trace(),
-                        due.eventId(), closed));
+        return finish(generation, before, session,
+                s -> TurnEnded.of(session.meta(s), due.eventId(), s, before.channel(), null, session.events()),
+                nextData, List.of(due.eventId()), due.trace(), due.eventId(), closedAt);
     }
 
     /**
@@ -506,18 +513,5 @@ public class TurnRunner {
         LOG.debugf("session %s: the user stopped the answer to message %s", cancel.sessionId(), cancel.messageId());
         session.interrupt();
         return true;
-    }
-
-    /**
-     * Sends the turn's last event; the future completes when Kafka has every event of the turn, and
-     * fails (the turn is not done: it runs again) when Kafka refused one or took longer than a turn may.
-     */
-    private CompletableFuture<Void> endTurn(TurnSession session, LongFunction<OutboundEvent> last) {
-        return session.endTurn(last).orTimeout(turnTimeout.toMillis(), TimeUnit.MILLISECONDS).handle((acked, failure) -> {
-            if (failure != null) {
-                throw new IllegalStateException("session " + session.id() + ": Kafka did not take the turn's events", failure);
-            }
-            return null;
-        });
     }
 }
