@@ -333,7 +333,9 @@ public class TurnRunner {
                 recent.subList(Math.max(0, recent.size() - REMEMBERED_INBOUND), recent.size()), closedAt);
         CompletableFuture<Void> state = publisher.publish(Topics.CHANGES, StateChanged.of(
                 EventMeta.derived(before.sessionId(), trace, messageId + "/state"), after.version(), nextData, after.snapshot()));
-        return CompletableFuture.allOf(events, state).orTimeout(turnTimeout.toMillis(), TimeUnit.MILLISECONDS)
+        // No timer of our own on the acknowledgements: the producer fails a send it could not deliver within its
+        // delivery.timeout.ms (2 minutes), and a timer per turn cost a wake-up of the JDK's delay scheduler thread.
+        return CompletableFuture.allOf(events, state)
                 .handle((acked, failure) -> {
                     if (failure != null) {
                         throw new IllegalStateException("session " + session.id() + ": Kafka did not take the turn's events", failure);
