@@ -69,6 +69,10 @@ offsets.topic.replication.factor=1
 transaction.state.log.replication.factor=1
 transaction.state.log.min.isr=1
 group.initial.rebalance.delay.ms=0
+# Sized for the few cores one machine shares between the broker and the stack: each request passes from a
+# network thread to a handler thread, and a handler that sits idle costs a wake-up for every request it takes.
+num.network.threads=1
+num.io.threads=2
 EOF
   if [ ! -f "$data/meta.properties" ]; then
     step "formatting Kafka storage in $data"
