@@ -60,6 +60,12 @@ class LimitsTest {
         as("ana").body("{\"text\":\"two\"}").post("/api/sessions/{id}/messages", flooded).then().statusCode(200);
         as("ana").body("{\"text\":\"three\"}").post("/api/sessions/{id}/messages", flooded).then().statusCode(429)
                 .header("Retry-After", "1").body("error", containsString("takes at most 1 a second"));
+        // Asking for server-sent events, the refusal comes before the stream: its own status, and the JSON error.
+        String streamed = Gateway.newSessionId();
+        as("ana").body("{\"text\":\"one\"}").post("/api/sessions/{id}/messages", streamed).then().statusCode(200);
+        as("ana").body("{\"text\":\"two\"}").post("/api/sessions/{id}/messages", streamed).then().statusCode(200);
+        as("ana").accept("text/event-stream").body("{\"text\":\"three\"}").post("/api/sessions/{id}/messages", streamed)
+                .then().statusCode(429).header("Retry-After", "1").body("error", containsString("takes at most 1 a second"));
         as("ana").body("{\"text\":\"elsewhere\"}").post("/api/sessions/{id}/messages", Gateway.newSessionId()).then().statusCode(200);
     }
 

@@ -11,6 +11,10 @@ public class RejectionMapper {
 
     @ServerExceptionMapper
     public Response map(MessageIntake.Rejection rejection) {
+        return answer(rejection);
+    }
+
+    static Response answer(MessageIntake.Rejection rejection) {
         Response.ResponseBuilder response = Response.status(rejection.status()).type(MediaType.APPLICATION_JSON_TYPE)
                 .entity(EventCodec.mapper().createObjectNode().put("error", rejection.getMessage()));
         if (rejection.status() == 429) {

@@ -13,7 +13,6 @@ import dev.capsule.gateway.history.HistoryReader;
 import dev.capsule.gateway.history.SessionStatusReader;
 import dev.capsule.gateway.inbound.MessageIntake;
 import io.quarkus.security.Authenticated;
-import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
@@ -118,31 +117,28 @@ public class SessionsResource {
     /**
      * Sends a message and streams the turn's events as server-sent events, ending with the turn.
      * An SSE response is committed (200 and its headers) as soon as this method returns its Multi,
-     * so every refusal, and a failed publish, must happen before that to answer its own status:
-     * hence a worker thread that waits for the ownership check and Kafka's acknowledgement.
+     * so the refusals come before it, and no thread waits for them: the session is claimed for the
+     * user by {@link SessionClaims} (403, 404, 429 or 503 with {@code {"error": "<why>"}}), and the
+     * body is checked here (400). The message is published when the stream is subscribed; if Kafka
+     * cannot take it, the stream's one event is {@code error}, with the status and the reason.
      */
     @POST
     @Path("{id}/messages")
     @Consumes(MediaType.WILDCARD)
     @Produces(MediaType.SERVER_SENT_EVENTS)
-    @Blocking
+    @SessionClaims.ClaimedFirst
     public Multi<OutboundSseEvent> stream(@PathParam("id") String sessionId, byte[] body,
                                           @HeaderParam("traceparent") String traceparent,
                                           @HeaderParam("tracestate") String tracestate) {
         UserRef user = user();
         MessageIntake.Content content = intake.readContent(body);
-        intake.claimForMessage(sessionId, user).await().indefinitely();
         InboundMessage message = intake.message(sessionId, user, "api", content, new TraceContext(traceparent, tracestate));
         TurnWaiter waiter = deliveries.awaitTurn(message);
-        try {
-            intake.publish(message).await().indefinitely();
-        } catch (RuntimeException e) {
-            deliveries.forgetTurn(message);
-            throw e;
-        }
-        return waiter.events()
-                .ifNoItem().after(turnTimeout).recoverWithCompletion()
-                .map(this::sseOf)
+        return intake.publish(message)
+                .onItem().transformToMulti(published -> waiter.events()
+                        .ifNoItem().after(turnTimeout).recoverWithCompletion()
+                        .map(this::sseOf))
+                .onFailure(MessageIntake.Rejection.class).recoverWithItem(e -> errorEvent((MessageIntake.Rejection) e))
                 .onTermination().invoke(() -> deliveries.forgetTurn(message));
     }
 
@@ -200,6 +196,11 @@ public class SessionsResource {
 
     private static String quoted(String text) {
         return "\"" + new String(JsonStringEncoder.getInstance().quoteAsString(text)) + "\"";
+    }
+
+    private OutboundSseEvent errorEvent(MessageIntake.Rejection rejection) {
+        return sse.newEventBuilder().name("error").data(EventCodec.mapper().createObjectNode()
+                .put("status", rejection.status()).put("error", rejection.getMessage()).toString()).build();
     }
 
     private OutboundSseEvent sseOf(OutboundFrame event) {

@@ -206,9 +206,15 @@ public class MessageIntake {
                 : InboundMessage.pressed(meta, user, channel, content.action(), null);
     }
 
-    /** Publishes {@code message}; completes when Kafka has it. */
+    /** Publishes {@code message}; completes when Kafka has it, or fails with a 503 {@link Rejection} saying why not. */
     public Uni<Void> publish(InboundMessage message) {
-        return Uni.createFrom().completionStage(() -> publisher.publish(Topics.INBOUND, message));
+        return Uni.createFrom().completionStage(() -> publisher.publish(Topics.INBOUND, message))
+                .onFailure(e -> !(e instanceof Rejection)).transform(e -> {
+                    LOG.warnf("message %s of session %s was not accepted: Kafka did not take it (%s)", message.eventId(),
+                            message.sessionId(), e.toString());
+                    return new Rejection(503, "the message was not accepted: the event log cannot take it right now ("
+                            + e.getClass().getSimpleName() + "); send it again shortly");
+                });
     }
 
     /**
