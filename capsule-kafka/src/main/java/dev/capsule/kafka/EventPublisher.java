@@ -53,7 +53,6 @@ public final class EventPublisher implements AutoCloseable {
 
     /** Sends {@code event} to {@code topic}; the future completes with where Kafka wrote it. */
     public CompletableFuture<RecordMetadata> publishAt(String topic, CapsuleEvent event) {
-        CompletableFuture<RecordMetadata> acked = new CompletableFuture<>();
         ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, event.sessionId(), EventCodec.encode(event));
         record.headers().add(Topics.TYPE_HEADER, event.type().getBytes(StandardCharsets.UTF_8));
         if (event instanceof OutboundEvent outbound) {
@@ -67,6 +66,16 @@ public final class EventPublisher implements AutoCloseable {
                 record.headers().add("tracestate", event.trace().tracestate().getBytes(StandardCharsets.UTF_8));
             }
         }
+        return sent(record);
+    }
+
+    /** Sends a record made elsewhere (a dead letter, say) with the same producer; the future completes when Kafka has it. */
+    public CompletableFuture<Void> send(ProducerRecord<String, byte[]> record) {
+        return sent(record).thenApply(written -> null);
+    }
+
+    private CompletableFuture<RecordMetadata> sent(ProducerRecord<String, byte[]> record) {
+        CompletableFuture<RecordMetadata> acked = new CompletableFuture<>();
         producer.send(record, (metadata, error) -> {
             if (error == null) {
                 acked.complete(metadata);

@@ -82,6 +82,9 @@ public class TestApp implements CapsuleApp {
             session.close();
         } else if (text.equals("/throw")) {
             throw new IllegalStateException("the handler failed on purpose");
+        } else if (text.equals("/oversized")) {
+            // More than Kafka's client takes in one request (1 MiB): the turn fails however often it runs.
+            session.reply("#" + turn + ": " + "x".repeat(2 * 1024 * 1024));
         } else if (text.equals("/wait")) {
             await();
             session.reply("#" + turn + ": waited");

@@ -18,6 +18,7 @@ import dev.capsule.events.StreamEnd;
 import dev.capsule.events.Topics;
 import dev.capsule.events.TurnEnded;
 import dev.capsule.events.TurnFailed;
+import dev.capsule.kafka.DeadLetter;
 import dev.capsule.session.state.SessionState;
 import dev.capsule.session.state.SessionStore;
 import dev.capsule.session.state.StaleSessionException;
@@ -25,6 +26,7 @@ import dev.capsule.testing.KafkaBroker;
 import dev.capsule.testing.KafkaResource;
 import dev.capsule.testing.PostgresResource;
 import dev.capsule.testing.RedisResource;
+import dev.capsule.testing.TestStack;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -34,9 +36,16 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.stream.IntStream;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.utils.Utils;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -229,6 +238,48 @@ class TurnTest {
         List<StateChanged> changes = kafka.of(s, StateChanged.class);
         assertEquals(List.of(1L, 2L, 2L), changes.stream().map(StateChanged::version).toList());
         assertEquals(2, changes.stream().map(StateChanged::eventId).distinct().count(), "a run again sends the same state change: " + changes);
+    }
+
+    @Test
+    void aTurnThatFailsForAReasonOfItsOwnEndsAsFailedAfterItsTriesIsDeadLetteredAndTheSessionGoesOn() {
+        String s = session();
+        try (KafkaConsumer<String, byte[]> letters = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, TestStack.kafka().bootstrapServers()),
+                new StringDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = letters.partitionsFor(Topics.DEAD_LETTER).stream()
+                    .map(p -> new TopicPartition(Topics.DEAD_LETTER, p.partition())).toList();
+            letters.assign(partitions);
+            letters.seekToEnd(partitions);
+            partitions.forEach(letters::position);
+
+            kafka.send(s, "u1", "one");
+            InboundMessage oversized = kafka.send(s, "u1", "/oversized");
+            await().atMost(WAIT).until(() -> kafka.of(s, TurnFailed.class).size() == 1);
+            TurnFailed failed = kafka.of(s, TurnFailed.class).getFirst();
+            assertEquals(oversized.eventId(), failed.inReplyTo());
+            assertEquals("turn_failed", failed.error());
+            assertEquals(List.of("#1: one"), kafka.of(s, Reply.class).stream().map(Reply::text).toList(),
+                    "nothing of the oversized turn reached Kafka");
+
+            List<ConsumerRecord<String, byte[]>> dead = new ArrayList<>();
+            await().atMost(WAIT).until(() -> {
+                letters.poll(Duration.ofMillis(200)).forEach(r -> {
+                    if (s.equals(r.key())) {
+                        dead.add(r);
+                    }
+                });
+                return dead.size() == 1;
+            });
+            String reason = new String(dead.getFirst().headers().lastHeader(DeadLetter.REASON).value(), StandardCharsets.UTF_8);
+            assertTrue(reason.contains("RecordTooLargeException"), reason);
+            assertFalse(new String(dead.getFirst().value(), StandardCharsets.UTF_8).contains("/oversized"), "the letter is redacted");
+
+            // The session goes on, without the failed turn's changes to its data.
+            kafka.send(s, "u1", "two");
+            await().atMost(WAIT).until(() -> kafka.of(s, TurnEnded.class).size() == 2);
+            assertEquals(List.of("#1: one", "#2: two"), kafka.of(s, Reply.class).stream().map(Reply::text).toList());
+            assertTrue(failed.seq() < kafka.of(s, Reply.class).getLast().seq());
+        }
     }
 
     @Test

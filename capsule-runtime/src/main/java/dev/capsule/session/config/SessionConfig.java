@@ -31,6 +31,15 @@ public interface SessionConfig {
     @WithDefault("PT10S")
     Duration foldWait();
 
+    /**
+     * How many times a turn is tried when it fails for a reason of its own (an event or a state Kafka refuses
+     * as too large, say) before it ends as {@code TurnFailed}, its message is dead-lettered and the session goes
+     * on. A failure of Kafka, Redis or PostgreSQL themselves is an outage, not the turn's: that turn is tried
+     * until they are back, however long it takes.
+     */
+    @WithDefault("5")
+    int turnAttempts();
+
     /** Turns taken off Kafka but not finished; past this, intake waits (memory stays bounded under load). */
     @WithDefault("2000")
     int maxTurnsInFlight();

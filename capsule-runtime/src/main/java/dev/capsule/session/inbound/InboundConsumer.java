@@ -8,13 +8,17 @@ import dev.capsule.events.InboundClose;
 import dev.capsule.events.InboundDue;
 import dev.capsule.events.InboundMessage;
 import dev.capsule.events.ProactiveMessage;
+import dev.capsule.kafka.DeadLetter;
+import dev.capsule.kafka.EventPublisher;
 import dev.capsule.session.lanes.SessionLanes;
 import dev.capsule.session.state.StaleSessionException;
 import dev.capsule.session.turn.TurnRunner;
 import io.smallrye.reactive.messaging.kafka.KafkaRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
@@ -22,6 +26,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import dev.capsule.session.config.SessionConfig;
 import org.eclipse.microprofile.reactive.messaging.Acknowledgment;
@@ -50,11 +55,20 @@ public class InboundConsumer {
     private final DoubleTexting doubleTexting;
     private final AtomicInteger inFlight = new AtomicInteger();
     private final ConcurrentHashMap<String, PendingBatch> batches = new ConcurrentHashMap<>();
+    /** The records of the events being worked on, by event id: a turn given up dead-letters its message's. */
+    private final ConcurrentHashMap<String, ConsumerRecord<String, byte[]>> records = new ConcurrentHashMap<>();
+    private final EventPublisher publisher;
+    private final int attempts;
 
-    InboundConsumer(SessionLanes lanes, TurnRunner turns,
+    InboundConsumer(SessionLanes lanes, TurnRunner turns, EventPublisher publisher,
                     SessionConfig config) {
+        if (config.turnAttempts() < 1) {
+            throw new IllegalArgumentException("capsule.session.turn-attempts must be 1 or more, not " + config.turnAttempts());
+        }
         this.lanes = lanes;
         this.turns = turns;
+        this.publisher = publisher;
+        this.attempts = config.turnAttempts();
         this.maxInFlight = config.maxTurnsInFlight();
         this.doubleTexting = policy(config.doubleTexting());
     }
@@ -80,9 +94,24 @@ public class InboundConsumer {
 
     /** Starts the record's work; the future completes when it is done (at once for a record with nothing to run). */
     private CompletableFuture<Void> onRecord(KafkaRecord<String, byte[]> record) {
+        CapsuleEvent event;
+        try {
+            event = EventCodec.decode(record.getPayload());
+        } catch (EventDecodingException e) {
+            // Nothing to run: the gateway validates what it publishes, so this is another producer's bad record.
+            LOG.errorf("dropping an unreadable inbound record at %s-%d@%s: %s", record.getTopic(), record.getPartition(),
+                    record.getMetadata(IncomingKafkaRecordMetadata.class).map(m -> String.valueOf(m.getOffset())).orElse("?"),
+                    e.getMessage());
+            return DONE;
+        }
+        String eventId = event.eventId();
+        record.getMetadata(IncomingKafkaRecordMetadata.class).ifPresent(m -> records.put(eventId, m.getRecord()));
+        return onEvent(event, record).whenComplete((ignored, failure) -> records.remove(eventId));
+    }
+
+    private CompletableFuture<Void> onEvent(CapsuleEvent event, KafkaRecord<String, byte[]> record) {
         InboundMessage inbound;
         try {
-            CapsuleEvent event = EventCodec.decode(record.getPayload());
             if (event instanceof InboundCancel cancel) {
                 // Not on the lane: it must reach the turn running there now, not wait behind it.
                 turns.cancel(cancel);
@@ -102,8 +131,7 @@ public class InboundConsumer {
             }
             inbound = message;
         } catch (EventDecodingException e) {
-            // Nothing to run: the gateway validates what it publishes, so this is another producer's bad record.
-            LOG.errorf("dropping an unreadable inbound record at %s-%d@%s: %s", record.getTopic(), record.getPartition(),
+            LOG.errorf("dropping an inbound record at %s-%d@%s: %s", record.getTopic(), record.getPartition(),
                     record.getMetadata(IncomingKafkaRecordMetadata.class).map(m -> String.valueOf(m.getOffset())).orElse("?"),
                     e.getMessage());
             return DONE;
@@ -123,7 +151,8 @@ public class InboundConsumer {
      */
     private CompletableFuture<Void> onLane(CapsuleEvent event, Supplier<CompletableFuture<Void>> turn) {
         batches.remove(event.sessionId());
-        return counted(lanes.submit(event.sessionId(), () -> untilDone(event.sessionId(), event.eventId(), turn)));
+        return counted(lanes.submit(event.sessionId(), () -> untilDone(event.sessionId(), event.eventId(), turn,
+                reason -> deadLetter(List.of(event.eventId()), reason))));
     }
 
     /** Counts the work in flight until it is done. */
@@ -181,21 +210,66 @@ public class InboundConsumer {
     /**
      * Runs the turn, and runs it again after a failure of Redis, PostgreSQL or Kafka (the
      * handler's own failures end the turn inside it), backing off up to 5 s: only this
-     * session waits, and its record stays uncommitted until the turn is done. A session another
+     * session waits, and its record stays uncommitted until the turn is done. An outage is
+     * waited out however long it lasts; a failure of the turn's own (see {@link TurnFailures}) is
+     * tried {@code capsule.session.turn-attempts} times, then the turn ends as {@code TurnFailed}, its
+     * message is dead-lettered with the reason, and the session goes on. A session another
      * instance has taken over (a rebalance) is left to that instance.
      */
     private CompletableFuture<Void> runUntilDone(List<InboundMessage> batch) {
         InboundMessage last = batch.get(batch.size() - 1);
-        return untilDone(last.sessionId(), last.eventId(), () -> turns.run(batch));
+        List<String> ids = batch.stream().map(InboundMessage::eventId).toList();
+        return untilDone(last.sessionId(), last.eventId(), () -> turns.run(batch),
+                reason -> turns.giveUp(batch, reason).thenCompose(ended -> deadLetter(ids, reason)));
     }
 
-    private CompletableFuture<Void> untilDone(String sessionId, String eventId, Supplier<CompletableFuture<Void>> turn) {
+    private CompletableFuture<Void> untilDone(String sessionId, String eventId, Supplier<CompletableFuture<Void>> turn,
+                                              Function<String, CompletableFuture<Void>> giveUp) {
         CompletableFuture<Void> done = new CompletableFuture<>();
-        attempt(sessionId, eventId, turn, 1, 100, done);
+        attempt(sessionId, eventId, turn, giveUp, 1, 100, done);
         return done;
     }
 
-    private void attempt(String sessionId, String eventId, Supplier<CompletableFuture<Void>> turn, int attempt, long backoff,
+    /**
+     * Sets the records of {@code eventIds} aside on the dead-letter topic, redacted, with {@code reason}: what an
+     * operator needs to see why a turn was given up, without what the user said.
+     */
+    private CompletableFuture<Void> deadLetter(List<String> eventIds, String reason) {
+        List<CompletableFuture<Void>> sent = new ArrayList<>();
+        for (String id : eventIds) {
+            ConsumerRecord<String, byte[]> record = records.get(id);
+            if (record != null) {
+                sent.add(publisher.send(DeadLetter.of(record, reason)));
+                LOG.warnf("dead-lettered %s-%d@%d (event %s): %s", record.topic(), record.partition(), record.offset(), id, reason);
+            }
+        }
+        return CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new));
+    }
+
+    /**
+     * Gives a turn up after its tries, then tries giving it up until that is done (Kafka may be down meanwhile):
+     * the record must not be committed before its dead letter and the turn's end are in Kafka.
+     */
+    private void giveUp(String sessionId, String eventId, Function<String, CompletableFuture<Void>> giveUp, String reason,
+                        long backoff, CompletableFuture<Void> done) {
+        CompletableFuture<Void> given;
+        try {
+            given = giveUp.apply(reason);
+        } catch (RuntimeException e) {
+            given = CompletableFuture.failedFuture(e);
+        }
+        given.whenComplete((ok, failure) -> {
+            if (failure == null) {
+                done.complete(null);
+            } else {
+                LOG.warnf(failure, "session %s: giving up the turn of %s failed; trying again in %d ms", sessionId, eventId, backoff);
+                lanes.later(backoff, () -> giveUp(sessionId, eventId, giveUp, reason, Math.min(backoff * 2, 5000), done));
+            }
+        });
+    }
+
+    private void attempt(String sessionId, String eventId, Supplier<CompletableFuture<Void>> turn,
+                         Function<String, CompletableFuture<Void>> giveUp, int attempt, long backoff,
                          CompletableFuture<Void> done) {
         CompletableFuture<Void> tried;
         try {
@@ -210,10 +284,14 @@ public class InboundConsumer {
             } else if (cause instanceof StaleSessionException) {
                 LOG.warnf("session %s: %s", sessionId, cause.getMessage());
                 done.complete(null);
+            } else if (attempt >= attempts && TurnFailures.isTheTurnsOwn(cause)) {
+                LOG.errorf(cause, "session %s: turn of message %s failed %d times for a reason of its own "
+                        + "(capsule.session.turn-attempts); giving it up", sessionId, eventId, attempt);
+                giveUp(sessionId, eventId, giveUp, TurnFailures.reason(cause), 100, done);
             } else {
                 LOG.warnf(cause, "session %s: turn of message %s failed (attempt %d); running it again in %d ms",
                         sessionId, eventId, attempt, backoff);
-                lanes.later(backoff, () -> attempt(sessionId, eventId, turn, attempt + 1, Math.min(backoff * 2, 5000), done));
+                lanes.later(backoff, () -> attempt(sessionId, eventId, turn, giveUp, attempt + 1, Math.min(backoff * 2, 5000), done));
             }
         });
     }

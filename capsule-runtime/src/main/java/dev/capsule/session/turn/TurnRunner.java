@@ -83,6 +83,8 @@ public class TurnRunner {
     private final SessionConfig config;
     private final SessionJobs jobs;
     private final ConcurrentHashMap<String, TurnSession> running = new ConcurrentHashMap<>();
+    /** The highest seq a failed run of a session's turn took, until a turn of the session is done (see {@link #giveUp}). */
+    private final ConcurrentHashMap<String, Long> seqsTried = new ConcurrentHashMap<>();
     /**
      * Looks over the running handlers once a second, rather than a timer per turn: each timer set would
      * wake a thread, on a machine where a wake-up is the dearest thing a message costs.
@@ -198,6 +200,31 @@ public class TurnRunner {
         ObjectNode nextData = failure == null ? data.toJson() : before.data();
         List<String> handledNow = fresh.stream().map(InboundMessage::eventId).toList();
         return finish(generation, before, session, end, nextData, handledNow, inbound.trace(), inbound.eventId(), closedAt);
+    }
+
+    /**
+     * Ends a turn that failed for a reason of its own as often as it may be tried ({@code capsule.session.turn-attempts}):
+     * a {@link TurnFailed} answers its message, so that the user and a waiting request learn it, and the state
+     * records the message as handled, without the turn's changes, so that the session goes on. Its seq comes after
+     * every seq a run of the turn took, some of which may have reached users.
+     */
+    public CompletableFuture<Void> giveUp(List<InboundMessage> batch, String reason) {
+        InboundMessage last = batch.get(batch.size() - 1);
+        String sessionId = last.sessionId();
+        long generation = owned.generation();
+        SessionState loaded = load(sessionId);
+        SessionState before = loaded != null ? loaded : new SessionState(sessionId, last.user(), last.channel(), Instant.now(), 0,
+                SessionData.empty().toJson(), List.of(), 0, List.of(), null);
+        long seq = Math.max(before.outboundSeq(), seqsTried.getOrDefault(sessionId, 0L));
+        List<HistoryLine> history = new ArrayList<>(before.history());
+        batch.forEach(m -> history.add(new HistoryLine(m.eventId(), "user", m.shownText(), m.timestamp())));
+        TurnSession session = new TurnSession(last, SessionData.of(before.data()), history, seq, publisher,
+                collections.forTurn(before.user().ownerId(), sessionId, last.trace(), last.eventId()), historyPages, coalescing);
+        LOG.errorf("session %s: the turn of message %s is given up (%s); it ends as failed", sessionId, last.eventId(), reason);
+        return finish(generation, before, session,
+                s -> TurnFailed.of(session.meta(s), last.eventId(), s, last.channel(), last.route(), "turn_failed",
+                        "Sorry, this message could not be answered. Please try again, or rephrase it."),
+                before.data(), batch.stream().map(InboundMessage::eventId).toList(), last.trace(), last.eventId(), before.closedAt());
     }
 
     /**
@@ -326,6 +353,14 @@ public class TurnRunner {
                                            ObjectNode nextData, List<String> handled, TraceContext trace, String messageId,
                                            Instant closedAt) {
         CompletableFuture<Void> events = session.endTurn(last);
+        if (events.isCompletedExceptionally()) {
+            // Refused before it left: nothing of this run may reach the read model. The highest seq it took stays
+            // taken, so that what the turn sends when it is given up is not mistaken for an event already delivered.
+            seqsTried.merge(session.id(), session.seq(), Math::max);
+            return events.handle((acked, failure) -> {
+                throw new IllegalStateException("session " + session.id() + ": Kafka refused an event of the turn", failure);
+            });
+        }
         List<String> recent = new ArrayList<>(before.recentInbound());
         recent.addAll(handled);
         SessionState after = new SessionState(before.sessionId(), before.user(), before.channel(), before.createdAt(),
@@ -338,6 +373,7 @@ public class TurnRunner {
         return CompletableFuture.allOf(events, state)
                 .handle((acked, failure) -> {
                     if (failure != null) {
+                        seqsTried.merge(session.id(), session.seq(), Math::max);
                         throw new IllegalStateException("session " + session.id() + ": Kafka did not take the turn's events", failure);
                     }
                     return null;
@@ -345,6 +381,7 @@ public class TurnRunner {
                 .thenCompose(acked -> store.saveAsync(after))
                 .whenComplete((saved, failure) -> {
                     if (failure == null) {
+                        seqsTried.remove(before.sessionId());
                         owned.remember(generation, after);
                     } else {
                         owned.forget(before.sessionId());

@@ -387,7 +387,10 @@ final class TurnSession implements Session {
      */
     synchronized CompletableFuture<Void> endTurn(LongFunction<OutboundEvent> last) {
         ending = true;
-        emit(last);
+        // An event Kafka's client refused at once (too large, say) fails the turn: no end may tell the user it went well.
+        if (acks.stream().noneMatch(CompletableFuture::isCompletedExceptionally)) {
+            emit(last);
+        }
         turnOver = true;
         return allAcks();
     }
