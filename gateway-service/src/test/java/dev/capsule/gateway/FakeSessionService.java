@@ -128,6 +128,12 @@ public class FakeSessionService {
             }
             events.add(StreamEnd.of(meta(m), m.eventId(), nextSeq(m), m.channel(), m.route(), streamId, pieces.size(),
                     String.join("", pieces), false));
+        } else if (m.text().equals("/flood")) {
+            // Some megabytes of answer, more than a reader that does not read can take in: see LimitsTest.
+            String big = "x".repeat(60_000);
+            for (int i = 0; i < 150; i++) {
+                events.add(Reply.of(meta(m), m.eventId(), nextSeq(m), m.channel(), m.route(), big));
+            }
         } else {
             events.add(Reply.of(meta(m), m.eventId(), nextSeq(m), m.channel(), m.route(), "echo: " + m.text()));
         }

@@ -17,7 +17,15 @@ import io.quarkus.test.junit.TestProfile;
 import io.quarkus.websockets.next.BasicWebSocketConnector;
 import io.quarkus.websockets.next.CloseReason;
 import io.quarkus.websockets.next.WebSocketClientConnection;
+import dev.capsule.gateway.delivery.Deliveries;
+import jakarta.inject.Inject;
+import java.io.DataInputStream;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -41,12 +49,16 @@ class LimitsTest {
         public Map<String, String> getConfigOverrides() {
             return Map.of("capsule.gateway.limits.messages-per-second-per-session", "1",
                     "capsule.gateway.limits.sockets-per-user", "2",
-                    "capsule.gateway.limits.sessions-per-socket", "2");
+                    "capsule.gateway.limits.sessions-per-socket", "2",
+                    "capsule.gateway.limits.socket-unsent-bytes", "1048576");
         }
     }
 
     @TestHTTPResource("/")
     URI base;
+
+    @Inject
+    Deliveries deliveries;
 
     @BeforeEach
     void ready() {
@@ -96,6 +108,80 @@ class LimitsTest {
         assertTrue(third.isOpen() && again.get() == null, "a closed socket makes room for another");
         third.closeAndAwait();
         first.closeAndAwait();
+    }
+
+    @Test
+    void aSocketWhoseReaderFallsTooFarBehindIsClosedWithTheReason() throws Exception {
+        String session = Gateway.newSessionId();
+        // A reader that does not read, with a receive buffer too small to hide it: what the gateway cannot write queues up.
+        try (Socket socket = new Socket()) {
+            socket.setReceiveBufferSize(4096);
+            socket.connect(new InetSocketAddress(base.getHost(), base.getPort()));
+            OutputStream out = socket.getOutputStream();
+            out.write(("GET /ws/chat HTTP/1.1\r\nHost: " + base.getHost() + ":" + base.getPort() + "\r\nUpgrade: websocket\r\n"
+                    + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+                    + "Authorization: Bearer " + Gateway.token("slow") + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            InputStream in = socket.getInputStream();
+            String handshake = readHeaders(in);
+            assertTrue(handshake.startsWith("HTTP/1.1 101"), handshake);
+            out.write(maskedTextFrame(EventCodec.mapper().createObjectNode().put("type", "message").put("sessionId", session)
+                    .put("text", "/flood").toString()));
+
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> !deliveries.wants(session));
+            // Reading now, the client finds what was written before the close, then the close with its reason.
+            socket.setSoTimeout(30_000);
+            byte[] close = closeFramePayload(in);
+            assertEquals(1008, ((close[0] & 0xff) << 8) | (close[1] & 0xff));
+            String reason = new String(close, 2, close.length - 2, StandardCharsets.UTF_8);
+            assertTrue(reason.startsWith("too slow"), reason);
+        }
+    }
+
+    private static String readHeaders(InputStream in) throws java.io.IOException {
+        StringBuilder headers = new StringBuilder();
+        while (!headers.toString().endsWith("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) {
+                break;
+            }
+            headers.append((char) b);
+        }
+        return headers.toString();
+    }
+
+    /** A client's frame must be masked (RFC 6455 5.3); this one is masked with zeros, which changes nothing. */
+    private static byte[] maskedTextFrame(String text) {
+        byte[] payload = text.getBytes(StandardCharsets.UTF_8);
+        java.io.ByteArrayOutputStream frame = new java.io.ByteArrayOutputStream();
+        frame.write(0x81);
+        if (payload.length < 126) {
+            frame.write(0x80 | payload.length);
+        } else {
+            frame.write(0x80 | 126);
+            frame.write(payload.length >> 8);
+            frame.write(payload.length & 0xff);
+        }
+        frame.writeBytes(new byte[4]);
+        frame.writeBytes(payload);
+        return frame.toByteArray();
+    }
+
+    /** Reads server frames (unmasked) until a close frame, and answers its payload: the code, then the reason. */
+    private static byte[] closeFramePayload(InputStream in) throws java.io.IOException {
+        DataInputStream data = new DataInputStream(in);
+        while (true) {
+            int opcode = data.readUnsignedByte() & 0x0f;
+            long length = data.readUnsignedByte() & 0x7f;
+            if (length == 126) {
+                length = data.readUnsignedShort();
+            } else if (length == 127) {
+                length = data.readLong();
+            }
+            byte[] payload = data.readNBytes((int) length);
+            if (opcode == 0x8) {
+                return payload;
+            }
+        }
     }
 
     private WebSocketClientConnection connect(String user, List<JsonNode> frames, AtomicReference<CloseReason> closed) {

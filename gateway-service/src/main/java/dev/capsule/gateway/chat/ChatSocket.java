@@ -30,6 +30,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.jboss.logging.Logger;
@@ -108,7 +109,8 @@ public class ChatSocket {
             return connection.close(new CloseReason(POLICY_VIOLATION, "too many chat sockets: at most "
                     + limits.socketsPerUser() + " for one user on this gateway; close one and connect again"));
         }
-        connection.userData().put(FOLLOWS, new Follows(user, connection, deliveries, limits.sessionsPerSocket()));
+        connection.userData().put(FOLLOWS, new Follows(user, connection, deliveries, limits.sessionsPerSocket(),
+                limits.socketUnsentBytes()));
         closeWhenExpired(connection, token);
         return Uni.createFrom().voidItem();
     }
@@ -273,11 +275,15 @@ public class ChatSocket {
         private final Consumer<OutboundFrame> listener;
         private final Map<String, Followed> sessions = new HashMap<>();
         private final int maxSessions;
+        private final long maxUnsent;
+        /** Characters of frames handed to the socket and not yet written: how far behind its reader is. */
+        private final AtomicLong unsent = new AtomicLong();
         private boolean closed;
 
-        Follows(UserRef user, WebSocketConnection connection, Deliveries deliveries, int maxSessions) {
+        Follows(UserRef user, WebSocketConnection connection, Deliveries deliveries, int maxSessions, long maxUnsent) {
             this.user = user;
             this.maxSessions = maxSessions;
+            this.maxUnsent = maxUnsent;
             this.connection = connection;
             this.deliveries = deliveries;
             // Runs on the outbound feed's thread: send without waiting, so a slow socket holds up no other user.
@@ -373,9 +379,35 @@ public class ChatSocket {
         }
 
         private void send(String frame, String what) {
+            if (closed) {
+                return;
+            }
+            long waiting = unsent.addAndGet(frame.length());
+            if (maxUnsent > 0 && waiting > maxUnsent) {
+                unsent.addAndGet(-frame.length());
+                dropSlowReader(waiting);
+                return;
+            }
             connection.sendText(frame).subscribe().with(
-                    sent -> { },
-                    failure -> LOG.debugf("%s not sent to chat connection %s: %s", what, connection.id(), failure.getMessage()));
+                    sent -> unsent.addAndGet(-frame.length()),
+                    failure -> {
+                        unsent.addAndGet(-frame.length());
+                        LOG.debugf("%s not sent to chat connection %s: %s", what, connection.id(), failure.getMessage());
+                    });
+        }
+
+        /**
+         * Closes a socket whose reader is too slow, rather than hold ever more frames for it: its sessions are
+         * unfollowed at once, and the client that connects again resumes from the last seq it saw.
+         */
+        private void dropSlowReader(long waiting) {
+            LOG.warnf("chat connection %s of user %s reads too slowly: %d bytes of frames wait to be written "
+                    + "(capsule.gateway.limits.socket-unsent-bytes=%d); closing it", connection.id(), user.id(), waiting, maxUnsent);
+            close();
+            connection.close(new CloseReason(POLICY_VIOLATION, "too slow: more than " + maxUnsent
+                    + " bytes of events wait for this socket; connect again and resume from the last seq you saw"))
+                    .subscribe().with(ok -> { },
+                            failure -> LOG.debugf("closing slow chat connection %s: %s", connection.id(), failure.getMessage()));
         }
 
         synchronized void close() {

@@ -32,4 +32,12 @@ public interface LimitsConfig {
     /** Sessions one chat socket follows at once; past it a new one is refused with an error frame (429). */
     @WithDefault("500")
     int sessionsPerSocket();
+
+    /**
+     * Bytes of frames waiting to be written to one chat socket. Past it the socket is closed (1008, with the
+     * reason): its reader has fallen this far behind, and the gateway would hold ever more for it. The client
+     * connects again and resumes from the last seq it saw.
+     */
+    @WithDefault("4194304")
+    long socketUnsentBytes();
 }

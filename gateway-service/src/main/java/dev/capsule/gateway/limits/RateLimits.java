@@ -77,4 +77,8 @@ public class RateLimits {
     public int sessionsPerSocket() {
         return config.sessionsPerSocket();
     }
+
+    public long socketUnsentBytes() {
+        return config.socketUnsentBytes();
+    }
 }
