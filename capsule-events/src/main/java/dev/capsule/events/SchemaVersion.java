@@ -14,9 +14,10 @@ public final class SchemaVersion {
      * {@code DocumentChanged}; 1.3 added {@code ProactiveMessage}; 1.4 added {@code InboundCancel}; 1.5 added
      * {@code InboundMessage.action} (a button press); 1.6 added {@code InboundClose} and
      * {@code SessionSnapshot.closedAt}; 1.7 added {@code InboundClose.reason} (the idle reaper's closes) and
-     * {@code InboundDue} (a scheduled job's due time).
+     * {@code InboundDue} (a scheduled job's due time); 1.8 added {@code SessionSnapshot.handledUpTo} (the inbound
+     * position of the last message a session handled).
      */
-    public static final int MINOR = 7;
+    public static final int MINOR = 8;
 
     /** The version written into every event produced by this code. */
     public static final String CURRENT = MAJOR + "." + MINOR;

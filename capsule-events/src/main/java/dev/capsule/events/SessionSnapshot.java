@@ -15,9 +15,12 @@ import java.util.List;
  * @param history       the recent history window, oldest first
  * @param closedAt      when the session was closed and its {@code exit()} ran; null while it is open
  *                      (and in snapshots older than 1.6)
+ * @param handledUpTo   where the last message it handled sits in {@code capsule.inbound}: a redelivered record
+ *                      at or below it is dropped; null before the first (and in snapshots older than 1.8)
  */
 public record SessionSnapshot(UserRef user, String channel, Instant createdAt, long outboundSeq,
-                              List<String> recentInbound, List<HistoryLine> history, Instant closedAt) {
+                              List<String> recentInbound, List<HistoryLine> history, Instant closedAt,
+                              InboundPosition handledUpTo) {
 
     public SessionSnapshot {
         recentInbound = recentInbound == null ? List.of() : List.copyOf(recentInbound);

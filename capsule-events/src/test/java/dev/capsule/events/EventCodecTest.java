@@ -38,7 +38,7 @@ class EventCodecTest {
                 SessionClosed.of(meta(), "idle"),
                 StateChanged.of(meta(), 4, data, new SessionSnapshot(USER, "web", java.time.Instant.parse("2026-01-02T03:04:05Z"), 9,
                         List.of("in-1"), List.of(new HistoryLine("in-1", "user", "hello", java.time.Instant.parse("2026-01-02T03:04:05Z"))),
-                        java.time.Instant.parse("2026-01-02T04:00:00Z"))),
+                        java.time.Instant.parse("2026-01-02T04:00:00Z"), new InboundPosition(3, 1234))),
                 DocumentChanged.of(meta(), "u1", "notes", "d-1", 2, false, data,
                         java.time.Instant.parse("2026-01-02T03:04:05Z"), java.time.Instant.parse("2026-01-02T03:05:05Z")),
                 ProactiveMessage.of(meta(), USER, "s-0", "your report is ready"),

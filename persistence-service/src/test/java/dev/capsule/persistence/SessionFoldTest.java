@@ -12,6 +12,7 @@ import dev.capsule.events.EventCodec;
 import dev.capsule.events.EventMeta;
 import dev.capsule.events.SessionClosed;
 import dev.capsule.events.HistoryLine;
+import dev.capsule.events.InboundPosition;
 import dev.capsule.events.SessionOpened;
 import dev.capsule.events.SchemaVersion;
 import dev.capsule.events.SessionSnapshot;
@@ -107,7 +108,8 @@ class SessionFoldTest extends FoldTestBase {
     void theWholeSnapshotIsKeptAndTheFoldPositionPassesIt() throws Exception {
         String session = UUID.randomUUID().toString();
         SessionSnapshot snapshot = new SessionSnapshot(ADA, "web", java.time.Instant.parse("2026-01-02T03:04:05Z"), 7,
-                List.of("in-1", "in-2"), List.of(new HistoryLine("in-1", "user", "hi", java.time.Instant.parse("2026-01-02T03:04:05Z"))), null);
+                List.of("in-1", "in-2"), List.of(new HistoryLine("in-1", "user", "hi", java.time.Instant.parse("2026-01-02T03:04:05Z"))), null,
+                new InboundPosition(0, 41));
         log.publish(Topics.CHANGES, StateChanged.of(meta(session), 4, data(4), snapshot));
         log.awaitAllFolded();
 

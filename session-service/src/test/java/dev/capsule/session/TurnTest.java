@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.capsule.events.InboundMessage;
+import dev.capsule.events.InboundPosition;
 import dev.capsule.events.OutboundEvent;
 import dev.capsule.events.Reply;
 import dev.capsule.events.StateChanged;
@@ -22,6 +23,7 @@ import dev.capsule.kafka.DeadLetter;
 import dev.capsule.session.state.SessionState;
 import dev.capsule.session.state.SessionStore;
 import dev.capsule.session.state.StaleSessionException;
+import dev.capsule.session.turn.TurnRunner;
 import dev.capsule.testing.KafkaBroker;
 import dev.capsule.testing.KafkaResource;
 import dev.capsule.testing.PostgresResource;
@@ -65,6 +67,9 @@ class TurnTest {
 
     @Inject
     RedisDataSource redis;
+
+    @Inject
+    TurnRunner turns;
 
     KafkaTestClient kafka;
 
@@ -198,6 +203,28 @@ class TurnTest {
     }
 
     @Test
+    void aRedeliveredMessageBeyondTheIdsKeptIsDroppedByItsPositionInTheTopic() {
+        String s = session();
+        kafka.send(s, "u1", "one");
+        await().atMost(WAIT).until(() -> store.load(s).map(SessionState::handledUpTo).isPresent());
+        InboundPosition handled = store.load(s).orElseThrow().handledUpTo();
+
+        // Read again after a crash, a record at or below that position is not run, whatever its id: the ids the
+        // state keeps are only the last 64, while a partition is read in order.
+        InboundMessage redelivered = InboundMessage.of(EventMeta.next(s, TraceContext.NONE), KafkaTestClient.user("u1"), "api",
+                "again", null);
+        turns.run(List.of(redelivered), handled).join();
+        turns.run(List.of(redelivered), new InboundPosition(handled.partition(), handled.offset() - 1)).join();
+
+        kafka.send(s, "u1", "two");
+        await().atMost(WAIT).until(() -> kafka.of(s, TurnEnded.class).size() == 2);
+        assertEquals(List.of("#1: one", "#2: two"), kafka.of(s, Reply.class).stream().map(Reply::text).toList());
+        InboundPosition next = store.load(s).orElseThrow().handledUpTo();
+        assertEquals(handled.partition(), next.partition());
+        assertTrue(next.offset() > handled.offset(), "the position moves on with each message: " + next);
+    }
+
+    @Test
     void aSessionThisReplicaRunsGoesOnFromItsMemoryWhenRedisLosesItsState() {
         String s = session();
         kafka.send(s, "u1", "one");
@@ -314,7 +341,7 @@ class TurnTest {
 
     private static SessionState state(String s, long version) {
         return new SessionState(s, KafkaTestClient.user("u1"), "api", Instant.now(), version,
-                JsonNodeFactory.instance.objectNode().put("v", version), List.of(), 0, List.of(), null);
+                JsonNodeFactory.instance.objectNode().put("v", version), List.of(), 0, List.of(), null, null);
     }
 
     private static String sessionInSamePartitionAs(String other) {

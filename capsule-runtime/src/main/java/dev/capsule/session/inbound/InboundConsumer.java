@@ -7,6 +7,7 @@ import dev.capsule.events.InboundCancel;
 import dev.capsule.events.InboundClose;
 import dev.capsule.events.InboundDue;
 import dev.capsule.events.InboundMessage;
+import dev.capsule.events.InboundPosition;
 import dev.capsule.events.ProactiveMessage;
 import dev.capsule.kafka.DeadLetter;
 import dev.capsule.kafka.EventPublisher;
@@ -219,8 +220,15 @@ public class InboundConsumer {
     private CompletableFuture<Void> runUntilDone(List<InboundMessage> batch) {
         InboundMessage last = batch.get(batch.size() - 1);
         List<String> ids = batch.stream().map(InboundMessage::eventId).toList();
-        return untilDone(last.sessionId(), last.eventId(), () -> turns.run(batch),
-                reason -> turns.giveUp(batch, reason).thenCompose(ended -> deadLetter(ids, reason)));
+        InboundPosition position = positionOf(last.eventId());
+        return untilDone(last.sessionId(), last.eventId(), () -> turns.run(batch, position),
+                reason -> turns.giveUp(batch, position, reason).thenCompose(ended -> deadLetter(ids, reason)));
+    }
+
+    /** Where the record of {@code eventId} sits in its topic, or null when it is not known here. */
+    private InboundPosition positionOf(String eventId) {
+        ConsumerRecord<String, byte[]> record = records.get(eventId);
+        return record == null ? null : new InboundPosition(record.partition(), record.offset());
     }
 
     private CompletableFuture<Void> untilDone(String sessionId, String eventId, Supplier<CompletableFuture<Void>> turn,

@@ -8,6 +8,7 @@ import dev.capsule.events.InboundCancel;
 import dev.capsule.events.InboundClose;
 import dev.capsule.events.InboundDue;
 import dev.capsule.events.InboundMessage;
+import dev.capsule.events.InboundPosition;
 import dev.capsule.events.OutboundEvent;
 import dev.capsule.events.ProactiveMessage;
 import dev.capsule.events.SessionClosed;
@@ -137,12 +138,18 @@ public class TurnRunner {
      * arrived while its previous turn ran: the handler sees them as one message, their texts
      * joined by line breaks, answered under the last one's id; the others' turns end at once, empty.
      * A button press reaches the handler as {@link Message#action()}, and the history as its label.
+     * {@code position} is where the batch's last record sits in {@code capsule.inbound} (null when unknown):
+     * a batch at or below the position the session last handled is a redelivery, and is dropped.
      */
-    public CompletableFuture<Void> run(List<InboundMessage> batch) {
+    public CompletableFuture<Void> run(List<InboundMessage> batch, InboundPosition position) {
         InboundMessage last = batch.get(batch.size() - 1);
         String sessionId = last.sessionId();
         long generation = owned.generation();
         SessionState before = load(sessionId);
+        if (before != null && before.handledUpTo() != null && before.handledUpTo().covers(position)) {
+            LOG.debugf("session %s: message %s at %s was handled already (a redelivery); skipped", sessionId, last.eventId(), position);
+            return DONE;
+        }
         Set<String> handled = before == null ? Set.of() : Set.copyOf(before.recentInbound());
         List<InboundMessage> fresh = batch.stream().filter(m -> !handled.contains(m.eventId())).toList();
         if (fresh.isEmpty()) {
@@ -152,8 +159,7 @@ public class TurnRunner {
         InboundMessage inbound = fresh.get(fresh.size() - 1);
         boolean created = before == null || before.closed();
         if (before == null) {
-            before = new SessionState(sessionId, inbound.user(), inbound.channel(), Instant.now(), 0,
-                    SessionData.empty().toJson(), List.of(), 0, List.of(), null);
+            before = SessionState.fresh(sessionId, inbound.user(), inbound.channel());
         } else if (!before.user().id().equals(inbound.user().id())) {
             LOG.warnf("session %s belongs to user %s; message %s from user %s dropped", sessionId,
                     before.user().id(), inbound.eventId(), inbound.user().id());
@@ -198,7 +204,7 @@ public class TurnRunner {
         }
         // A failed turn keeps what was said but not its half-made changes to the data.
         ObjectNode nextData = failure == null ? data.toJson() : before.data();
-        List<String> handledNow = fresh.stream().map(InboundMessage::eventId).toList();
+        Handled handledNow = new Handled(fresh.stream().map(InboundMessage::eventId).toList(), position);
         return finish(generation, before, session, end, nextData, handledNow, inbound.trace(), inbound.eventId(), closedAt);
     }
 
@@ -208,13 +214,12 @@ public class TurnRunner {
      * records the message as handled, without the turn's changes, so that the session goes on. Its seq comes after
      * every seq a run of the turn took, some of which may have reached users.
      */
-    public CompletableFuture<Void> giveUp(List<InboundMessage> batch, String reason) {
+    public CompletableFuture<Void> giveUp(List<InboundMessage> batch, InboundPosition position, String reason) {
         InboundMessage last = batch.get(batch.size() - 1);
         String sessionId = last.sessionId();
         long generation = owned.generation();
         SessionState loaded = load(sessionId);
-        SessionState before = loaded != null ? loaded : new SessionState(sessionId, last.user(), last.channel(), Instant.now(), 0,
-                SessionData.empty().toJson(), List.of(), 0, List.of(), null);
+        SessionState before = loaded != null ? loaded : SessionState.fresh(sessionId, last.user(), last.channel());
         long seq = Math.max(before.outboundSeq(), seqsTried.getOrDefault(sessionId, 0L));
         List<HistoryLine> history = new ArrayList<>(before.history());
         batch.forEach(m -> history.add(new HistoryLine(m.eventId(), "user", m.shownText(), m.timestamp())));
@@ -224,7 +229,8 @@ public class TurnRunner {
         return finish(generation, before, session,
                 s -> TurnFailed.of(session.meta(s), last.eventId(), s, last.channel(), last.route(), "turn_failed",
                         "Sorry, this message could not be answered. Please try again, or rephrase it."),
-                before.data(), batch.stream().map(InboundMessage::eventId).toList(), last.trace(), last.eventId(), before.closedAt());
+                before.data(), new Handled(batch.stream().map(InboundMessage::eventId).toList(), position), last.trace(),
+                last.eventId(), before.closedAt());
     }
 
     /**
@@ -292,7 +298,8 @@ public class TurnRunner {
      */
     private static SessionState newLife(SessionState closed) {
         return new SessionState(closed.sessionId(), closed.user(), closed.channel(), closed.createdAt(), closed.version(),
-                SessionData.empty().toJson(), closed.history(), closed.outboundSeq(), closed.recentInbound(), null);
+                SessionData.empty().toJson(), closed.history(), closed.outboundSeq(), closed.recentInbound(), null,
+                closed.handledUpTo());
     }
 
     /**
@@ -350,7 +357,7 @@ public class TurnRunner {
      * runs again from the state before it.
      */
     private CompletableFuture<Void> finish(long generation, SessionState before, TurnSession session, LongFunction<OutboundEvent> last,
-                                           ObjectNode nextData, List<String> handled, TraceContext trace, String messageId,
+                                           ObjectNode nextData, Handled handled, TraceContext trace, String messageId,
                                            Instant closedAt) {
         CompletableFuture<Void> events = session.endTurn(last);
         if (events.isCompletedExceptionally()) {
@@ -362,10 +369,11 @@ public class TurnRunner {
             });
         }
         List<String> recent = new ArrayList<>(before.recentInbound());
-        recent.addAll(handled);
+        recent.addAll(handled.ids());
         SessionState after = new SessionState(before.sessionId(), before.user(), before.channel(), before.createdAt(),
                 before.version() + 1, nextData, session.history(historyWindow), session.seq(),
-                recent.subList(Math.max(0, recent.size() - REMEMBERED_INBOUND), recent.size()), closedAt);
+                recent.subList(Math.max(0, recent.size() - REMEMBERED_INBOUND), recent.size()), closedAt,
+                handled.upTo() != null ? handled.upTo() : before.handledUpTo());
         CompletableFuture<Void> state = publisher.publish(Topics.CHANGES, StateChanged.of(
                 EventMeta.derived(before.sessionId(), trace, messageId + "/state"), after.version(), nextData, after.snapshot()));
         // No timer of our own on the acknowledgements: the producer fails a send it could not deliver within its
@@ -421,7 +429,7 @@ public class TurnRunner {
         session.reply(message.text());
         return finish(generation, before, session,
                 s -> TurnEnded.of(session.meta(s), message.eventId(), s, before.channel(), null, session.events()),
-                before.data(), List.of(message.eventId()), message.trace(), message.eventId(), before.closedAt());
+                before.data(), Handled.only(message.eventId()), message.trace(), message.eventId(), before.closedAt());
     }
 
     /**
@@ -457,7 +465,7 @@ public class TurnRunner {
         }
         return finish(generation, before, session,
                 s -> TurnEnded.of(session.meta(s), close.eventId(), s, before.channel(), null, session.events()),
-                data.toJson(), List.of(close.eventId()), close.trace(), close.eventId(), closedAt);
+                data.toJson(), Handled.only(close.eventId()), close.trace(), close.eventId(), closedAt);
     }
 
     /**
@@ -500,7 +508,7 @@ public class TurnRunner {
         ObjectNode nextData = failure == null ? data.toJson() : before.data();
         return finish(generation, before, session,
                 s -> TurnEnded.of(session.meta(s), due.eventId(), s, before.channel(), null, session.events()),
-                nextData, List.of(due.eventId()), due.trace(), due.eventId(), closedAt);
+                nextData, Handled.only(due.eventId()), due.trace(), due.eventId(), closedAt);
     }
 
     /**
@@ -552,5 +560,16 @@ public class TurnRunner {
         LOG.debugf("session %s: the user stopped the answer to message %s", cancel.sessionId(), cancel.messageId());
         session.interrupt();
         return true;
+    }
+
+    /**
+     * What a turn handled: the ids it adds to those the state keeps, and, for a user's messages, where the last of
+     * them sits in {@code capsule.inbound} (null keeps the position the state had).
+     */
+    private record Handled(List<String> ids, InboundPosition upTo) {
+
+        static Handled only(String eventId) {
+            return new Handled(List.of(eventId), null);
+        }
     }
 }

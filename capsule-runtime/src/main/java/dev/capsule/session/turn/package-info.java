@@ -13,8 +13,10 @@
  *       number n, the state;</li>
  *   <li>the inbound record's offset is committed only after the turn's events are acknowledged
  *       and its state saved, so a crash anywhere before that redelivers the message;</li>
- *   <li>the session state remembers the ids of the last messages it handled, so a message whose
- *       turn did finish is not run again;</li>
+ *   <li>the session state remembers where in {@code capsule.inbound} the last message it handled
+ *       sits, and the ids of the last 64, so a message whose turn did finish is not run again,
+ *       however long ago it was (a partition is read in order, so a redelivered record at or
+ *       below that position was handled; the ids catch a message published twice);</li>
  *   <li>a turn that runs again derives the same ids: persistence-service folds by event id and
  *       keeps the higher document version, the gateway drops seqs it has delivered, and the
  *       document version check-and-set accepts the same write twice.</li>

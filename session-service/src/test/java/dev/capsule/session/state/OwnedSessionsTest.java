@@ -54,6 +54,6 @@ class OwnedSessionsTest {
 
     private static SessionState state(String sessionId, long version) {
         return new SessionState(sessionId, new UserRef("u1", null, "u1"), "api", Instant.now(), version,
-                JsonNodeFactory.instance.objectNode(), List.of(), 0, List.of(), null);
+                JsonNodeFactory.instance.objectNode(), List.of(), 0, List.of(), null, null);
     }
 }
