@@ -22,6 +22,7 @@ import dev.capsule.events.TurnFailed;
 import dev.capsule.kafka.DeadLetter;
 import dev.capsule.session.state.SessionState;
 import dev.capsule.session.state.SessionStore;
+import dev.capsule.session.state.PartitionFence;
 import dev.capsule.session.state.StaleSessionException;
 import dev.capsule.session.turn.TurnRunner;
 import dev.capsule.testing.KafkaBroker;
@@ -70,6 +71,9 @@ class TurnTest {
 
     @Inject
     TurnRunner turns;
+
+    @Inject
+    PartitionFence fence;
 
     KafkaTestClient kafka;
 
@@ -202,12 +206,17 @@ class TurnTest {
         assertEquals(List.of("#1: once", "#2: twice"), kafka.of(s, Reply.class).stream().map(Reply::text).toList());
     }
 
+    /** Sends "one" in session {@code s} and answers where its record sits, once the state saved has it. */
+    private InboundPosition positionAfterOne(String s) {
+        kafka.send(s, "u1", "one");
+        await().atMost(WAIT).until(() -> store.load(s).map(SessionState::handledUpTo).isPresent());
+        return store.load(s).orElseThrow().handledUpTo();
+    }
+
     @Test
     void aRedeliveredMessageBeyondTheIdsKeptIsDroppedByItsPositionInTheTopic() {
         String s = session();
-        kafka.send(s, "u1", "one");
-        await().atMost(WAIT).until(() -> store.load(s).map(SessionState::handledUpTo).isPresent());
-        InboundPosition handled = store.load(s).orElseThrow().handledUpTo();
+        InboundPosition handled = positionAfterOne(s);
 
         // Read again after a crash, a record at or below that position is not run, whatever its id: the ids the
         // state keeps are only the last 64, while a partition is read in order.
@@ -222,6 +231,38 @@ class TurnTest {
         InboundPosition next = store.load(s).orElseThrow().handledUpTo();
         assertEquals(handled.partition(), next.partition());
         assertTrue(next.offset() > handled.offset(), "the position moves on with each message: " + next);
+    }
+
+    @Test
+    void aReplicaThatLostTheSessionsPartitionPublishesNothingMoreForIt() {
+        String s = session();
+        InboundPosition handled = positionAfterOne(s);
+        TopicPartition partition = new TopicPartition(Topics.INBOUND, handled.partition());
+        int partitions;
+        try (KafkaConsumer<String, byte[]> metadata = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, TestStack.kafka().bootstrapServers()),
+                new StringDeserializer(), new ByteArrayDeserializer())) {
+            partitions = metadata.partitionsFor(Topics.INBOUND).size();
+        }
+
+        // The consumer heard that the partition is gone (a rebalance, or a pause past the group's deadline), while a
+        // turn it had taken before still runs: its reply, its end and its state stop at the fence.
+        fence.released(List.of(partition));
+        try {
+            InboundMessage late = InboundMessage.of(EventMeta.next(s, TraceContext.NONE), KafkaTestClient.user("u1"), "api",
+                    "late", null);
+            assertThrows(StaleSessionException.class,
+                    () -> turns.run(List.of(late), new InboundPosition(handled.partition(), handled.offset() + 1)));
+        } finally {
+            fence.assigned(List.of(partition), partitions);
+        }
+
+        kafka.send(s, "u1", "two");
+        await().atMost(WAIT).until(() -> kafka.of(s, TurnEnded.class).size() == 2);
+        await().atMost(WAIT).until(() -> kafka.of(s, StateChanged.class).size() == 2);
+        assertEquals(List.of("#1: one", "#2: two"), kafka.of(s, Reply.class).stream().map(Reply::text).toList());
+        assertEquals(List.of(), kafka.of(s, TurnFailed.class), "nothing of the fenced turn left");
+        assertEquals(List.of(1L, 2L), kafka.of(s, StateChanged.class).stream().map(StateChanged::version).toList());
     }
 
     @Test

@@ -32,6 +32,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -68,6 +69,13 @@ class ChatIT {
     @AfterAll
     static void stopServices() {
         services.forEach(ServiceProcess::close);
+    }
+
+    /** A chat a failed test left running would go on writing; the next test must not share the machine with it. */
+    @AfterEach
+    void stopChats() {
+        Chat.started.forEach(chat -> chat.process.destroyForcibly());
+        Chat.started.clear();
     }
 
     static String newUser() {
@@ -213,6 +221,8 @@ class ChatIT {
             this.pumps = List.of(pump(process.getInputStream(), out), pump(process.getErrorStream(), err));
         }
 
+        static final List<Chat> started = new java.util.concurrent.CopyOnWriteArrayList<>();
+
         static Chat start(Map<String, String> env, String... args) {
             List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"), CHAT.toString()));
             cmd.addAll(List.of(args));
@@ -224,14 +234,17 @@ class ChatIT {
             environment.putAll(new HashMap<>(env));
             int t = cmd.indexOf("--token");
             try {
-                return new Chat(pb.start(), t < 0 ? null : cmd.get(t + 1));
+                Chat chat = new Chat(pb.start(), t < 0 ? null : cmd.get(t + 1));
+                started.add(chat);
+                return chat;
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot start " + cmd, e);
             }
         }
 
+        // Platform threads: a virtual thread blocked reading a pipe holds its carrier, and a busy machine has few.
         private static Thread pump(InputStream in, StringBuffer into) {
-            return Thread.ofVirtual().start(() -> {
+            return Thread.ofPlatform().daemon().start(() -> {
                 try (Reader reader = new InputStreamReader(in, StandardCharsets.UTF_8)) {
                     char[] buffer = new char[4096];
                     for (int n; (n = reader.read(buffer)) > 0; ) {

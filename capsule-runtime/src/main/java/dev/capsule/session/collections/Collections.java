@@ -2,6 +2,7 @@ package dev.capsule.session.collections;
 
 import dev.capsule.events.TraceContext;
 import dev.capsule.kafka.EventPublisher;
+import dev.capsule.session.state.PartitionFence;
 import dev.capsule.sdk.db.Db;
 import dev.capsule.session.readmodel.FoldPositions;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -20,7 +21,8 @@ public class Collections {
     final int maxDocumentBytes;
 
     Collections(EventPublisher publisher, OwnerWrites ownerWrites, DocumentVersions versions, DocumentReader reader,
-                FoldPositions folds, @ConfigProperty(name = "capsule.db.max-document-bytes", defaultValue = "65536") int maxDocumentBytes) {
+                FoldPositions folds,
+                @ConfigProperty(name = "capsule.db.max-document-bytes", defaultValue = "65536") int maxDocumentBytes) {
         this.publisher = publisher;
         this.ownerWrites = ownerWrites;
         this.versions = versions;
@@ -34,9 +36,9 @@ public class Collections {
      * {@code sessionId}. The turn's writes are numbered, and their ids derived from the turn and
      * the number, so a turn that runs again after a crash repeats the same writes, not new ones.
      */
-    public Db forTurn(String ownerId, String sessionId, TraceContext trace, String turnId) {
+    public Db forTurn(String ownerId, String sessionId, TraceContext trace, String turnId, PartitionFence.Lease lease) {
         AtomicInteger writes = new AtomicInteger();
-        return name -> new OwnerCollection(this, ownerId, sessionId, trace, name,
+        return name -> new OwnerCollection(this, ownerId, sessionId, trace, lease, name,
                 () -> turnId + "/write/" + writes.incrementAndGet());
     }
 }

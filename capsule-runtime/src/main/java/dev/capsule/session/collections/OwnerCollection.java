@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.capsule.events.DocumentChanged;
 import dev.capsule.events.EventMeta;
 import dev.capsule.events.Topics;
+import dev.capsule.session.state.PartitionFence;
 import dev.capsule.events.TraceContext;
 import dev.capsule.sdk.db.Collection;
 import dev.capsule.sdk.db.ConflictException;
@@ -35,12 +36,14 @@ final class OwnerCollection implements Collection {
     private final String ownerId;
     private final String sessionId;
     private final TraceContext trace;
+    private final PartitionFence.Lease lease;
     private final String name;
     private final Supplier<String> nextWrite;
 
-    OwnerCollection(Collections c, String ownerId, String sessionId, TraceContext trace, String name,
+    OwnerCollection(Collections c, String ownerId, String sessionId, TraceContext trace, PartitionFence.Lease lease, String name,
                     Supplier<String> nextWrite) {
         this.c = c;
+        this.lease = lease;
         this.ownerId = ownerId;
         this.sessionId = sessionId;
         this.trace = trace;
@@ -129,6 +132,7 @@ final class OwnerCollection implements Collection {
     private void write(String writeId, Document document, boolean deleted) {
         DocumentChanged event = DocumentChanged.of(EventMeta.derived(sessionId, trace, writeId), ownerId, name, document.id(),
                 document.version(), deleted, deleted ? null : document.fields(), document.createdAt(), document.updatedAt());
+        lease.check();
         RecordMetadata written;
         try {
             written = c.publisher.publishAt(Topics.CHANGES, event).get();

@@ -119,13 +119,13 @@ public class InboundConsumer {
                 return DONE;
             }
             if (event instanceof ProactiveMessage proactive) {
-                return onLane(proactive, () -> turns.deliver(proactive));
+                return onLane(proactive, () -> turns.deliver(proactive, positionOf(proactive.eventId())));
             }
             if (event instanceof InboundClose close) {
-                return onLane(close, () -> turns.close(close));
+                return onLane(close, () -> turns.close(close, positionOf(close.eventId())));
             }
             if (event instanceof InboundDue due) {
-                return onLane(due, () -> turns.due(due));
+                return onLane(due, () -> turns.due(due, positionOf(due.eventId())));
             }
             if (!(event instanceof InboundMessage message)) {
                 throw new EventDecodingException("expected an InboundMessage event but got '" + event.type() + "'");

@@ -1,6 +1,8 @@
 package dev.capsule.session.inbound;
 
+import dev.capsule.events.Topics;
 import dev.capsule.session.state.OwnedSessions;
+import dev.capsule.session.state.PartitionFence;
 import io.smallrye.common.annotation.Identifier;
 import io.smallrye.reactive.messaging.kafka.KafkaConsumerRebalanceListener;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -12,7 +14,8 @@ import org.jboss.logging.Logger;
 /**
  * Hears the inbound consumer's partition moves: whenever they change, the in-memory session
  * state is dropped ({@link OwnedSessions}), since a partition that comes back may have been
- * handled by another replica meanwhile. Named in application.properties
+ * handled by another replica meanwhile, and the {@link PartitionFence} learns which sessions this
+ * replica may still act for. Named in application.properties
  * ({@code consumer-rebalance-listener.name}).
  */
 @ApplicationScoped
@@ -23,13 +26,16 @@ public class InboundRebalance implements KafkaConsumerRebalanceListener {
     private static final Logger LOG = Logger.getLogger(InboundRebalance.class);
 
     private final OwnedSessions owned;
+    private final PartitionFence fence;
 
-    InboundRebalance(OwnedSessions owned) {
+    InboundRebalance(OwnedSessions owned, PartitionFence fence) {
         this.owned = owned;
+        this.fence = fence;
     }
 
     @Override
     public void onPartitionsAssigned(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
+        fence.assigned(partitions, consumer.partitionsFor(Topics.INBOUND).size());
         if (!partitions.isEmpty()) {
             LOG.infof("inbound partitions assigned: %s", partitions);
             owned.forgetAll("partitions assigned");
@@ -38,6 +44,7 @@ public class InboundRebalance implements KafkaConsumerRebalanceListener {
 
     @Override
     public void onPartitionsRevoked(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
+        fence.released(partitions);
         if (!partitions.isEmpty()) {
             LOG.infof("inbound partitions revoked: %s", partitions);
             owned.forgetAll("partitions revoked");
@@ -46,6 +53,7 @@ public class InboundRebalance implements KafkaConsumerRebalanceListener {
 
     @Override
     public void onPartitionsLost(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
+        fence.released(partitions);
         LOG.warnf("inbound partitions lost (this replica missed the group's deadline): %s", partitions);
         owned.forgetAll("partitions lost");
     }

@@ -33,6 +33,7 @@ import dev.capsule.session.schedule.SessionJobs;
 import dev.capsule.session.readmodel.HistoryPages;
 import dev.capsule.session.readmodel.SnapshotReader;
 import dev.capsule.session.state.OwnedSessions;
+import dev.capsule.session.state.PartitionFence;
 import dev.capsule.session.state.SessionState;
 import dev.capsule.session.state.SessionStore;
 import io.quarkus.runtime.ShutdownEvent;
@@ -83,6 +84,7 @@ public class TurnRunner {
     private final Duration turnTimeout;
     private final SessionConfig config;
     private final SessionJobs jobs;
+    private final PartitionFence fence;
     private final ConcurrentHashMap<String, TurnSession> running = new ConcurrentHashMap<>();
     /** The highest seq a failed run of a session's turn took, until a turn of the session is done (see {@link #giveUp}). */
     private final ConcurrentHashMap<String, Long> seqsTried = new ConcurrentHashMap<>();
@@ -94,7 +96,9 @@ public class TurnRunner {
             Thread.ofPlatform().daemon().name("capsule-turn-timeouts").factory());
 
     TurnRunner(SessionStore store, OwnedSessions owned, SnapshotReader snapshots, Collections collections, HistoryPages historyPages,
-               EventPublisher publisher, AppInvoker app, StreamCoalescing coalescing, SessionConfig config, SessionJobs jobs) {
+               EventPublisher publisher, AppInvoker app, StreamCoalescing coalescing, SessionConfig config, SessionJobs jobs,
+               PartitionFence fence) {
+        this.fence = fence;
         this.store = store;
         this.owned = owned;
         this.snapshots = snapshots;
@@ -146,6 +150,7 @@ public class TurnRunner {
         String sessionId = last.sessionId();
         long generation = owned.generation();
         SessionState before = load(sessionId);
+        PartitionFence.Lease lease = fence.lease(sessionId, position);
         if (before != null && before.handledUpTo() != null && before.handledUpTo().covers(position)) {
             LOG.debugf("session %s: message %s at %s was handled already (a redelivery); skipped", sessionId, last.eventId(), position);
             return DONE;
@@ -170,8 +175,8 @@ public class TurnRunner {
         List<HistoryLine> history = new ArrayList<>(before.history());
         fresh.forEach(m -> history.add(new HistoryLine(m.eventId(), "user", m.shownText(), m.timestamp())));
         SessionData data = SessionData.of(before.data());
-        TurnSession session = new TurnSession(inbound, data, history, before.outboundSeq(), publisher,
-                collections.forTurn(before.user().ownerId(), sessionId, inbound.trace(), inbound.eventId()), historyPages, coalescing);
+        TurnSession session = new TurnSession(inbound, data, history, before.outboundSeq(), publisher, lease,
+                collections.forTurn(before.user().ownerId(), sessionId, inbound.trace(), inbound.eventId(), lease), historyPages, coalescing);
         for (InboundMessage absorbed : fresh.subList(0, fresh.size() - 1)) {
             session.emit(s -> TurnEnded.of(session.meta(s), absorbed.eventId(), s, absorbed.channel(), absorbed.route(), 0));
         }
@@ -179,6 +184,7 @@ public class TurnRunner {
 
         Throwable failure = runHooks(session, () -> {
             if (created) {
+                lease.check();
                 session.trackAck(publisher.publish(Topics.CHANGES,
                         SessionOpened.of(EventMeta.derived(sessionId, inbound.trace(), inbound.eventId() + "/opened"),
                                 inbound.user(), inbound.channel())));
@@ -205,7 +211,7 @@ public class TurnRunner {
         // A failed turn keeps what was said but not its half-made changes to the data.
         ObjectNode nextData = failure == null ? data.toJson() : before.data();
         Handled handledNow = new Handled(fresh.stream().map(InboundMessage::eventId).toList(), position);
-        return finish(generation, before, session, end, nextData, handledNow, inbound.trace(), inbound.eventId(), closedAt);
+        return finish(generation, before, session, lease, end, nextData, handledNow, inbound.trace(), inbound.eventId(), closedAt);
     }
 
     /**
@@ -221,12 +227,13 @@ public class TurnRunner {
         SessionState loaded = load(sessionId);
         SessionState before = loaded != null ? loaded : SessionState.fresh(sessionId, last.user(), last.channel());
         long seq = Math.max(before.outboundSeq(), seqsTried.getOrDefault(sessionId, 0L));
+        PartitionFence.Lease lease = fence.lease(sessionId, position);
         List<HistoryLine> history = new ArrayList<>(before.history());
         batch.forEach(m -> history.add(new HistoryLine(m.eventId(), "user", m.shownText(), m.timestamp())));
-        TurnSession session = new TurnSession(last, SessionData.of(before.data()), history, seq, publisher,
-                collections.forTurn(before.user().ownerId(), sessionId, last.trace(), last.eventId()), historyPages, coalescing);
+        TurnSession session = new TurnSession(last, SessionData.of(before.data()), history, seq, publisher, lease,
+                collections.forTurn(before.user().ownerId(), sessionId, last.trace(), last.eventId(), lease), historyPages, coalescing);
         LOG.errorf("session %s: the turn of message %s is given up (%s); it ends as failed", sessionId, last.eventId(), reason);
-        return finish(generation, before, session,
+        return finish(generation, before, session, lease,
                 s -> TurnFailed.of(session.meta(s), last.eventId(), s, last.channel(), last.route(), "turn_failed",
                         "Sorry, this message could not be answered. Please try again, or rephrase it."),
                 before.data(), new Handled(batch.stream().map(InboundMessage::eventId).toList(), position), last.trace(),
@@ -277,6 +284,7 @@ public class TurnRunner {
     private void scheduleJobs(TurnSession session, UserRef user, String key) {
         List<JobRequest> requested = session.jobs();
         if (!requested.isEmpty()) {
+            session.lease().check();
             jobs.schedule(session.id(), user, key, requested);
         }
     }
@@ -328,6 +336,7 @@ public class TurnRunner {
         exit(session);
         scheduleJobs(session, session.inbound().user(), eventId + "/exit");
         SessionClosed closed = SessionClosed.of(EventMeta.derived(session.id(), trace, eventId + "/closed"), reason);
+        session.lease().check();
         session.trackAck(publisher.publish(Topics.CHANGES, closed));
         return closed.timestamp();
     }
@@ -356,7 +365,8 @@ public class TurnRunner {
      * lost the session meanwhile) changes it once. A turn whose events Kafka refused is not done and
      * runs again from the state before it.
      */
-    private CompletableFuture<Void> finish(long generation, SessionState before, TurnSession session, LongFunction<OutboundEvent> last,
+    private CompletableFuture<Void> finish(long generation, SessionState before, TurnSession session, PartitionFence.Lease lease,
+                                           LongFunction<OutboundEvent> last,
                                            ObjectNode nextData, Handled handled, TraceContext trace, String messageId,
                                            Instant closedAt) {
         CompletableFuture<Void> events = session.endTurn(last);
@@ -374,6 +384,7 @@ public class TurnRunner {
                 before.version() + 1, nextData, session.history(historyWindow), session.seq(),
                 recent.subList(Math.max(0, recent.size() - REMEMBERED_INBOUND), recent.size()), closedAt,
                 handled.upTo() != null ? handled.upTo() : before.handledUpTo());
+        lease.check();
         CompletableFuture<Void> state = publisher.publish(Topics.CHANGES, StateChanged.of(
                 EventMeta.derived(before.sessionId(), trace, messageId + "/state"), after.version(), nextData, after.snapshot()));
         // No timer of our own on the acknowledgements: the producer fails a send it could not deliver within its
@@ -386,7 +397,10 @@ public class TurnRunner {
                     }
                     return null;
                 })
-                .thenCompose(acked -> store.saveAsync(after))
+                .thenCompose(acked -> {
+                    lease.check();
+                    return store.saveAsync(after);
+                })
                 .whenComplete((saved, failure) -> {
                     if (failure == null) {
                         seqsTried.remove(before.sessionId());
@@ -408,10 +422,11 @@ public class TurnRunner {
      * session's channel. Dropped, with a warning, when the session is unknown or belongs to
      * another user than the one the app sent it for (owner scoping).
      */
-    public CompletableFuture<Void> deliver(ProactiveMessage message) {
+    public CompletableFuture<Void> deliver(ProactiveMessage message, InboundPosition position) {
         String sessionId = message.sessionId();
         long generation = owned.generation();
         SessionState before = load(sessionId);
+        PartitionFence.Lease lease = fence.lease(sessionId, position);
         if (before == null) {
             LOG.warnf("session %s does not exist; proactive message %s from session %s dropped", sessionId, message.eventId(),
                     message.origin());
@@ -425,9 +440,9 @@ public class TurnRunner {
         if (before.recentInbound().contains(message.eventId())) {
             return DONE; // a redelivery
         }
-        TurnSession session = standInTurn(message, before, SessionData.of(before.data()));
+        TurnSession session = standInTurn(message, before, SessionData.of(before.data()), lease);
         session.reply(message.text());
-        return finish(generation, before, session,
+        return finish(generation, before, session, lease,
                 s -> TurnEnded.of(session.meta(s), message.eventId(), s, before.channel(), null, session.events()),
                 before.data(), Handled.only(message.eventId()), message.trace(), message.eventId(), before.closedAt());
     }
@@ -439,10 +454,11 @@ public class TurnRunner {
      * end) and {@link SessionClosed}, then saves the state as closed. A session that is closed
      * already, unknown, or another user's is left as it is: {@code exit()} runs once per life.
      */
-    public CompletableFuture<Void> close(InboundClose close) {
+    public CompletableFuture<Void> close(InboundClose close, InboundPosition position) {
         String sessionId = close.sessionId();
         long generation = owned.generation();
         SessionState before = load(sessionId);
+        PartitionFence.Lease lease = fence.lease(sessionId, position);
         if (before == null || before.closed() || before.recentInbound().contains(close.eventId())) {
             LOG.debugf("session %s: nothing to close for %s (unknown, or closed already)", sessionId, close.eventId());
             return DONE;
@@ -458,12 +474,12 @@ public class TurnRunner {
             return DONE;
         }
         SessionData data = SessionData.of(before.data());
-        TurnSession session = standInTurn(close, before, data);
+        TurnSession session = standInTurn(close, before, data, lease);
         Instant closedAt = exitAndClose(session, close.trace(), close.eventId(), close.reason());
         if (close.idle()) {
             LOG.infof("session %s closed after %s idle", sessionId, config.idleTimeout());
         }
-        return finish(generation, before, session,
+        return finish(generation, before, session, lease,
                 s -> TurnEnded.of(session.meta(s), close.eventId(), s, before.channel(), null, session.events()),
                 data.toJson(), Handled.only(close.eventId()), close.trace(), close.eventId(), closedAt);
     }
@@ -476,10 +492,11 @@ public class TurnRunner {
      * a failure is logged and its data changes are dropped, as a failed turn's; a session unknown or
      * another user's by now does not run it.
      */
-    public CompletableFuture<Void> due(InboundDue due) {
+    public CompletableFuture<Void> due(InboundDue due, InboundPosition position) {
         String sessionId = due.sessionId();
         long generation = owned.generation();
         SessionState before = load(sessionId);
+        PartitionFence.Lease lease = fence.lease(sessionId, position);
         if (before == null) {
             LOG.warnf("session %s does not exist; job '%s' (%s) dropped", sessionId, due.name(), due.eventId());
             return DONE;
@@ -493,7 +510,7 @@ public class TurnRunner {
             return DONE; // a redelivery, or the same job fired again
         }
         SessionData data = SessionData.of(before.data());
-        TurnSession session = standInTurn(due, before, data);
+        TurnSession session = standInTurn(due, before, data, lease);
         ScheduledJob job = new ScheduledJob(due.name(), due.payload(), due.dueAt(), due.recurring());
         Throwable failure = runHooks(session, () -> Capsule.runWith(session, () -> app.onScheduled(session, job)));
         Instant closedAt = before.closedAt();
@@ -506,7 +523,7 @@ public class TurnRunner {
             LOG.errorf(failure, "session %s: job '%s' due at %s failed; it is not run again", sessionId, due.name(), due.dueAt());
         }
         ObjectNode nextData = failure == null ? data.toJson() : before.data();
-        return finish(generation, before, session,
+        return finish(generation, before, session, lease,
                 s -> TurnEnded.of(session.meta(s), due.eventId(), s, before.channel(), null, session.events()),
                 nextData, Handled.only(due.eventId()), due.trace(), due.eventId(), closedAt);
     }
@@ -517,11 +534,12 @@ public class TurnRunner {
      * the session's own channel, with no route (no replica waits), so channel-adapters find the chat from the
      * session id.
      */
-    private TurnSession standInTurn(CapsuleEvent event, SessionState before, SessionData data) {
+    private TurnSession standInTurn(CapsuleEvent event, SessionState before, SessionData data, PartitionFence.Lease lease) {
         InboundMessage as = new InboundMessage(event.eventId(), event.schemaVersion(), event.sessionId(), event.timestamp(),
                 event.trace(), before.user(), before.channel(), "", null, null);
-        return new TurnSession(as, data, before.history(), before.outboundSeq(), publisher,
-                collections.forTurn(before.user().ownerId(), event.sessionId(), event.trace(), event.eventId()), historyPages, coalescing);
+        return new TurnSession(as, data, before.history(), before.outboundSeq(), publisher, lease,
+                collections.forTurn(before.user().ownerId(), event.sessionId(), event.trace(), event.eventId(), lease), historyPages,
+                coalescing);
     }
 
     /**

@@ -24,6 +24,7 @@ import dev.capsule.sdk.User;
 import dev.capsule.sdk.blocks.Block;
 import dev.capsule.sdk.db.Db;
 import dev.capsule.session.readmodel.HistoryPages;
+import dev.capsule.session.state.PartitionFence;
 import dev.capsule.session.schedule.JobRequest;
 import java.time.Duration;
 import java.time.Instant;
@@ -75,10 +76,13 @@ final class TurnSession implements Session {
     private boolean turnOver; // guarded by this
     private long seq;
     private int events;
+    /** The turn's right to act for the session: checked before each event leaves. */
+    private final PartitionFence.Lease lease;
 
     TurnSession(InboundMessage inbound, SessionData data, List<HistoryLine> history, long seq, EventPublisher publisher,
-                Db db, HistoryPages pages, StreamCoalescing coalescing) {
+                PartitionFence.Lease lease, Db db, HistoryPages pages, StreamCoalescing coalescing) {
         this.inbound = inbound;
+        this.lease = lease;
         this.coalescing = coalescing;
         this.pages = pages;
         this.db = db;
@@ -92,6 +96,11 @@ final class TurnSession implements Session {
     @Override
     public String id() {
         return inbound.sessionId();
+    }
+
+    /** The turn's right to act for the session, to check before an effect of the turn's own. */
+    PartitionFence.Lease lease() {
+        return lease;
     }
 
     @Override
@@ -295,6 +304,7 @@ final class TurnSession implements Session {
     synchronized OutboundEvent emit(LongFunction<OutboundEvent> build) {
         // After the turn, its seq would be taken again by the next turn, and nothing would wait for Kafka to have it.
         requireTurnRunning();
+        lease.check();
         OutboundEvent event = build.apply(++seq);
         events++;
         acks.add(publisher.publish(Topics.outboundFor(inbound.channel()), event));

@@ -20,6 +20,11 @@
  *   <li>a turn that runs again derives the same ids: persistence-service folds by event id and
  *       keeps the higher document version, the gateway drops seqs it has delivered, and the
  *       document version check-and-set accepts the same write twice.</li>
+ *   <li>each effect (an event, a collection write, a scheduled job, the state change and its save)
+ *       first checks that this replica still holds the partition the turn's record came from
+ *       ({@code PartitionFence}): a replica that lost it in a rebalance, or paused past the group's
+ *       deadline, publishes nothing more for those sessions once its consumer has heard so, and the
+ *       save's version check stops what was already on its way.</li>
  * </ul>
  * So a crash loses no accepted message, applies each write once and stores each reply once.
  * What a re-run cannot undo: it reads the world with its first run's writes in it (a

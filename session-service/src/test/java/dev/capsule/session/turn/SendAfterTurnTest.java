@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.capsule.events.EventMeta;
+import dev.capsule.events.Topics;
 import dev.capsule.events.InboundMessage;
 import dev.capsule.events.TraceContext;
 import dev.capsule.events.TurnEnded;
@@ -14,12 +15,14 @@ import dev.capsule.kafka.EventPublisher;
 import dev.capsule.kafka.KafkaConnection;
 import dev.capsule.sdk.SessionData;
 import dev.capsule.testing.TestStack;
+import dev.capsule.session.state.PartitionFence;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -40,8 +43,15 @@ class SendAfterTurnTest {
 
     TurnSession newSession() {
         return new TurnSession(InboundMessage.of(EventMeta.next("web-" + UUID.randomUUID(), TraceContext.NONE),
-                new UserRef("ana", null, "ana"), "web", "hi", null), SessionData.empty(), List.of(), 0, kafka, null, null,
+                new UserRef("ana", null, "ana"), "web", "hi", null), SessionData.empty(), List.of(), 0, kafka, holdingEverySession(), null, null,
                 new StreamCoalescing(() -> Duration.ofMillis(50)));
+    }
+
+    /** The lease of a replica that holds the only partition there is, so every session's. */
+    static PartitionFence.Lease holdingEverySession() {
+        PartitionFence fence = new PartitionFence();
+        fence.assigned(List.of(new TopicPartition(Topics.INBOUND, 0)), 1);
+        return fence.lease("any", null);
     }
 
     /** Ends the turn as TurnRunner does, with its TurnEnded. */
