@@ -99,7 +99,10 @@ class WebChatIT {
                         "--window-size=1280,900", "--disable-extensions", "--no-first-run");
         ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(driver)
                 .withLogFile(ServiceProcess.ROOT.resolve("system-tests/target/chromedriver.log").toFile()).build();
-        return new ChromeDriver(service, options);
+        ChromeDriver chrome = new ChromeDriver(service, options);
+        // Not Selenium's 5 minutes: a renderer that hangs (it happened once, at the very first page) would cost that per test.
+        chrome.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(60));
+        return chrome;
     }
 
     @AfterAll
@@ -116,8 +119,16 @@ class WebChatIT {
     @BeforeEach
     void freshPage(TestInfo info) {
         testName = info.getTestMethod().orElseThrow().getName();
-        browser.manage().window().setSize(new Dimension(1280, 900));
-        browser.get(base + "favicon-none");
+        try {
+            browser.manage().window().setSize(new Dimension(1280, 900));
+            browser.get(base + "favicon-none");
+        } catch (org.openqa.selenium.TimeoutException e) {
+            // The browser, not the page: a blank page that does not load within a minute means a hung renderer. Once, a fresh one.
+            browser.quit();
+            browser = chromium();
+            browser.manage().window().setSize(new Dimension(1280, 900));
+            browser.get(base + "favicon-none");
+        }
         browser.executeScript("localStorage.clear(); sessionStorage.clear();");
     }
 
