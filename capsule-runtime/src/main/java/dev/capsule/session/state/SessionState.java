@@ -1,11 +1,11 @@
 package dev.capsule.session.state;
 
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.capsule.events.HistoryLine;
 import dev.capsule.events.InboundPosition;
 import dev.capsule.events.SessionSnapshot;
 import dev.capsule.events.UserRef;
+import dev.capsule.sdk.SessionData;
 import java.time.Instant;
 import java.util.List;
 
@@ -33,7 +33,7 @@ public record SessionState(String sessionId, UserRef user, String channel, Insta
 
     /** The state of a session that has none yet: version 0, empty data and history. */
     public static SessionState fresh(String sessionId, UserRef user, String channel) {
-        return new SessionState(sessionId, user, channel, Instant.now(), 0, JsonNodeFactory.instance.objectNode(), List.of(), 0,
+        return new SessionState(sessionId, user, channel, Instant.now(), 0, SessionData.empty().toJson(), List.of(), 0,
                 List.of(), null, null);
     }
 

@@ -211,7 +211,7 @@ public class TurnRunner {
         // A failed turn keeps what was said but not its half-made changes to the data.
         ObjectNode nextData = failure == null ? data.toJson() : before.data();
         Handled handledNow = new Handled(fresh.stream().map(InboundMessage::eventId).toList(), position);
-        return finish(generation, before, session, lease, end, nextData, handledNow, inbound.trace(), inbound.eventId(), closedAt);
+        return finish(generation, before, session, end, nextData, handledNow, inbound.trace(), inbound.eventId(), closedAt);
     }
 
     /**
@@ -233,7 +233,7 @@ public class TurnRunner {
         TurnSession session = new TurnSession(last, SessionData.of(before.data()), history, seq, publisher, lease,
                 collections.forTurn(before.user().ownerId(), sessionId, last.trace(), last.eventId(), lease), historyPages, coalescing);
         LOG.errorf("session %s: the turn of message %s is given up (%s); it ends as failed", sessionId, last.eventId(), reason);
-        return finish(generation, before, session, lease,
+        return finish(generation, before, session,
                 s -> TurnFailed.of(session.meta(s), last.eventId(), s, last.channel(), last.route(), "turn_failed",
                         "Sorry, this message could not be answered. Please try again, or rephrase it."),
                 before.data(), new Handled(batch.stream().map(InboundMessage::eventId).toList(), position), last.trace(),
@@ -365,8 +365,7 @@ public class TurnRunner {
      * lost the session meanwhile) changes it once. A turn whose events Kafka refused is not done and
      * runs again from the state before it.
      */
-    private CompletableFuture<Void> finish(long generation, SessionState before, TurnSession session, PartitionFence.Lease lease,
-                                           LongFunction<OutboundEvent> last,
+    private CompletableFuture<Void> finish(long generation, SessionState before, TurnSession session, LongFunction<OutboundEvent> last,
                                            ObjectNode nextData, Handled handled, TraceContext trace, String messageId,
                                            Instant closedAt) {
         CompletableFuture<Void> events = session.endTurn(last);
@@ -384,7 +383,7 @@ public class TurnRunner {
                 before.version() + 1, nextData, session.history(historyWindow), session.seq(),
                 recent.subList(Math.max(0, recent.size() - REMEMBERED_INBOUND), recent.size()), closedAt,
                 handled.upTo() != null ? handled.upTo() : before.handledUpTo());
-        lease.check();
+        // The turn's last event has just checked the lease (TurnSession.emit): the state change rides with it.
         CompletableFuture<Void> state = publisher.publish(Topics.CHANGES, StateChanged.of(
                 EventMeta.derived(before.sessionId(), trace, messageId + "/state"), after.version(), nextData, after.snapshot()));
         // No timer of our own on the acknowledgements: the producer fails a send it could not deliver within its
@@ -398,7 +397,7 @@ public class TurnRunner {
                     return null;
                 })
                 .thenCompose(acked -> {
-                    lease.check();
+                    session.lease().check();
                     return store.saveAsync(after);
                 })
                 .whenComplete((saved, failure) -> {
@@ -442,7 +441,7 @@ public class TurnRunner {
         }
         TurnSession session = standInTurn(message, before, SessionData.of(before.data()), lease);
         session.reply(message.text());
-        return finish(generation, before, session, lease,
+        return finish(generation, before, session,
                 s -> TurnEnded.of(session.meta(s), message.eventId(), s, before.channel(), null, session.events()),
                 before.data(), Handled.only(message.eventId()), message.trace(), message.eventId(), before.closedAt());
     }
@@ -479,7 +478,7 @@ public class TurnRunner {
         if (close.idle()) {
             LOG.infof("session %s closed after %s idle", sessionId, config.idleTimeout());
         }
-        return finish(generation, before, session, lease,
+        return finish(generation, before, session,
                 s -> TurnEnded.of(session.meta(s), close.eventId(), s, before.channel(), null, session.events()),
                 data.toJson(), Handled.only(close.eventId()), close.trace(), close.eventId(), closedAt);
     }
@@ -523,7 +522,7 @@ public class TurnRunner {
             LOG.errorf(failure, "session %s: job '%s' due at %s failed; it is not run again", sessionId, due.name(), due.dueAt());
         }
         ObjectNode nextData = failure == null ? data.toJson() : before.data();
-        return finish(generation, before, session, lease,
+        return finish(generation, before, session,
                 s -> TurnEnded.of(session.meta(s), due.eventId(), s, before.channel(), null, session.events()),
                 nextData, Handled.only(due.eventId()), due.trace(), due.eventId(), closedAt);
     }

@@ -519,8 +519,9 @@ final class TurnSession implements Session {
             int index = chunks++;
             String piece = waiting.toString();
             waiting.setLength(0);
-            nextChunkAt = System.nanoTime() + coalescing.windowNanos();
             emit(s -> StreamChunk.of(meta(s), inbound.eventId(), s, inbound.channel(), inbound.route(), streamId, index, piece));
+            // The window starts once the chunk has been built and handed over, so two chunks are never closer than it.
+            nextChunkAt = System.nanoTime() + coalescing.windowNanos();
         }
 
         @Override

@@ -10,6 +10,7 @@ import dev.capsule.gateway.auth.CurrentUser;
 import dev.capsule.gateway.delivery.Deliveries;
 import dev.capsule.gateway.delivery.OutboundReplay;
 import dev.capsule.gateway.inbound.MessageIntake;
+import dev.capsule.gateway.limits.LimitsConfig;
 import dev.capsule.gateway.limits.RateLimits;
 import io.quarkus.security.Authenticated;
 import io.quarkus.security.identity.SecurityIdentity;
@@ -85,12 +86,14 @@ public class ChatSocket {
     private final SecurityIdentity identity;
     private final Vertx vertx;
     private final RateLimits limits;
+    private final LimitsConfig limitsConfig;
 
     ChatSocket(MessageIntake intake, Deliveries deliveries, OutboundReplay replay, SecurityIdentity identity, Vertx vertx,
-               RateLimits limits) {
+               RateLimits limits, LimitsConfig limitsConfig) {
         this.intake = intake;
         this.vertx = vertx;
         this.limits = limits;
+        this.limitsConfig = limitsConfig;
         this.deliveries = deliveries;
         this.replay = replay;
         this.identity = identity;
@@ -107,10 +110,10 @@ public class ChatSocket {
         }
         if (!limits.openSocket(user.id())) {
             return connection.close(new CloseReason(POLICY_VIOLATION, "too many chat sockets: at most "
-                    + limits.socketsPerUser() + " for one user on this gateway; close one and connect again"));
+                    + limitsConfig.socketsPerUser() + " for one user on this gateway; close one and connect again"));
         }
-        connection.userData().put(FOLLOWS, new Follows(user, connection, deliveries, limits.sessionsPerSocket(),
-                limits.socketUnsentBytes()));
+        connection.userData().put(FOLLOWS, new Follows(user, connection, deliveries, limitsConfig.sessionsPerSocket(),
+                limitsConfig.socketUnsentBytes()));
         closeWhenExpired(connection, token);
         return Uni.createFrom().voidItem();
     }

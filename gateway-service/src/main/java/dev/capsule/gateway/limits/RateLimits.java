@@ -67,18 +67,4 @@ public class RateLimits {
     public void closeSocket(String userId) {
         sockets.computeIfPresent(userId, (k, open) -> open.decrementAndGet() <= 0 ? null : open);
     }
-
-    /** The most chat sockets one user may hold open here; 0 for any number. */
-    public int socketsPerUser() {
-        return config.socketsPerUser();
-    }
-
-    /** The most sessions one socket may follow; 0 for any number. */
-    public int sessionsPerSocket() {
-        return config.sessionsPerSocket();
-    }
-
-    public long socketUnsentBytes() {
-        return config.socketUnsentBytes();
-    }
 }
