@@ -142,6 +142,8 @@ public final class CapsuleStep {
         latencies.put("firstReply", first);
         latencies.put("firstReply.http", metrics.firstReplyHttp.summary());
         latencies.put("firstReply.ws", metrics.firstReplyWs.summary());
+        latencies.put("firstReply.opening", metrics.firstReplyOpening.summary());
+        latencies.put("firstReply.later", metrics.firstReplyLater.summary());
         latencies.put("turnEnd", metrics.turnEnd.summary());
         latencies.put("firstChunk", metrics.firstChunk.summary());
         latencies.put("chunkGap", gap);

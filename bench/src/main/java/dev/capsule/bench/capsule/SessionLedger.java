@@ -79,7 +79,7 @@ final class SessionLedger {
         m.events++;
         if (m.firstEventAt == 0 && !(event instanceof TurnEnded)) {
             m.firstEventAt = now;
-            metrics.firstReply(transport, now - m.due);
+            metrics.firstReply(transport, m, now - m.due);
         }
         switch (event) {
             case StreamChunk c -> {
@@ -227,7 +227,7 @@ final class SessionLedger {
             if (m.endedAt == 0 && !m.refused) {
                 n++;
                 if (m.firstEventAt == 0) {
-                    metrics.firstReply(transport, drainEnd - m.due);
+                    metrics.firstReply(transport, m, drainEnd - m.due);
                 }
             }
         }

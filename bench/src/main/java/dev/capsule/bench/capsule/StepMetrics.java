@@ -12,6 +12,9 @@ final class StepMetrics {
     final Latency firstReply = new Latency();
     final Latency firstReplyHttp = new Latency();
     final Latency firstReplyWs = new Latency();
+    /** A session's first message, which opens it (a welcome, a claim, a first state): where a new session's cost shows. */
+    final Latency firstReplyOpening = new Latency();
+    final Latency firstReplyLater = new Latency();
     final Latency turnEnd = new Latency();
     final Latency firstChunk = new Latency();
     final Latency chunkGap = new Latency();
@@ -32,9 +35,10 @@ final class StepMetrics {
     /** The first few anomalies described, so that a non-zero count comes with its evidence. */
     final List<String> anomalies = new CopyOnWriteArrayList<>();
 
-    void firstReply(Transport transport, long nanos) {
+    void firstReply(Transport transport, SentMessage m, long nanos) {
         firstReply.recordNanos(nanos);
         (transport.http() ? firstReplyHttp : firstReplyWs).recordNanos(nanos);
+        (m.planned.position() == 1 ? firstReplyOpening : firstReplyLater).recordNanos(nanos);
     }
 
     void answered(long atNanos) {
