@@ -9,6 +9,8 @@ import dev.capsule.gateway.delivery.OutboundFrame;
 import dev.capsule.events.TraceContext;
 import dev.capsule.events.UserRef;
 import dev.capsule.gateway.delivery.Deliveries;
+import dev.capsule.gateway.delivery.TurnWaiter;
+import io.smallrye.mutiny.helpers.test.AssertSubscriber;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
@@ -42,12 +44,25 @@ class DeliveriesTest {
     void aSessionWithAWaitedTurnIsWantedUntilItsLastTurnIsForgotten() {
         InboundMessage one = message("s2");
         InboundMessage two = message("s2");
-        deliveries.awaitTurn(one);
-        deliveries.awaitTurn(two);
-        deliveries.forgetTurn(one);
-        deliveries.forgetTurn(one); // forgetting twice (a timeout and then the end) counts once
+        TurnWaiter first = deliveries.awaitTurn(one);
+        TurnWaiter second = deliveries.awaitTurn(two);
+        deliveries.forgetTurn(one, first);
+        deliveries.forgetTurn(one, first); // forgetting twice (a timeout and then the end) counts once
         assertTrue(deliveries.wants("s2"));
-        deliveries.forgetTurn(two);
+        deliveries.forgetTurn(two, second);
         assertFalse(deliveries.wants("s2"));
+    }
+
+    @Test
+    void aMessageSentAgainUnderItsIdTakesTheWaitOverAndTheEarlierRequestEnds() {
+        InboundMessage sent = message("s3");
+        TurnWaiter earlier = deliveries.awaitTurn(sent);
+        AssertSubscriber<OutboundFrame> earlierEvents = earlier.events().subscribe().withSubscriber(AssertSubscriber.create(10));
+        TurnWaiter again = deliveries.awaitTurn(sent);
+        earlierEvents.assertCompleted();
+        deliveries.forgetTurn(sent, earlier); // the earlier request's end does not stop the later one's wait
+        assertTrue(deliveries.wants("s3"));
+        deliveries.forgetTurn(sent, again);
+        assertFalse(deliveries.wants("s3"));
     }
 }

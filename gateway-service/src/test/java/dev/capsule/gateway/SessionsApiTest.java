@@ -226,6 +226,35 @@ class SessionsApiTest {
         assertOnlyTheMarkerWasPublished(session, "u1");
     }
 
+    @Test
+    void aMessageSentAgainWithItsIdempotencyKeyKeepsItsIdSoThatItRunsOnce() {
+        String session = Gateway.newSessionId();
+        String first = as("u1").header("Idempotency-Key", "k-1").body("{\"text\":\"hello\"}")
+                .post("/api/sessions/{id}/messages", session).then().statusCode(200).extract().path("messageId");
+        String again = as("u1").header("Idempotency-Key", "k-1").body("{\"text\":\"hello\"}")
+                .post("/api/sessions/{id}/messages", session).then().statusCode(200).extract().path("messageId");
+        String other = as("u1").header("Idempotency-Key", "k-2").body("{\"text\":\"hello\"}")
+                .post("/api/sessions/{id}/messages", session).then().statusCode(200).extract().path("messageId");
+        String unnamed = as("u1").body("{\"text\":\"hello\"}")
+                .post("/api/sessions/{id}/messages", session).then().statusCode(200).extract().path("messageId");
+        assertEquals(first, again, "the same key, the same message: session-service drops the repeat by its id");
+        assertEquals(List.of(first, first, other, unnamed),
+                sessionService.received(session).stream().map(InboundMessage::eventId).toList());
+        assertEquals(4, java.util.Set.of(first, other, unnamed, as("u1").header("Idempotency-Key", "k-1")
+                .body("{\"text\":\"hello\"}").post("/api/sessions/{id}/messages", Gateway.newSessionId())
+                .then().statusCode(200).extract().path("messageId")).size(), "a key names a message within its session");
+    }
+
+    @Test
+    void aBadIdempotencyKeyIsRefusedWith400AndPublishesNothing() {
+        String session = Gateway.newSessionId();
+        for (String key : List.of("has space", "x".repeat(129), "caf\u00e9")) {
+            as("u1").header("Idempotency-Key", key).body("{\"text\":\"hello\"}").post("/api/sessions/{id}/messages", session)
+                    .then().statusCode(400).body("error", containsString("Idempotency-Key"));
+        }
+        assertOnlyTheMarkerWasPublished(session, "u1");
+    }
+
     /**
      * Proves that a refused request published nothing for {@code session}: anything the gateway
      * had published for it would be keyed like the marker sent now, so in the same partition

@@ -43,6 +43,12 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
 @Authenticated
 public class SessionsResource {
 
+    /**
+     * Names a message so that sending it again is safe: the same key in the same session is the same
+     * message, run once (see {@link MessageIntake#message(String, UserRef, String, MessageIntake.Content, TraceContext, String)}).
+     */
+    static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+
     private final MessageIntake intake;
     private final Deliveries deliveries;
     private final HistoryReader history;
@@ -98,11 +104,13 @@ public class SessionsResource {
     @Produces(MediaType.APPLICATION_JSON)
     public Uni<Response> send(@PathParam("id") String sessionId, byte[] body,
                               @HeaderParam("traceparent") String traceparent,
-                              @HeaderParam("tracestate") String tracestate) {
+                              @HeaderParam("tracestate") String tracestate,
+                              @HeaderParam(IDEMPOTENCY_KEY) String idempotencyKey) {
         UserRef user = user();
         MessageIntake.Content content = intake.readContent(body);
         return intake.claimForMessage(sessionId, user).chain(() -> {
-            InboundMessage message = intake.message(sessionId, user, "api", content, new TraceContext(traceparent, tracestate));
+            InboundMessage message = intake.message(sessionId, user, "api", content, new TraceContext(traceparent, tracestate),
+                    idempotencyKey);
             TurnWaiter waiter = deliveries.awaitTurn(message);
             return intake.publish(message)
                     .chain(() -> waiter.events().collect().asList()
@@ -110,7 +118,7 @@ public class SessionsResource {
                                     "the turn of message " + message.eventId() + " did not end within " + turnTimeout
                                             + "; its events will still reach the history")))
                     .map(events -> Response.ok(answer(sessionId, message.eventId(), events)).build())
-                    .eventually(() -> deliveries.forgetTurn(message));
+                    .eventually(() -> deliveries.forgetTurn(message, waiter));
         });
     }
 
@@ -129,17 +137,19 @@ public class SessionsResource {
     @SessionClaims.ClaimedFirst
     public Multi<OutboundSseEvent> stream(@PathParam("id") String sessionId, byte[] body,
                                           @HeaderParam("traceparent") String traceparent,
-                                          @HeaderParam("tracestate") String tracestate) {
+                                          @HeaderParam("tracestate") String tracestate,
+                                          @HeaderParam(IDEMPOTENCY_KEY) String idempotencyKey) {
         UserRef user = user();
         MessageIntake.Content content = intake.readContent(body);
-        InboundMessage message = intake.message(sessionId, user, "api", content, new TraceContext(traceparent, tracestate));
+        InboundMessage message = intake.message(sessionId, user, "api", content, new TraceContext(traceparent, tracestate),
+                idempotencyKey);
         TurnWaiter waiter = deliveries.awaitTurn(message);
         return intake.publish(message)
                 .onItem().transformToMulti(published -> waiter.events()
                         .ifNoItem().after(turnTimeout).recoverWithCompletion()
                         .map(this::sseOf))
                 .onFailure(MessageIntake.Rejection.class).recoverWithItem(e -> errorEvent((MessageIntake.Rejection) e))
-                .onTermination().invoke(() -> deliveries.forgetTurn(message));
+                .onTermination().invoke(() -> deliveries.forgetTurn(message, waiter));
     }
 
     /** A page of the session's history from the read model, oldest first; 404 for a session nobody owns. */

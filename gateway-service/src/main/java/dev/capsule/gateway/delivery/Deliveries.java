@@ -20,17 +20,25 @@ public class Deliveries {
     /** Sessions with a turn waited for here, and how many. */
     private final ConcurrentHashMap<String, Integer> turnSessions = new ConcurrentHashMap<>();
 
-    /** Starts waiting for the turn of inbound {@code message}; register before publishing it. */
+    /**
+     * Starts waiting for the turn of inbound {@code message}; register before publishing it. A message
+     * sent again under the same id (an idempotency key) while a request still waits for it takes the
+     * wait over: the client gave up on the earlier request, whose events end there.
+     */
     public TurnWaiter awaitTurn(InboundMessage message) {
         TurnWaiter waiter = new TurnWaiter();
-        turnSessions.merge(message.sessionId(), 1, Integer::sum);
-        turns.put(message.eventId(), waiter);
+        TurnWaiter earlier = turns.put(message.eventId(), waiter);
+        if (earlier == null) {
+            turnSessions.merge(message.sessionId(), 1, Integer::sum);
+        } else {
+            earlier.superseded();
+        }
         return waiter;
     }
 
-    /** Stops waiting for the turn of {@code message}; call once for each {@link #awaitTurn}. */
-    public void forgetTurn(InboundMessage message) {
-        if (turns.remove(message.eventId()) != null) {
+    /** Stops {@code waiter} waiting for the turn of {@code message}; once is enough, more is harmless. */
+    public void forgetTurn(InboundMessage message, TurnWaiter waiter) {
+        if (turns.remove(message.eventId(), waiter)) {
             turnSessions.computeIfPresent(message.sessionId(), (k, n) -> n == 1 ? null : n - 1);
         }
     }

@@ -26,6 +26,14 @@ public final class TurnWaiter {
         }
     }
 
+    /** The same message was sent again on another request, which takes these events over: this one ends here. */
+    synchronized void superseded() {
+        if (!done) {
+            done = true;
+            events.onComplete();
+        }
+    }
+
     /** The turn's events, in order, completing after the last one. */
     public Multi<OutboundFrame> events() {
         return events;

@@ -201,9 +201,31 @@ public class MessageIntake {
      * span: a child of {@code sent} (what the request carried, or {@link TraceContext#NONE}).
      */
     public InboundMessage message(String sessionId, UserRef user, String channel, Content content, TraceContext sent) {
-        EventMeta meta = EventMeta.next(sessionId, traces.accept(channel, sent));
+        return message(sessionId, user, channel, content, sent, null);
+    }
+
+    /**
+     * As {@link #message(String, UserRef, String, Content, TraceContext)}, but when the client names the
+     * message with {@code idempotencyKey} its id is derived from the user, the session and that key: a
+     * client that sends again because it never heard whether the first send was accepted (a dropped
+     * connection, a timeout) publishes the same id, and session-service runs one turn for both.
+     * A key is 1 to 128 printable ASCII characters, or a 400.
+     */
+    public InboundMessage message(String sessionId, UserRef user, String channel, Content content, TraceContext sent,
+                                  String idempotencyKey) {
+        TraceContext trace = traces.accept(channel, sent);
+        EventMeta meta = idempotencyKey == null ? EventMeta.next(sessionId, trace)
+                : EventMeta.derived(sessionId, trace, "inbound/" + user.id() + "/" + sessionId + "/" + usableKey(idempotencyKey));
         return content.action() == null ? InboundMessage.of(meta, user, channel, content.text(), null)
                 : InboundMessage.pressed(meta, user, channel, content.action(), null);
+    }
+
+    private static String usableKey(String key) {
+        if (key.isEmpty() || key.length() > 128 || !key.chars().allMatch(c -> c >= 0x21 && c <= 0x7e)) {
+            throw new Rejection(400, "an Idempotency-Key is 1 to 128 printable ASCII characters without spaces,"
+                    + " one per message (a UUID, say), the same when the message is sent again");
+        }
+        return key;
     }
 
     /** Publishes {@code message}; completes when Kafka has it, or fails with a 503 {@link Rejection} saying why not. */
