@@ -15,18 +15,18 @@ import java.util.TreeMap;
  * consuming when a turn cannot complete, rather than skip it) makes every later step measure
  * nothing but timeouts: the run says which one, and stops there.
  */
-final class StackHealth {
+public final class StackHealth {
 
     private final HttpClient client;
     private final Map<String, Integer> ports;
 
-    StackHealth(HttpClient client, Map<String, Integer> ports) {
+    public StackHealth(HttpClient client, Map<String, Integer> ports) {
         this.client = client;
         this.ports = new TreeMap<>(ports);
     }
 
     /** The services not ready now, each with what its readiness check said; empty when all are. */
-    List<String> notReady() {
+    public List<String> notReady() {
         List<String> down = new ArrayList<>();
         for (var e : ports.entrySet()) {
             HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + e.getValue() + "/q/health/ready"))

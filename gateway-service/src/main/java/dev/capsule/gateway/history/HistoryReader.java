@@ -43,6 +43,10 @@ public class HistoryReader {
                         .put("kind", row.getString("kind"))
                         .put("text", row.getString("text"))
                         .put("at", row.getOffsetDateTime("created_at").toInstant().toString());
+                String inReplyTo = row.getString("in_reply_to");
+                if (inReplyTo != null) {
+                    m.put("inReplyTo", inReplyTo); // the user's message an answer belongs to, which the order alone may not say
+                }
                 Long seq = row.getLong("seq");
                 if (seq != null) {
                     m.put("seq", seq); // an app message's place among the session's outbound events, where a resume starts

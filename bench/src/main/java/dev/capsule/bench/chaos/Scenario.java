@@ -1,0 +1,38 @@
+package dev.capsule.bench.chaos;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * One fault and its repair, done while the load runs. {@link #fault} returns once the repair is
+ * done (the process restarted and ready, the outage over); the time to recover counts from its start.
+ */
+record Scenario(String name, String what, Fault fault) {
+
+    @FunctionalInterface
+    interface Fault {
+        void run(Faults faults) throws Exception;
+    }
+
+    static List<Scenario> all() {
+        return List.of(
+                new Scenario("kill-session-service", "kill -9 session-service mid-turn, then start it again",
+                        f -> f.crashAndRestart("session-service")),
+                new Scenario("kill-gateway", "kill -9 the gateway holding the load's requests, then start it again",
+                        f -> f.crashAndRestart("gateway-service")),
+                new Scenario("kill-persistence", "kill -9 persistence-service mid-fold, then start it again",
+                        f -> f.crashAndRestart("persistence-service")),
+                new Scenario("kafka-restart-20s", "stop the Kafka broker, keep it down 20 s, start it again",
+                        f -> f.outage("kafka", Duration.ofSeconds(20))),
+                new Scenario("kafka-restart-90s", "stop the Kafka broker, keep it down 90 s, start it again",
+                        f -> f.outage("kafka", Duration.ofSeconds(90))),
+                new Scenario("redis-restart-empty", "kill -9 Redis and start it with no data, as one without persistence",
+                        f -> {
+                            f.run("kill", "redis");
+                            f.run("forget-redis");
+                            f.run("start", "redis");
+                        }),
+                new Scenario("postgres-stop-90s", "stop PostgreSQL, keep it down 90 s, start it again",
+                        f -> f.outage("postgres", Duration.ofSeconds(90))));
+    }
+}
