@@ -70,14 +70,17 @@ class SessionsApiTest {
     @Test
     void serverSentEventsCarryTheTurnAndTheStreamEndsAfterTurnEnded() throws Exception {
         List<Sse> events = streamed("u1", Gateway.newSessionId(), "{\"text\":\"hello\"}");
-        assertEquals(List.of("reply", "turn.ended"), events.stream().map(Sse::name).toList());
-        assertEquals("echo: hello", events.get(0).data().get("text").textValue());
-        assertEquals(List.of("1", "2"), events.stream().map(Sse::id).toList());
+        assertEquals(List.of("accepted", "reply", "turn.ended"), events.stream().map(Sse::name).toList());
+        assertEquals(events.get(1).data().get("inReplyTo"), events.get(0).data().get("messageId"),
+                "the acceptance names the message the turn answers");
+        assertEquals("echo: hello", events.get(1).data().get("text").textValue());
+        assertEquals(java.util.Arrays.asList(null, "1", "2"), events.stream().map(Sse::id).toList());
     }
 
     @Test
     void streamChunksArriveInOrderAsServerSentEvents() throws Exception {
         List<Sse> events = streamed("u1", Gateway.newSessionId(), "{\"text\":\"/stream\"}");
+        assertEquals("accepted", events.removeFirst().name());
         assertEquals(List.of("stream.chunk", "stream.chunk", "stream.chunk", "stream.end", "turn.ended"),
                 events.stream().map(Sse::name).toList());
         assertEquals(List.of(0, 1, 2), events.subList(0, 3).stream().map(e -> e.data().get("index").intValue()).toList());

@@ -10,6 +10,7 @@ import dev.capsule.sdk.db.ConflictException;
 import dev.capsule.sdk.db.Document;
 import dev.capsule.sdk.db.DocumentTooLargeException;
 import dev.capsule.sdk.db.Query;
+import dev.capsule.session.state.StoreUnavailableException;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import java.time.Duration;
 import java.util.NoSuchElementException;
@@ -33,6 +34,8 @@ public class TestApp implements CapsuleApp {
 
     /** Holds "/wait" turns until a test opens it. */
     static volatile CountDownLatch gate = new CountDownLatch(0);
+    /** Sessions whose "/store-down-once" has met its outage already. */
+    static final java.util.Set<String> STORE_DOWN_ONCE = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     /** How many "/wait" turns are waiting at the gate now. */
     static final AtomicInteger waiting = new AtomicInteger();
@@ -82,6 +85,14 @@ public class TestApp implements CapsuleApp {
             session.close();
         } else if (text.equals("/throw")) {
             throw new IllegalStateException("the handler failed on purpose");
+        } else if (text.equals("/store-down-once")) {
+            // As a collection read does while PostgreSQL is down: the runtime's call fails as an outage, once.
+            session.reply("#" + turn + ": before the store");
+            if (STORE_DOWN_ONCE.add(session.id())) {
+                throw new StoreUnavailableException("PostgreSQL could not be read for a test",
+                        new java.net.ConnectException("Connection refused"));
+            }
+            session.reply("#" + turn + ": after the store");
         } else if (text.equals("/oversized")) {
             // More than Kafka's client takes in one request (1 MiB): the turn fails however often it runs.
             session.reply("#" + turn + ": " + "x".repeat(2 * 1024 * 1024));

@@ -206,6 +206,20 @@ class TurnTest {
         assertEquals(List.of("#1: once", "#2: twice"), kafka.of(s, Reply.class).stream().map(Reply::text).toList());
     }
 
+    @Test
+    void aTurnWhoseStoreWasDownRunsAgainInsteadOfFailing() {
+        String s = session();
+        kafka.send(s, "u1", "/store-down-once");
+        kafka.send(s, "u1", "next");
+        await().atMost(WAIT).until(() -> kafka.of(s, TurnEnded.class).size() == 2);
+        assertEquals(List.of(), kafka.of(s, TurnFailed.class), "an outage of the runtime's store is not the app's failure");
+        List<Reply> replies = kafka.of(s, Reply.class);
+        assertEquals(List.of("#1: before the store", "#1: after the store", "#2: next"),
+                replies.stream().collect(java.util.stream.Collectors.toMap(Reply::eventId, Reply::text, (a, b) -> a,
+                        java.util.LinkedHashMap::new)).values().stream().toList(),
+                "the run again said what the first run said under the same id, then went on");
+    }
+
     /** Sends "one" in session {@code s} and answers where its record sits, once the state saved has it. */
     private InboundPosition positionAfterOne(String s) {
         kafka.send(s, "u1", "one");

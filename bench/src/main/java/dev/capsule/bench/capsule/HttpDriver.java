@@ -14,9 +14,10 @@ import java.time.Duration;
 /**
  * Sends the HTTP sessions' messages: in the bench mix as server-sent-event requests, which show
  * each event as it comes; in the plain workload as JSON requests, whose one answer holds the
- * turn's events, as a bot SDK's caller gets it. The gateway commits the 200 once Kafka
- * has the message, so the response headers are the acceptance; a session's next message waits
- * for it, as one user's messages would, so that its messages reach Kafka in order.
+ * turn's events, as a bot SDK's caller gets it. On the event stream, the gateway's {@code accepted}
+ * event (or {@code error}) says that Kafka has the message; on the JSON path, the answer does. A
+ * session's next message waits for that, as one user's messages would, so that its messages reach
+ * Kafka in order.
  */
 final class HttpDriver {
 
@@ -52,25 +53,35 @@ final class HttpDriver {
         client.sendAsync(request, info -> json ? answered(m, info) : accepted(m, info)).whenComplete((response, failure) -> {
             if (failure != null) {
                 metrics.error("HTTP " + m.session.id + ": " + failure);
-                if (!m.accepted) {
-                    m.session.refused(m); // never published: no turn will come
-                }
-                release(m);
             }
+            if (!m.accepted) {
+                m.session.refused(m); // never accepted: no turn will come
+            }
+            release(m);
         });
     }
 
     private HttpResponse.BodySubscriber<Void> accepted(SentMessage m, HttpResponse.ResponseInfo info) {
-        long now = System.nanoTime();
         if (info.statusCode() != 200) {
             return refused(m, info);
         }
-        m.accepted = true;
-        if (m.probe) {
-            probe.watch(m, now);
-        }
-        release(m);
-        return HttpResponse.BodySubscribers.fromLineSubscriber(new SseLines(data -> onData(m, data)));
+        return HttpResponse.BodySubscribers.fromLineSubscriber(new SseLines((name, data) -> {
+            switch (name) {
+                case "accepted" -> {
+                    m.accepted = true;
+                    if (m.probe) {
+                        probe.watch(m, System.nanoTime());
+                    }
+                    release(m);
+                }
+                case "error" -> {
+                    metrics.error("refused on the stream, session " + m.session.id + ": " + data);
+                    m.session.refused(m);
+                    release(m);
+                }
+                default -> onData(m, data);
+            }
+        }));
     }
 
     /** A JSON answer: the turn has ended, and its events are all in the body. */

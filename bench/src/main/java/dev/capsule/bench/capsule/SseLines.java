@@ -1,18 +1,20 @@
 package dev.capsule.bench.capsule;
 
 import java.util.concurrent.Flow;
-import java.util.function.Consumer;
+import java.util.function.BiConsumer;
 
 /**
- * Reads a server-sent event stream line by line and hands on the data of each event. The
- * gateway writes each event's JSON on one {@code data:} line, so one line is one event.
+ * Reads a server-sent event stream line by line and hands on each event's name and data. The
+ * gateway writes each event's JSON on one {@code data:} line, after its {@code event:} line, so
+ * one data line is one event.
  */
 final class SseLines implements Flow.Subscriber<String> {
 
-    private final Consumer<String> data;
+    private final BiConsumer<String, String> events;
+    private String name = "message";
 
-    SseLines(Consumer<String> data) {
-        this.data = data;
+    SseLines(BiConsumer<String, String> events) {
+        this.events = events;
     }
 
     @Override
@@ -22,8 +24,12 @@ final class SseLines implements Flow.Subscriber<String> {
 
     @Override
     public void onNext(String line) {
-        if (line.startsWith("data:")) {
-            data.accept(line.startsWith("data: ") ? line.substring(6) : line.substring(5));
+        if (line.startsWith("event:")) {
+            name = line.substring("event:".length()).strip();
+        } else if (line.startsWith("data:")) {
+            events.accept(name, line.startsWith("data: ") ? line.substring(6) : line.substring(5));
+        } else if (line.isEmpty()) {
+            name = "message"; // an event ends at a blank line; the next one names itself
         }
     }
 

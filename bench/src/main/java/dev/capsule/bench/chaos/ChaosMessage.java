@@ -29,6 +29,8 @@ final class ChaosMessage {
     volatile int attempts;
     /** A send failed without an answer (the connection dropped, a timeout): it may have been published all the same. */
     volatile boolean inDoubt;
+    /** Its turn ended as {@code turn.failed}: answered with an apology, its data changes dropped (the next turn has its number). */
+    volatile boolean failed;
     /** The gateway refused it for good (a 4xx other than 429): a fault in the stack or in this load. */
     volatile int refusedWith;
 

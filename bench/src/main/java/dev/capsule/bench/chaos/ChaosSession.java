@@ -93,15 +93,11 @@ final class ChaosSession implements Runnable {
             try {
                 HttpResponse<Stream<String>> response = load.client().send(request, HttpResponse.BodyHandlers.ofLines());
                 int status = response.statusCode();
-                if (status == 200) {
-                    if (m.acceptedAt == 0) {
-                        m.acceptedAt = System.nanoTime();
-                    }
-                    follow(m, response.body());
+                if (status == 200 && follow(m, response.body())) {
                     return;
                 }
                 response.body().close();
-                if (status != 429 && status < 500) {
+                if (status != 200 && status != 429 && status < 500) {
                     m.refusedWith = status;
                     load.anomaly(id + ": message " + m.position + " refused with " + status);
                     return;
@@ -117,17 +113,43 @@ final class ChaosSession implements Runnable {
         }
     }
 
-    /** Reads the turn's events as they come, until its end, or until the stream breaks (the history will tell). */
-    private void follow(ChaosMessage m, Stream<String> lines) {
+    /**
+     * Reads the stream: {@code accepted} (Kafka has the message), then the turn's events until its end.
+     * True once accepted, even if the stream breaks afterwards (the history will tell); false when the
+     * message must be sent again: refused ({@code error}), or the stream ended before saying (in doubt).
+     */
+    private boolean follow(ChaosMessage m, Stream<String> lines) {
+        String name = "message";
         try (lines) {
             for (String line : (Iterable<String>) lines::iterator) {
-                if (line.startsWith("data:") && onEvent(m, line.substring(line.startsWith("data: ") ? 6 : 5))) {
-                    return;
+                if (line.startsWith("event:")) {
+                    name = line.substring("event:".length()).strip();
+                } else if (line.startsWith("data:")) {
+                    String data = line.substring(line.startsWith("data: ") ? 6 : 5);
+                    switch (name) {
+                        case "accepted" -> {
+                            if (m.acceptedAt == 0) {
+                                m.acceptedAt = System.nanoTime();
+                            }
+                        }
+                        case "error" -> {
+                            return false; // not accepted: Kafka could not take it
+                        }
+                        default -> {
+                            if (onEvent(m, data)) {
+                                return true;
+                            }
+                        }
+                    }
                 }
             }
         } catch (UncheckedIOException e) {
-            // The connection dropped mid-turn (a gateway killed, say): accepted all the same.
+            // The connection dropped (a gateway killed, say).
         }
+        if (!m.accepted()) {
+            m.inDoubt = true;
+        }
+        return m.accepted();
     }
 
     /** True at the turn's end. */
@@ -147,7 +169,8 @@ final class ChaosSession implements Runnable {
         }
         if (event instanceof TurnEnded || event instanceof TurnFailed) {
             m.endedAt = System.nanoTime();
-            load.answered(m, event instanceof TurnFailed);
+            m.failed = event instanceof TurnFailed;
+            load.answered(m, m.failed);
             return true;
         }
         return false;

@@ -103,6 +103,15 @@ class HistoryAuditTest {
     }
 
     @Test
+    void aFailedTurnIsNotLostAndTheNextTurnTakesItsNumber() {
+        sent(ChaosMessage.Kind.NOTE, "/remember n-s.1").failed = true;
+        sent(ChaosMessage.Kind.PLAIN, "chaos s.2");
+        asked("/remember n-s.1");
+        answered(asked("chaos s.2"), "#1: chaos s.2");
+        assertEquals(new HistoryAudit.Findings(0, 0, 0, java.util.List.of()), audit());
+    }
+
+    @Test
     void aStreamCutShortIsReordered() {
         sent(ChaosMessage.Kind.STREAM, "/stream 11 200");
         answered(asked("/stream 11 200"), "token1 token2");

@@ -6,6 +6,7 @@ import dev.capsule.events.EventCodec;
 import dev.capsule.sdk.db.Document;
 import dev.capsule.sdk.db.Page;
 import dev.capsule.sdk.db.Query;
+import dev.capsule.session.state.StoreUnavailableException;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
@@ -43,7 +44,8 @@ public class DocumentReader {
     }
 
     Optional<Stored> get(String ownerId, String collection, String id) {
-        RowSet<Row> rows = pool.preparedQuery(GET).execute(Tuple.of(ownerId, collection, id)).await().atMost(TIMEOUT);
+        RowSet<Row> rows = StoreUnavailableException.readingPostgres("document " + id + " of collection " + collection,
+                () -> pool.preparedQuery(GET).execute(Tuple.of(ownerId, collection, id)).await().atMost(TIMEOUT));
         return rows.size() == 0 ? Optional.empty() : Optional.of(new Stored(document(rows.iterator().next()),
                 rows.iterator().next().getBoolean("deleted")));
     }
@@ -87,7 +89,8 @@ public class DocumentReader {
         args.add(offset);
         sql.append(" OFFSET $").append(args.size());
 
-        RowSet<Row> rows = pool.preparedQuery(sql.toString()).execute(Tuple.from(args)).await().atMost(TIMEOUT);
+        RowSet<Row> rows = StoreUnavailableException.readingPostgres("a query of collection " + collection,
+                () -> pool.preparedQuery(sql.toString()).execute(Tuple.from(args)).await().atMost(TIMEOUT));
         List<Document> documents = new ArrayList<>();
         for (Row row : rows) {
             documents.add(document(row));

@@ -1,5 +1,6 @@
 package dev.capsule.session.collections;
 
+import dev.capsule.session.state.StoreUnavailableException;
 import io.quarkus.redis.datasource.RedisDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -45,7 +46,12 @@ public class DocumentVersions {
      */
     public long checkAndSet(String ownerId, String collection, String id, long expected, long stored, long next,
                             String writeId) {
-        return redis.execute("EVAL", CHECK_AND_SET, "1", KEY + ownerId + ":" + collection + ":" + id,
-                String.valueOf(expected), String.valueOf(stored), String.valueOf(next), writeId).toLong();
+        try {
+            return redis.execute("EVAL", CHECK_AND_SET, "1", KEY + ownerId + ":" + collection + ":" + id,
+                    String.valueOf(expected), String.valueOf(stored), String.valueOf(next), writeId).toLong();
+        } catch (RuntimeException e) {
+            throw new StoreUnavailableException("Redis could not check the version of document " + id + " of collection "
+                    + collection + ": " + e, e);
+        }
     }
 }

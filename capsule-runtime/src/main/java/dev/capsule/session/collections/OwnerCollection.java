@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.capsule.events.DocumentChanged;
 import dev.capsule.events.EventMeta;
 import dev.capsule.events.Topics;
-import dev.capsule.session.state.PartitionFence;
 import dev.capsule.events.TraceContext;
 import dev.capsule.sdk.db.Collection;
 import dev.capsule.sdk.db.ConflictException;
@@ -13,6 +12,8 @@ import dev.capsule.sdk.db.Document;
 import dev.capsule.sdk.db.DocumentTooLargeException;
 import dev.capsule.sdk.db.Page;
 import dev.capsule.sdk.db.Query;
+import dev.capsule.session.state.PartitionFence;
+import dev.capsule.session.state.StoreUnavailableException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -23,6 +24,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.AuthenticationException;
+import org.apache.kafka.common.errors.RetriableException;
 
 /**
  * One collection of one owner, as a turn uses it. A write is an event on the changes topic,
@@ -140,6 +143,10 @@ final class OwnerCollection implements Collection {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while writing to collection " + name, e);
         } catch (ExecutionException e) {
+            if (e.getCause() instanceof RetriableException || e.getCause() instanceof AuthenticationException) {
+                throw new StoreUnavailableException("Kafka did not take the write to collection " + name + " (it runs again"
+                        + " once Kafka answers): " + e.getCause().getMessage(), e.getCause());
+            }
             throw new IllegalStateException("Kafka did not take the write to collection " + name + ": "
                     + e.getCause().getMessage(), e.getCause());
         }

@@ -1,5 +1,7 @@
 package dev.capsule.session.readmodel;
 
+import dev.capsule.session.config.SessionConfig;
+import dev.capsule.session.state.StoreUnavailableException;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
@@ -8,7 +10,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.time.Instant;
 import org.apache.kafka.common.TopicPartition;
-import dev.capsule.session.config.SessionConfig;
 import org.jboss.logging.Logger;
 
 /**
@@ -60,8 +61,8 @@ public class FoldPositions {
 
     /** The next offset of {@code tp} to fold: everything before it is in PostgreSQL. */
     public long folded(TopicPartition tp) {
-        RowSet<Row> rows = pool.preparedQuery(FOLDED).execute(Tuple.of(tp.topic(), tp.partition()))
-                .await().atMost(Duration.ofSeconds(10));
+        RowSet<Row> rows = StoreUnavailableException.readingPostgres("the fold position of " + tp,
+                () -> pool.preparedQuery(FOLDED).execute(Tuple.of(tp.topic(), tp.partition())).await().atMost(Duration.ofSeconds(10)));
         return rows.size() == 0 ? 0 : rows.iterator().next().getLong("next_offset");
     }
 }

@@ -1,8 +1,10 @@
 package dev.capsule.session.readmodel;
 
 import dev.capsule.sdk.HistoryEntry;
+import dev.capsule.session.state.StoreUnavailableException;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
@@ -37,7 +39,9 @@ public class HistoryPages {
             throw new IllegalArgumentException("a history page holds 1 to " + MAX + " messages, not " + limit);
         }
         List<HistoryEntry> page = new ArrayList<>();
-        for (Row row : pool.preparedQuery(BEFORE).execute(Tuple.of(sessionId, messageId, limit)).await().atMost(Duration.ofSeconds(10))) {
+        RowSet<Row> rows = StoreUnavailableException.readingPostgres("the history of session " + sessionId,
+                () -> pool.preparedQuery(BEFORE).execute(Tuple.of(sessionId, messageId, limit)).await().atMost(Duration.ofSeconds(10)));
+        for (Row row : rows) {
             page.add(new HistoryEntry(row.getString("event_id"), HistoryEntry.Role.valueOf(row.getString("role").toUpperCase(Locale.ROOT)),
                     row.getString("text"), row.getOffsetDateTime("created_at").toInstant()));
         }

@@ -36,6 +36,7 @@ import dev.capsule.session.state.OwnedSessions;
 import dev.capsule.session.state.PartitionFence;
 import dev.capsule.session.state.SessionState;
 import dev.capsule.session.state.SessionStore;
+import dev.capsule.session.state.StoreUnavailableException;
 import io.quarkus.runtime.ShutdownEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -192,6 +193,13 @@ public class TurnRunner {
             }
             Capsule.runWith(session, () -> app.onMessage(session, message));
         });
+        if (failure != null && !session.timedOut() && StoreUnavailableException.in(failure)) {
+            // Not the app's failure: Kafka, Redis or PostgreSQL did not answer the runtime. The turn runs again, with the
+            // same derived ids, once they do; what this run already said is said again under the same ids.
+            LOG.warnf("session %s: the turn of %s needs a store that is down; it runs again: %s", sessionId,
+                    inbound.eventId(), failure.getMessage());
+            return CompletableFuture.failedFuture(failure);
+        }
         // A failed turn neither closes nor schedules: like its data changes, its close and jobs are dropped. Past the
         // handler, neither a newer message (interrupt policy) nor the user's Stop cuts exit() short: the turn is over.
         if (failure == null) {
@@ -318,7 +326,12 @@ public class TurnRunner {
         try {
             Capsule.runWith(session, () -> app.exit(session));
             session.streamsEnded().get(turnTimeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (ExecutionException | TimeoutException | RuntimeException e) {
+        } catch (RuntimeException e) {
+            if (StoreUnavailableException.in(e)) {
+                throw e; // an outage: the close runs again once the store answers, so exit() does its work once
+            }
+            LOG.errorf(e, "session %s: exit() failed; the session is closed all the same", session.id());
+        } catch (ExecutionException | TimeoutException e) {
             LOG.errorf(e, "session %s: exit() failed; the session is closed all the same", session.id());
         } catch (InterruptedException e) {
             LOG.errorf("session %s: exit() was interrupted; the session is closed all the same", session.id());

@@ -127,8 +127,10 @@ public class SessionsResource {
      * An SSE response is committed (200 and its headers) as soon as this method returns its Multi,
      * so the refusals come before it, and no thread waits for them: the session is claimed for the
      * user by {@link SessionClaims} (403, 404, 429 or 503 with {@code {"error": "<why>"}}), and the
-     * body is checked here (400). The message is published when the stream is subscribed; if Kafka
-     * cannot take it, the stream's one event is {@code error}, with the status and the reason.
+     * body is checked here (400). The message is published when the stream is subscribed, so the 200
+     * does not yet mean it was accepted: the stream's first event says which. {@code accepted}
+     * ({@code {"sessionId","messageId","at"}}) once Kafka has it, then the turn's events; or, if
+     * Kafka cannot take it, {@code error} with the status and the reason, and nothing more.
      */
     @POST
     @Path("{id}/messages")
@@ -145,9 +147,9 @@ public class SessionsResource {
                 idempotencyKey);
         TurnWaiter waiter = deliveries.awaitTurn(message);
         return intake.publish(message)
-                .onItem().transformToMulti(published -> waiter.events()
-                        .ifNoItem().after(turnTimeout).recoverWithCompletion()
-                        .map(this::sseOf))
+                .onItem().transformToMulti(published -> Multi.createBy().concatenating().streams(
+                        Multi.createFrom().item(() -> acceptedEvent(message)),
+                        waiter.events().ifNoItem().after(turnTimeout).recoverWithCompletion().map(this::sseOf)))
                 .onFailure(MessageIntake.Rejection.class).recoverWithItem(e -> errorEvent((MessageIntake.Rejection) e))
                 .onTermination().invoke(() -> deliveries.forgetTurn(message, waiter));
     }
@@ -206,6 +208,13 @@ public class SessionsResource {
 
     private static String quoted(String text) {
         return "\"" + new String(JsonStringEncoder.getInstance().quoteAsString(text)) + "\"";
+    }
+
+    /** The message is in Kafka: its turn will run, and a client that loses the stream from here need not send it again. */
+    private OutboundSseEvent acceptedEvent(InboundMessage message) {
+        return sse.newEventBuilder().name("accepted").data(EventCodec.mapper().createObjectNode()
+                .put("sessionId", message.sessionId()).put("messageId", message.eventId())
+                .put("at", message.timestamp().toString()).toString()).build();
     }
 
     private OutboundSseEvent errorEvent(MessageIntake.Rejection rejection) {
