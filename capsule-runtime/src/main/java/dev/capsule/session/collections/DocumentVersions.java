@@ -46,12 +46,8 @@ public class DocumentVersions {
      */
     public long checkAndSet(String ownerId, String collection, String id, long expected, long stored, long next,
                             String writeId) {
-        try {
-            return redis.execute("EVAL", CHECK_AND_SET, "1", KEY + ownerId + ":" + collection + ":" + id,
-                    String.valueOf(expected), String.valueOf(stored), String.valueOf(next), writeId).toLong();
-        } catch (RuntimeException e) {
-            throw new StoreUnavailableException("Redis could not check the version of document " + id + " of collection "
-                    + collection + ": " + e, e);
-        }
+        return StoreUnavailableException.usingRedis("check the version of document " + id + " of collection " + collection,
+                () -> redis.execute("EVAL", CHECK_AND_SET, "1", KEY + ownerId + ":" + collection + ":" + id,
+                        String.valueOf(expected), String.valueOf(stored), String.valueOf(next), writeId).toLong());
     }
 }

@@ -1,5 +1,6 @@
 package dev.capsule.session.collections;
 
+import dev.capsule.session.state.StoreUnavailableException;
 import io.quarkus.redis.datasource.RedisDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.HashMap;
@@ -27,13 +28,14 @@ public class OwnerWrites {
     }
 
     public void record(String ownerId, int partition, long offset) {
-        redis.execute("EVAL", RAISE, "1", KEY + ownerId, String.valueOf(partition), String.valueOf(offset));
+        StoreUnavailableException.usingRedis("keep where the owner's write landed",
+                () -> redis.execute("EVAL", RAISE, "1", KEY + ownerId, String.valueOf(partition), String.valueOf(offset)));
     }
 
     /** The latest write offset of {@code ownerId} per partition of the changes topic. */
     public Map<Integer, Long> of(String ownerId) {
         Map<Integer, Long> offsets = new HashMap<>();
-        redis.hash(String.class).hgetall(KEY + ownerId)
+        StoreUnavailableException.usingRedis("read where the owner's writes landed", () -> redis.hash(String.class).hgetall(KEY + ownerId))
                 .forEach((partition, offset) -> offsets.put(Integer.parseInt(partition), Long.parseLong(offset)));
         return offsets;
     }

@@ -33,9 +33,30 @@ public class StoreUnavailableException extends RuntimeException {
         try {
             return read.get();
         } catch (PgException e) {
-            throw e;
+            if (!unavailable(e)) {
+                throw e;
+            }
+            throw new StoreUnavailableException("PostgreSQL could not be read for " + what + ": " + e.getMessage(), e);
         } catch (RuntimeException e) {
             throw new StoreUnavailableException("PostgreSQL could not be read for " + what + ": " + e, e);
         }
+    }
+
+    /** Runs a Redis command: any failure is an outage of {@code what} (the runtime's scripts do not fail on their own). */
+    public static <T> T usingRedis(String what, Supplier<T> command) {
+        try {
+            return command.get();
+        } catch (RuntimeException e) {
+            throw new StoreUnavailableException("Redis could not " + what + ": " + e, e);
+        }
+    }
+
+    /**
+     * PostgreSQL answering that it cannot serve now rather than that the statement is wrong: a connection
+     * exception (class 08), a server starting, stopping or restarting (class 57P), out of resources (class 53).
+     */
+    private static boolean unavailable(PgException e) {
+        String state = e.getSqlState();
+        return state != null && (state.startsWith("08") || state.startsWith("57P") || state.startsWith("53"));
     }
 }
