@@ -82,6 +82,16 @@ class LimitsTest {
     }
 
     @Test
+    void aFrameOverTheSocketsLimitClosesItWith1009AndTheReason() {
+        AtomicReference<CloseReason> closed = new AtomicReference<>();
+        WebSocketClientConnection socket = connect("cy", new CopyOnWriteArrayList<>(), closed);
+        socket.sendTextAndAwait("x".repeat(2 * 1024 * 1024));
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(15)).until(() -> closed.get() != null);
+        assertEquals(1009, closed.get().getCode());
+        assertTrue(closed.get().getMessage().startsWith("a frame is at most 1048576 bytes"), closed.get().getMessage());
+    }
+
+    @Test
     void aUsersThirdSocketClosesWithTheReasonAndASocketFollowsAtMostTwoSessions() {
         List<JsonNode> frames = new CopyOnWriteArrayList<>();
         WebSocketClientConnection first = connect("bo", frames, new AtomicReference<>());

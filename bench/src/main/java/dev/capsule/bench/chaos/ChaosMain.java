@@ -109,12 +109,12 @@ public final class ChaosMain {
     private static ChaosRow run(Scenario scenario, HttpClient client, Settings settings, String runId, int sessions,
                                 Faults faults, StackHealth health, HistoryAudit audit) throws InterruptedException {
         ChaosLoad load = new ChaosLoad(client, settings.gatewayHttp(), settings.token(), runId, scenario.name(), sessions);
-        List<String> problems = new ArrayList<>();
+        List<String> problems = new java.util.concurrent.CopyOnWriteArrayList<>();
         load.start();
         ChaosLoad.pause(BEFORE);
         long faultStart = System.nanoTime();
         try {
-            scenario.fault().run(faults);
+            scenario.fault().run(faults, new Probes(settings, client, problems), load.sessions().getFirst().id);
         } catch (Exception e) {
             problems.add("the fault could not be done or repaired: " + e.getMessage());
         }

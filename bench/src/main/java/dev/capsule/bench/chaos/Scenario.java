@@ -11,28 +11,35 @@ record Scenario(String name, String what, Fault fault) {
 
     @FunctionalInterface
     interface Fault {
-        void run(Faults faults) throws Exception;
+        /** {@code liveSession}: a conversation of the load, for faults aimed at one. */
+        void run(Faults faults, Probes probes, String liveSession) throws Exception;
     }
 
     static List<Scenario> all() {
         return List.of(
                 new Scenario("kill-session-service", "kill -9 session-service mid-turn, then start it again",
-                        f -> f.crashAndRestart("session-service")),
+                        (f, p, s) -> f.crashAndRestart("session-service")),
                 new Scenario("kill-gateway", "kill -9 the gateway holding the load's requests, then start it again",
-                        f -> f.crashAndRestart("gateway-service")),
+                        (f, p, s) -> f.crashAndRestart("gateway-service")),
                 new Scenario("kill-persistence", "kill -9 persistence-service mid-fold, then start it again",
-                        f -> f.crashAndRestart("persistence-service")),
+                        (f, p, s) -> f.crashAndRestart("persistence-service")),
                 new Scenario("kafka-restart-20s", "stop the Kafka broker, keep it down 20 s, start it again",
-                        f -> f.outage("kafka", Duration.ofSeconds(20))),
+                        (f, p, s) -> f.outage("kafka", Duration.ofSeconds(20))),
                 new Scenario("kafka-restart-90s", "stop the Kafka broker, keep it down 90 s, start it again",
-                        f -> f.outage("kafka", Duration.ofSeconds(90))),
+                        (f, p, s) -> f.outage("kafka", Duration.ofSeconds(90))),
                 new Scenario("redis-restart-empty", "kill -9 Redis and start it with no data, as one without persistence",
-                        f -> {
+                        (f, p, s) -> {
                             f.run("kill", "redis");
                             f.run("forget-redis");
                             f.run("start", "redis");
                         }),
                 new Scenario("postgres-stop-90s", "stop PostgreSQL, keep it down 90 s, start it again",
-                        f -> f.outage("postgres", Duration.ofSeconds(90))));
+                        (f, p, s) -> f.outage("postgres", Duration.ofSeconds(90))),
+                new Scenario("poison-records", "unreadable records on every topic a service reads, in a live session's partition"
+                        + " and unkeyed", (f, p, s) -> p.poisonEveryTopic(s)),
+                new Scenario("malformed-input", "bad bodies, ids and tokens on the API, bad frames and a 2 MiB frame on the chat socket",
+                        (f, p, s) -> p.malformedInput(s)),
+                new Scenario("unsigned-webhooks", "webhooks without a signature, and with a wrong one, on each demo channel",
+                        (f, p, s) -> p.unsignedWebhooks()));
     }
 }

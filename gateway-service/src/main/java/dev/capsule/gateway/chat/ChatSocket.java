@@ -16,6 +16,7 @@ import io.quarkus.security.Authenticated;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.websockets.next.CloseReason;
 import io.quarkus.websockets.next.OnClose;
+import io.quarkus.websockets.next.OnError;
 import io.quarkus.websockets.next.OnOpen;
 import io.quarkus.websockets.next.OnTextMessage;
 import io.quarkus.websockets.next.UserData.TypedKey;
@@ -34,6 +35,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.eclipse.microprofile.jwt.JsonWebToken;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
@@ -74,6 +76,7 @@ public class ChatSocket {
 
     /** RFC 6455 close code for a policy violation: here, a valid token that names no user. */
     private static final int POLICY_VIOLATION = 1008;
+    private static final int MESSAGE_TOO_BIG = 1009;
     private static final TypedKey<Follows> FOLLOWS = new TypedKey<>("capsule.chat.follows");
     private static final TypedKey<Long> EXPIRY = new TypedKey<>("capsule.chat.expiry");
     /** The close reason of a socket whose token expired. */
@@ -87,10 +90,13 @@ public class ChatSocket {
     private final Vertx vertx;
     private final RateLimits limits;
     private final LimitsConfig limitsConfig;
+    private final int maxFrameBytes;
 
     ChatSocket(MessageIntake intake, Deliveries deliveries, OutboundReplay replay, SecurityIdentity identity, Vertx vertx,
-               RateLimits limits, LimitsConfig limitsConfig) {
+               RateLimits limits, LimitsConfig limitsConfig,
+               @ConfigProperty(name = "quarkus.websockets-next.server.max-message-size") int maxFrameBytes) {
         this.intake = intake;
+        this.maxFrameBytes = maxFrameBytes;
         this.vertx = vertx;
         this.limits = limits;
         this.limitsConfig = limitsConfig;
@@ -116,6 +122,19 @@ public class ChatSocket {
                 limitsConfig.socketUnsentBytes()));
         closeWhenExpired(connection, token);
         return Uni.createFrom().voidItem();
+    }
+
+    /**
+     * A frame over {@code quarkus.websockets-next.server.max-message-size} (1 MiB) reaches here as the
+     * IllegalStateException Vert.x raises while reading it: the socket closes with 1009 (too big) and a
+     * reason, rather than the 1011 an unhandled error would give. No other IllegalStateException gets here:
+     * each frame's own failures are answered with an error frame.
+     */
+    @OnError
+    Uni<Void> unreadable(IllegalStateException e, WebSocketConnection connection) {
+        LOG.debugf("chat socket: a frame could not be read (%s); closing with 1009", e.getMessage());
+        return connection.close(new CloseReason(MESSAGE_TOO_BIG, "a frame is at most " + maxFrameBytes
+                + " bytes, and a message's text far less (capsule.gateway.max-message-bytes); connect again"));
     }
 
     /**
