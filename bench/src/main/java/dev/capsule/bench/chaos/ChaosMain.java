@@ -110,17 +110,29 @@ public final class ChaosMain {
                                 Faults faults, StackHealth health, HistoryAudit audit) throws InterruptedException {
         ChaosLoad load = new ChaosLoad(client, settings.gatewayHttp(), settings.token(), runId, scenario.name(), sessions);
         List<String> problems = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Probes probes = new Probes(settings, client, problems);
+        String liveSession = load.sessions().getFirst().id;
+        try {
+            scenario.setUp().run(faults, probes, liveSession);
+        } catch (Exception e) {
+            problems.add("the scenario could not be set up: " + e.getMessage());
+        }
         load.start();
         ChaosLoad.pause(BEFORE);
         long faultStart = System.nanoTime();
         try {
-            scenario.fault().run(faults, new Probes(settings, client, problems), load.sessions().getFirst().id);
+            scenario.fault().run(faults, probes, liveSession);
         } catch (Exception e) {
             problems.add("the fault could not be done or repaired: " + e.getMessage());
         }
         long repaired = System.nanoTime();
         ChaosLoad.pause(AFTER);
         load.stop(DRAIN);
+        try {
+            scenario.tearDown().run(faults, probes, liveSession);
+        } catch (Exception e) {
+            problems.add("the scenario could not be undone: " + e.getMessage());
+        }
         HistoryAudit.Findings findings = audit.audit(load.sessions(), load.notePrefix(), FOLD_WAIT);
         List<String> notReady = awaitReady(health);
         if (!notReady.isEmpty()) {

@@ -7,7 +7,13 @@ import java.util.List;
  * One fault and its repair, done while the load runs. {@link #fault} returns once the repair is
  * done (the process restarted and ready, the outage over); the time to recover counts from its start.
  */
-record Scenario(String name, String what, Fault fault) {
+record Scenario(String name, String what, Fault setUp, Fault fault, Fault tearDown) {
+
+    private static final Fault NOTHING = (f, p, s) -> { };
+
+    Scenario(String name, String what, Fault fault) {
+        this(name, what, NOTHING, fault, NOTHING);
+    }
 
     @FunctionalInterface
     interface Fault {
@@ -35,6 +41,15 @@ record Scenario(String name, String what, Fault fault) {
                         }),
                 new Scenario("postgres-stop-90s", "stop PostgreSQL, keep it down 90 s, start it again",
                         (f, p, s) -> f.outage("postgres", Duration.ofSeconds(90))),
+                new Scenario("pause-session-replica", "of two session-service replicas, SIGSTOP one past the group's session"
+                        + " timeout (15 s), then SIGCONT: its late work must change nothing",
+                        (f, p, s) -> f.run("start-replica", "session-service", "2"),
+                        (f, p, s) -> {
+                            f.run("pause", "session-service");
+                            ChaosLoad.pause(Duration.ofSeconds(15));
+                            f.run("resume", "session-service");
+                        },
+                        (f, p, s) -> f.run("stop", "session-service-2")),
                 new Scenario("poison-records", "unreadable records on every topic a service reads, in a live session's partition"
                         + " and unkeyed", (f, p, s) -> p.poisonEveryTopic(s)),
                 new Scenario("malformed-input", "bad bodies, ids and tokens on the API, bad frames and a 2 MiB frame on the chat socket",
