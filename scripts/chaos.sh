@@ -22,7 +22,7 @@ run_chaos() {
   CAPSULE_SESSION_PORT=$CAPSULE_SESSION_PORT CAPSULE_ADAPTERS_PORT=$CAPSULE_ADAPTERS_PORT \
   CAPSULE_PERSISTENCE_PORT=$CAPSULE_PERSISTENCE_PORT CAPSULE_KAFKA_PORT=$CAPSULE_KAFKA_PORT CAPSULE_REDIS_PORT=$CAPSULE_REDIS_PORT \
   CAPSULE_PARTITIONS=$CAPSULE_PARTITIONS CLK_TCK=$(getconf CLK_TCK 2>/dev/null || echo 100) \
-  CAPSULE_SCRIPT="$ROOT/capsule" CAPSULE_CHAOS_LOG="$CAPSULE_LOG_DIR/chaos.log" \
+  CAPSULE_SCRIPT="$ROOT/capsule" CAPSULE_CHAOS_LOG="$CAPSULE_LOG_DIR/chaos.log" CAPSULE_FAKE_PROVIDERS_URL=$CAPSULE_FAKE_PROVIDERS_URL \
     "$JAVA" -Xms128m -Xmx512m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
     -cp "$BENCH_DIR/target/capsule-bench.jar:$BENCH_DIR/target/lib/*" dev.capsule.bench.chaos.ChaosMain "$@" || status=$?
   return $status
@@ -74,6 +74,7 @@ chaos_fault() {
         kafka) start_kafka ;;
         redis) start_redis ;;
         postgres) start_postgres ;;
+        fake-providers) run_fake_providers ;;
         *)
           [ "$name" = session-service ] && CAPSULE_APP=$(cat "$CAPSULE_RUN_DIR/session-service.app" 2>/dev/null)
           start_service "$name"

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.capsule.bench.Settings;
 import dev.capsule.bench.StackHealth;
 import dev.capsule.events.EventCodec;
+import java.io.IOException;
 import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,6 +37,8 @@ public final class ChaosMain {
     private static final Duration DRAIN = Duration.ofSeconds(120);
     /** How long the read model may take to show what was answered. */
     private static final Duration FOLD_WAIT = Duration.ofSeconds(60);
+    /** Telegram conversations beside the web load, in the scenarios that have them. */
+    private static final int TELEGRAM_CHATS = 5;
     /** How long every service may take to report ready after the repair. */
     private static final Duration READY_WAIT = Duration.ofSeconds(120);
 
@@ -107,7 +110,7 @@ public final class ChaosMain {
     }
 
     private static ChaosRow run(Scenario scenario, HttpClient client, Settings settings, String runId, int sessions,
-                                Faults faults, StackHealth health, HistoryAudit audit) throws InterruptedException {
+                                Faults faults, StackHealth health, HistoryAudit audit) throws InterruptedException, IOException {
         ChaosLoad load = new ChaosLoad(client, settings.gatewayHttp(), settings.token(), runId, scenario.name(), sessions);
         List<String> problems = new java.util.concurrent.CopyOnWriteArrayList<>();
         Probes probes = new Probes(settings, client, problems);
@@ -117,7 +120,14 @@ public final class ChaosMain {
         } catch (Exception e) {
             problems.add("the scenario could not be set up: " + e.getMessage());
         }
+        TelegramChats telegram = scenario.telegram() ? new TelegramChats(client,
+                "http://127.0.0.1:" + settings.servicePorts().get("channel-adapters") + "/channels/demo-telegram/webhook",
+                telegramSecret(settings), System.getenv().getOrDefault("CAPSULE_FAKE_PROVIDERS_URL", "http://127.0.0.1:8090"),
+                TELEGRAM_CHATS) : null;
         load.start();
+        if (telegram != null) {
+            telegram.start();
+        }
         ChaosLoad.pause(BEFORE);
         long faultStart = System.nanoTime();
         try {
@@ -128,12 +138,26 @@ public final class ChaosMain {
         long repaired = System.nanoTime();
         ChaosLoad.pause(AFTER);
         load.stop(DRAIN);
+        if (telegram != null) {
+            telegram.stop(DRAIN);
+        }
         try {
             scenario.tearDown().run(faults, probes, liveSession);
         } catch (Exception e) {
             problems.add("the scenario could not be undone: " + e.getMessage());
         }
         HistoryAudit.Findings findings = audit.audit(load.sessions(), load.notePrefix(), FOLD_WAIT);
+        long sent = load.sent();
+        if (telegram != null) {
+            HistoryAudit.Findings delivered;
+            try {
+                delivered = telegram.audit(FOLD_WAIT);
+            } catch (IOException e) {
+                delivered = new HistoryAudit.Findings(telegram.sent(), 0, 0, List.of("the fake Telegram API could not be read: " + e));
+            }
+            findings = findings.plus(delivered);
+            sent += telegram.sent();
+        }
         List<String> notReady = awaitReady(health);
         if (!notReady.isEmpty()) {
             problems.add("not ready: " + String.join(", ", notReady));
@@ -156,8 +180,17 @@ public final class ChaosMain {
         }
         List<String> details = new ArrayList<>(findings.details());
         details.addAll(load.anomalies());
-        return new ChaosRow(scenario.name(), load.sent(), load.answeredLive(), findings.lost(), duplicated,
+        return new ChaosRow(scenario.name(), sent, load.answeredLive() + (telegram == null ? 0 : telegram.sent()), findings.lost(), duplicated,
                 findings.reordered(), recovery, problems, details.stream().limit(12).toList());
+    }
+
+    /** The demo Telegram channel's webhook secret, which `./capsule up` made. */
+    private static String telegramSecret(Settings settings) throws IOException {
+        Path file = settings.home().resolve("channels/demo-telegram.webhook-secret");
+        if (!Files.isRegularFile(file)) {
+            throw new IOException(file + " is missing: the demo channels are bound by ./capsule up");
+        }
+        return Files.readString(file).strip();
     }
 
     private static List<String> awaitReady(StackHealth health) throws InterruptedException {

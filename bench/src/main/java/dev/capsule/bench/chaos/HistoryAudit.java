@@ -30,6 +30,12 @@ final class HistoryAudit {
         boolean clean() {
             return lost + duplicated + reordered == 0;
         }
+
+        Findings plus(Findings other) {
+            List<String> all = new ArrayList<>(details);
+            all.addAll(other.details);
+            return new Findings(lost + other.lost, duplicated + other.duplicated, reordered + other.reordered, List.copyOf(all));
+        }
     }
 
     private final HttpClient client;

@@ -7,12 +7,23 @@ import java.util.List;
  * One fault and its repair, done while the load runs. {@link #fault} returns once the repair is
  * done (the process restarted and ready, the outage over); the time to recover counts from its start.
  */
-record Scenario(String name, String what, Fault setUp, Fault fault, Fault tearDown) {
+record Scenario(String name, String what, Fault setUp, Fault fault, Fault tearDown, boolean telegram) {
 
     private static final Fault NOTHING = (f, p, s) -> { };
+    /** Telegram conversations need the fake Telegram API their answers go to. */
+    private static final Fault FAKE_PROVIDERS = (f, p, s) -> f.run("start", "fake-providers");
 
     Scenario(String name, String what, Fault fault) {
-        this(name, what, NOTHING, fault, NOTHING);
+        this(name, what, NOTHING, fault, NOTHING, false);
+    }
+
+    Scenario(String name, String what, Fault setUp, Fault fault, Fault tearDown) {
+        this(name, what, setUp, fault, tearDown, false);
+    }
+
+    /** A scenario whose load holds Telegram conversations too, each update posted {@link TelegramChats#POSTS_PER_UPDATE} times. */
+    static Scenario withTelegram(String name, String what, Fault fault) {
+        return new Scenario(name, what, FAKE_PROVIDERS, fault, NOTHING, true);
     }
 
     @FunctionalInterface
@@ -29,6 +40,10 @@ record Scenario(String name, String what, Fault setUp, Fault fault, Fault tearDo
                         (f, p, s) -> f.crashAndRestart("gateway-service")),
                 new Scenario("kill-persistence", "kill -9 persistence-service mid-fold, then start it again",
                         (f, p, s) -> f.crashAndRestart("persistence-service")),
+                withTelegram("kill-channel-adapters", "kill -9 channel-adapters mid-delivery to Telegram, then start it again",
+                        (f, p, s) -> f.crashAndRestart("channel-adapters")),
+                withTelegram("webhook-retried", "every Telegram update posted " + TelegramChats.POSTS_PER_UPDATE
+                        + " times, as Telegram retries: one turn and one answer each", NOTHING),
                 new Scenario("kafka-restart-20s", "stop the Kafka broker, keep it down 20 s, start it again",
                         (f, p, s) -> f.outage("kafka", Duration.ofSeconds(20))),
                 new Scenario("kafka-restart-90s", "stop the Kafka broker, keep it down 90 s, start it again",
