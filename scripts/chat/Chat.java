@@ -284,9 +284,9 @@ public final class Chat {
                 for (Sse.Event e = events.next(); e != null && !ended; e = events.next()) {
                     Map<String, Object> event = Json.object(Json.parse(e.data()));
                     String type = e.name() != null ? e.name() : Json.string(event, "type");
-                    ended = "turn.ended".equals(type) || "turn.failed".equals(type);
-                    if (messageId == null && event.get("inReplyTo") instanceof String id) {
-                        messageId = id;
+                    ended = "turn.ended".equals(type) || "turn.failed".equals(type) || "error".equals(type);
+                    if (messageId == null && event.get("accepted".equals(type) ? "messageId" : "inReplyTo") instanceof String id) {
+                        messageId = id; // the stream's first event, accepted, names the message; each of the turn's events too
                     }
                     if (stopped) {
                         cancel();
@@ -375,6 +375,7 @@ public final class Chat {
                         showBlock(Json.object(block));
                     }
                 }
+                case "error" -> out.error("error: the message was not accepted (" + Json.string(e, "error") + ")");
                 case "turn.failed" -> {
                     String message = Json.string(e, "message");
                     out.error("error: " + (message.isEmpty() ? "the app failed on this message" : message)
