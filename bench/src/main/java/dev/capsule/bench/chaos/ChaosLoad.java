@@ -29,6 +29,7 @@ final class ChaosLoad {
     private final AtomicLong failedTurns = new AtomicLong();
     private final AtomicLong liveDuplicates = new AtomicLong();
     private volatile boolean sending = true;
+    private volatile long startedAt;
     private volatile boolean retrying = true;
 
     ChaosLoad(HttpClient client, String gatewayHttp, String token, String runId, String scenario, int sessionCount) {
@@ -42,6 +43,7 @@ final class ChaosLoad {
     }
 
     void start() {
+        startedAt = System.nanoTime();
         sessions.forEach(s -> threads.add(Thread.ofVirtual().name(s.id).start(s)));
     }
 
@@ -84,6 +86,27 @@ final class ChaosLoad {
             }
         }
         return first == Long.MAX_VALUE ? -1 : (first - faultStart) / 1e9;
+    }
+
+    /** p99 in ms, from first send to the turn's end, of the plain messages first sent in [from, to); -1 when none were. */
+    double p99Millis(long from, long to) {
+        List<Long> took = new ArrayList<>();
+        for (ChaosSession s : sessions) {
+            for (ChaosMessage m : s.messages) {
+                if (m.kind == ChaosMessage.Kind.PLAIN && m.firstSentAt >= from && m.firstSentAt < to && m.endedAt != 0) {
+                    took.add(m.endedAt - m.firstSentAt);
+                }
+            }
+        }
+        if (took.isEmpty()) {
+            return -1;
+        }
+        java.util.Collections.sort(took);
+        return took.get(Math.min(took.size() - 1, (int) Math.ceil(took.size() * 0.99) - 1)) / 1e6;
+    }
+
+    long startedAt() {
+        return startedAt;
     }
 
     long sent() {

@@ -137,6 +137,19 @@ public final class ChaosMain {
         }
         long repaired = System.nanoTime();
         ChaosLoad.pause(AFTER);
+        if (faults.flooded != null) {
+            // Before: past the load's first seconds, whose sessions are new and whose client is cold. During: the flood
+            // and the 10 s after it, while the lane of the flooding session works through what was taken.
+            // Past a floor of 50 ms, which the machine's own noise reaches: twice a tiny p99 is still fast.
+            double before = load.p99Millis(load.startedAt() + Duration.ofSeconds(5).toNanos(), faultStart);
+            double during = load.p99Millis(faultStart, repaired + Duration.ofSeconds(10).toNanos());
+            System.out.printf("    the flood: %d streams taken, %d refused; the others' p99 %.0f ms before it, %.0f ms during it%n",
+                    faults.flooded[0], faults.flooded[1], before, during);
+            if (during > 2 * Math.max(before, 50)) {
+                problems.add(String.format("the others' p99 went from %.0f ms to %.0f ms during the flood", before, during));
+            }
+            faults.flooded = null;
+        }
         load.stop(DRAIN);
         if (telegram != null) {
             telegram.stop(DRAIN);

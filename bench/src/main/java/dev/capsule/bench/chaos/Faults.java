@@ -36,6 +36,14 @@ final class Faults {
         run("start", component);
     }
 
+    /** What {@link #flood} found, for the row: the others' p99 before and during it is compared by the runner. */
+    volatile int[] flooded;
+
+    /** One session of its own floods the gateway (see {@link Probes#flood}). */
+    void flood(Probes probes) throws InterruptedException {
+        flooded = probes.flood("chaos-flood-" + System.currentTimeMillis(), 500);
+    }
+
     void run(String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(capsule.toString(), "_fault"));
         command.addAll(List.of(args));

@@ -165,6 +165,45 @@ final class Probes {
         }
     }
 
+    /**
+     * One session floods: {@code count} streamed answers asked for as fast as 50 connections can, each request
+     * let go once the gateway has said whether it took it. The gateway's per-session rate limit refuses most
+     * (429); those it takes queue on that session's lane alone. Answers how many were taken and refused.
+     */
+    int[] flood(String session, int count) throws InterruptedException {
+        java.util.concurrent.atomic.AtomicInteger taken = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger refused = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+        List<Thread> senders = new ArrayList<>();
+        for (int c = 0; c < 50; c++) {
+            senders.add(Thread.ofVirtual().start(() -> {
+                while (next.getAndIncrement() < count) {
+                    try {
+                        HttpResponse<java.util.stream.Stream<String>> r = client.send(HttpRequest.newBuilder(
+                                        URI.create(settings.gatewayHttp() + "/api/sessions/" + session + "/messages"))
+                                .header("Authorization", "Bearer " + settings.token()).header("Content-Type", "application/json")
+                                .header("Accept", "text/event-stream").timeout(Duration.ofSeconds(30))
+                                .POST(HttpRequest.BodyPublishers.ofString("{\"text\":\"/stream\"}")).build(),
+                                HttpResponse.BodyHandlers.ofLines());
+                        try (var lines = r.body()) {
+                            boolean accepted = r.statusCode() == 200 && lines.anyMatch(l -> l.startsWith("event:accepted"));
+                            (accepted ? taken : refused).incrementAndGet();
+                        }
+                    } catch (java.io.IOException e) {
+                        refused.incrementAndGet();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return;
+                    }
+                }
+            }));
+        }
+        for (Thread t : senders) {
+            t.join();
+        }
+        return new int[] {taken.get(), refused.get()};
+    }
+
     private HttpRequest post(String url, String body, Map<String, String> headers) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
                 .timeout(Duration.ofSeconds(30)).POST(HttpRequest.BodyPublishers.ofString(body));

@@ -65,6 +65,9 @@ record Scenario(String name, String what, Fault setUp, Fault fault, Fault tearDo
                             f.run("resume", "session-service");
                         },
                         (f, p, s) -> f.run("stop", "session-service-2")),
+                new Scenario("flood-one-session", "one session asks for 500 streams as fast as 50 connections can, while"
+                        + " the others chat: their p99 must stay within 2x of its value before the flood",
+                        (f, p, s) -> f.flood(p)),
                 new Scenario("poison-records", "unreadable records on every topic a service reads, in a live session's partition"
                         + " and unkeyed", (f, p, s) -> p.poisonEveryTopic(s)),
                 new Scenario("malformed-input", "bad bodies, ids and tokens on the API, bad frames and a 2 MiB frame on the chat socket",
