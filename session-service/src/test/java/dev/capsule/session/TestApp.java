@@ -13,6 +13,7 @@ import dev.capsule.sdk.db.Query;
 import dev.capsule.session.state.StoreUnavailableException;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import java.time.Duration;
+import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -36,6 +37,8 @@ public class TestApp implements CapsuleApp {
     static volatile CountDownLatch gate = new CountDownLatch(0);
     /** Sessions whose "/store-down-once" has met its outage already. */
     static final java.util.Set<String> STORE_DOWN_ONCE = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** Sessions whose "/stream-varies" has run once already. */
+    static final java.util.Set<String> STREAM_VARIES_RAN = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     /** How many "/wait" turns are waiting at the gate now. */
     static final AtomicInteger waiting = new AtomicInteger();
@@ -93,6 +96,19 @@ public class TestApp implements CapsuleApp {
                         new java.net.ConnectException("Connection refused"));
             }
             session.reply("#" + turn + ": after the store");
+        } else if (text.equals("/stream-varies")) {
+            // The same answer each run, but paced the first time (a chunk per write, past the coalescing window) and
+            // at once afterwards (one chunk): what a model's timing does to a turn run again.
+            boolean first = STREAM_VARIES_RAN.add(session.id());
+            try (ReplyStream stream = session.streamReply()) {
+                for (String word : List.of("a;", "b;", "c;")) {
+                    stream.write(word);
+                    if (first) {
+                        pause(120);
+                    }
+                }
+            }
+            session.reply("#" + turn + ": after the stream");
         } else if (text.equals("/oversized")) {
             // More than Kafka's client takes in one request (1 MiB): the turn fails however often it runs.
             session.reply("#" + turn + ": " + "x".repeat(2 * 1024 * 1024));

@@ -323,6 +323,33 @@ class TurnTest {
     }
 
     @Test
+    void aStreamingTurnRunAgainWithOtherChunksSendsItsAnswersUnderTheSameIds() {
+        String s = session();
+        String key = "capsule:session:" + s;
+        kafka.send(s, "u1", "one");
+        await().atMost(WAIT).until(() -> kafka.of(s, TurnEnded.class).size() == 1);
+        String saved = redis.execute("HGET", key, "state").toString();
+        String version = redis.execute("HGET", key, "version").toString();
+        redis.execute("SET", key, "not a hash"); // the stream's turn runs, then its save fails
+        kafka.send(s, "u1", "/stream-varies");
+        await().atMost(WAIT).until(() -> kafka.of(s, TurnEnded.class).size() >= 2);
+        redis.execute("DEL", key);
+        redis.execute("HSET", key, "version", version, "state", saved);
+        await().atMost(WAIT).until(() -> store.load(s).orElseThrow().version() == 2);
+
+        List<StreamChunk> chunks = kafka.of(s, StreamChunk.class);
+        assertTrue(chunks.stream().map(StreamChunk::streamId).distinct().count() == 1
+                && chunks.stream().filter(c -> c.index() == 0).count() >= 2, "the turn ran more than once: " + chunks);
+        List<StreamEnd> ends = kafka.of(s, StreamEnd.class);
+        assertTrue(ends.stream().map(StreamEnd::seq).distinct().count() > 1,
+                "the runs chunked the stream differently, so its end came at other seqs: " + ends);
+        assertEquals(1, ends.stream().map(StreamEnd::eventId).distinct().count(), "one end, whatever its seq: " + ends);
+        assertEquals(List.of("a;b;c;"), ends.stream().map(StreamEnd::text).distinct().toList());
+        List<Reply> replies = kafka.of(s, Reply.class).stream().filter(r -> r.text().endsWith("after the stream")).toList();
+        assertEquals(1, replies.stream().map(Reply::eventId).distinct().count(), "one reply after it: " + replies);
+    }
+
+    @Test
     void aTurnThatFailsForAReasonOfItsOwnEndsAsFailedAfterItsTriesIsDeadLetteredAndTheSessionGoesOn() {
         String s = session();
         try (KafkaConsumer<String, byte[]> letters = new KafkaConsumer<>(Map.of(

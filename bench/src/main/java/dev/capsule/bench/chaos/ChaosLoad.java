@@ -19,7 +19,7 @@ final class ChaosLoad {
     static final Duration RECOVERED_WHEN_ANSWERED_WITHIN = Duration.ofSeconds(2);
 
     private final HttpClient client;
-    private final String base;
+    private final List<String> bases;
     private final String authorization;
     private final String notePrefix;
     private final List<ChaosSession> sessions = new ArrayList<>();
@@ -32,13 +32,13 @@ final class ChaosLoad {
     private volatile long startedAt;
     private volatile boolean retrying = true;
 
-    ChaosLoad(HttpClient client, String gatewayHttp, String token, String runId, String scenario, int sessionCount) {
+    ChaosLoad(HttpClient client, List<String> gateways, String token, String runId, String scenario, int sessionCount) {
         this.client = client;
-        this.base = gatewayHttp + "/api/sessions/";
+        this.bases = gateways.stream().map(g -> g + "/api/sessions/").toList();
         this.authorization = "Bearer " + token;
         this.notePrefix = "chaos-" + runId + "-" + scenario + "-";
         for (int i = 0; i < sessionCount; i++) {
-            sessions.add(new ChaosSession("chaos-" + runId + "-" + scenario + "-" + i, this, 31L * i + scenario.hashCode()));
+            sessions.add(new ChaosSession("chaos-" + runId + "-" + scenario + "-" + i, i, this, 31L * i + scenario.hashCode()));
         }
     }
 
@@ -141,8 +141,13 @@ final class ChaosLoad {
         return client;
     }
 
-    String base() {
-        return base;
+    /**
+     * Where a session's {@code attempt}-th send goes: with several gateways (replicas behind no balancer), the
+     * sessions spread over them, and a send again goes to the next one, as a client behind a balancer would reach
+     * another replica when the first is gone.
+     */
+    String base(int session, int attempt) {
+        return bases.get((session + attempt) % bases.size());
     }
 
     String authorization() {

@@ -111,7 +111,10 @@ public final class ChaosMain {
 
     private static ChaosRow run(Scenario scenario, HttpClient client, Settings settings, String runId, int sessions,
                                 Faults faults, StackHealth health, HistoryAudit audit) throws InterruptedException, IOException {
-        ChaosLoad load = new ChaosLoad(client, settings.gatewayHttp(), settings.token(), runId, scenario.name(), sessions);
+        // A second gateway replica listens 20 ports up (./capsule _fault start-replica gateway-service 2).
+        List<String> gateways = scenario.gateways() == 1 ? List.of(settings.gatewayHttp())
+                : List.of(settings.gatewayHttp(), "http://127.0.0.1:" + (settings.gatewayPort() + 20));
+        ChaosLoad load = new ChaosLoad(client, gateways, settings.token(), runId, scenario.name(), sessions);
         List<String> problems = new java.util.concurrent.CopyOnWriteArrayList<>();
         Probes probes = new Probes(settings, client, problems);
         String liveSession = load.sessions().getFirst().id;

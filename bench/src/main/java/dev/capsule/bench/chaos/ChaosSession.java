@@ -34,14 +34,16 @@ final class ChaosSession implements Runnable {
     private static final Duration BACKOFF_MAX = Duration.ofSeconds(2);
 
     final String id;
+    private final int index;
     final List<ChaosMessage> messages = new CopyOnWriteArrayList<>();
 
     private final ChaosLoad load;
     private final Random random;
     private final Set<Long> seqs = ConcurrentHashMap.newKeySet();
 
-    ChaosSession(String id, ChaosLoad load, long seed) {
+    ChaosSession(String id, int index, ChaosLoad load, long seed) {
         this.id = id;
+        this.index = index;
         this.load = load;
         this.random = new Random(seed);
     }
@@ -82,7 +84,7 @@ final class ChaosSession implements Runnable {
         long backoff = 250;
         while (true) {
             m.attempts++;
-            HttpRequest request = HttpRequest.newBuilder(URI.create(load.base() + id + "/messages"))
+            HttpRequest request = HttpRequest.newBuilder(URI.create(load.base(index, m.attempts) + id + "/messages"))
                     .header("Authorization", load.authorization())
                     .header("Accept", "text/event-stream")
                     .header("Content-Type", "application/json")

@@ -7,23 +7,25 @@ import java.util.List;
  * One fault and its repair, done while the load runs. {@link #fault} returns once the repair is
  * done (the process restarted and ready, the outage over); the time to recover counts from its start.
  */
-record Scenario(String name, String what, Fault setUp, Fault fault, Fault tearDown, boolean telegram) {
+record Scenario(String name, String what, Fault setUp, Fault fault, Fault tearDown, boolean telegram, int gateways) {
 
+    private static final List<String> SERVICES = List.of("gateway-service", "session-service", "channel-adapters",
+            "persistence-service");
     private static final Fault NOTHING = (f, p, s) -> { };
     /** Telegram conversations need the fake Telegram API their answers go to. */
     private static final Fault FAKE_PROVIDERS = (f, p, s) -> f.run("start", "fake-providers");
 
     Scenario(String name, String what, Fault fault) {
-        this(name, what, NOTHING, fault, NOTHING, false);
+        this(name, what, NOTHING, fault, NOTHING, false, 1);
     }
 
     Scenario(String name, String what, Fault setUp, Fault fault, Fault tearDown) {
-        this(name, what, setUp, fault, tearDown, false);
+        this(name, what, setUp, fault, tearDown, false, 1);
     }
 
     /** A scenario whose load holds Telegram conversations too, each update posted {@link TelegramChats#POSTS_PER_UPDATE} times. */
     static Scenario withTelegram(String name, String what, Fault fault) {
-        return new Scenario(name, what, FAKE_PROVIDERS, fault, NOTHING, true);
+        return new Scenario(name, what, FAKE_PROVIDERS, fault, NOTHING, true, 1);
     }
 
     @FunctionalInterface
@@ -65,6 +67,27 @@ record Scenario(String name, String what, Fault setUp, Fault fault, Fault tearDo
                             f.run("resume", "session-service");
                         },
                         (f, p, s) -> f.run("stop", "session-service-2")),
+                new Scenario("rolling-restart", "a second replica of every service, then each service restarted one replica"
+                        + " at a time (a clean stop, a start, ready, the next), under web and Telegram load",
+                        (f, p, s) -> {
+                            FAKE_PROVIDERS.run(f, p, s);
+                            for (String service : SERVICES) {
+                                f.run("start-replica", service, "2");
+                            }
+                        },
+                        (f, p, s) -> {
+                            for (String service : SERVICES) {
+                                f.run("stop", service);
+                                f.run("start", service);
+                                f.run("stop", service + "-2");
+                                f.run("start-replica", service, "2");
+                            }
+                        },
+                        (f, p, s) -> {
+                            for (String service : SERVICES) {
+                                f.run("stop", service + "-2");
+                            }
+                        }, true, 2),
                 new Scenario("flood-one-session", "one session asks for 500 streams as fast as 50 connections can, while"
                         + " the others chat: their p99 must stay within 2x of its value before the flood",
                         (f, p, s) -> f.flood(p)),

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 /** The chaos audit finds each kind of damage in a history, and none in a whole one. */
 class HistoryAuditTest {
 
-    private final ChaosSession session = new ChaosSession("s", null, 1);
+    private final ChaosSession session = new ChaosSession("s", 0, null, 1);
     private final ArrayNode history = EventCodec.mapper().createArrayNode();
     private final Map<String, Integer> notes = new HashMap<>();
     private int ids;

@@ -179,7 +179,7 @@ public class TurnRunner {
         TurnSession session = new TurnSession(inbound, data, history, before.outboundSeq(), publisher, lease,
                 collections.forTurn(before.user().ownerId(), sessionId, inbound.trace(), inbound.eventId(), lease), historyPages, coalescing);
         for (InboundMessage absorbed : fresh.subList(0, fresh.size() - 1)) {
-            session.emit(s -> TurnEnded.of(session.meta(s), absorbed.eventId(), s, absorbed.channel(), absorbed.route(), 0));
+            session.emit(s -> TurnEnded.of(session.meta(), absorbed.eventId(), s, absorbed.channel(), absorbed.route(), 0));
         }
         Message message = messageFor(fresh);
 
@@ -210,10 +210,10 @@ public class TurnRunner {
 
         LongFunction<OutboundEvent> end;
         if (failure == null) {
-            end = s -> TurnEnded.of(session.meta(s), inbound.eventId(), s, inbound.channel(), inbound.route(), session.events());
+            end = s -> TurnEnded.of(session.meta(), inbound.eventId(), s, inbound.channel(), inbound.route(), session.events());
         } else {
             LOG.errorf(failure, "session %s: the handler failed on message %s", sessionId, inbound.eventId());
-            end = s -> TurnFailed.of(session.meta(s), inbound.eventId(), s, inbound.channel(), inbound.route(),
+            end = s -> TurnFailed.of(session.meta(), inbound.eventId(), s, inbound.channel(), inbound.route(),
                     "handler_error", "Sorry, something went wrong while answering. Please try again.");
         }
         // A failed turn keeps what was said but not its half-made changes to the data.
@@ -242,7 +242,7 @@ public class TurnRunner {
                 collections.forTurn(before.user().ownerId(), sessionId, last.trace(), last.eventId(), lease), historyPages, coalescing);
         LOG.errorf("session %s: the turn of message %s is given up (%s); it ends as failed", sessionId, last.eventId(), reason);
         return finish(generation, before, session,
-                s -> TurnFailed.of(session.meta(s), last.eventId(), s, last.channel(), last.route(), "turn_failed",
+                s -> TurnFailed.of(session.givenUpMeta(), last.eventId(), s, last.channel(), last.route(), "turn_failed",
                         "Sorry, this message could not be answered. Please try again, or rephrase it."),
                 before.data(), new Handled(batch.stream().map(InboundMessage::eventId).toList(), position), last.trace(),
                 last.eventId(), before.closedAt());
@@ -455,7 +455,7 @@ public class TurnRunner {
         TurnSession session = standInTurn(message, before, SessionData.of(before.data()), lease);
         session.reply(message.text());
         return finish(generation, before, session,
-                s -> TurnEnded.of(session.meta(s), message.eventId(), s, before.channel(), null, session.events()),
+                s -> TurnEnded.of(session.meta(), message.eventId(), s, before.channel(), null, session.events()),
                 before.data(), Handled.only(message.eventId()), message.trace(), message.eventId(), before.closedAt());
     }
 
@@ -492,7 +492,7 @@ public class TurnRunner {
             LOG.infof("session %s closed after %s idle", sessionId, config.idleTimeout());
         }
         return finish(generation, before, session,
-                s -> TurnEnded.of(session.meta(s), close.eventId(), s, before.channel(), null, session.events()),
+                s -> TurnEnded.of(session.meta(), close.eventId(), s, before.channel(), null, session.events()),
                 data.toJson(), Handled.only(close.eventId()), close.trace(), close.eventId(), closedAt);
     }
 
@@ -536,7 +536,7 @@ public class TurnRunner {
         }
         ObjectNode nextData = failure == null ? data.toJson() : before.data();
         return finish(generation, before, session,
-                s -> TurnEnded.of(session.meta(s), due.eventId(), s, before.channel(), null, session.events()),
+                s -> TurnEnded.of(session.meta(), due.eventId(), s, before.channel(), null, session.events()),
                 nextData, Handled.only(due.eventId()), due.trace(), due.eventId(), closedAt);
     }
 

@@ -72,6 +72,8 @@ final class TurnSession implements Session {
     private volatile boolean closeRequested;
     private final List<JobRequest> jobs = new ArrayList<>();
     private int streamsOpened;
+    /** The turn's events so far that are not stream chunks (guarded by this: they are built inside emit). */
+    private int numbered;
     private int proactiveSent;
     private boolean turnOver; // guarded by this
     private long seq;
@@ -147,7 +149,7 @@ final class TurnSession implements Session {
     @Override
     public void reply(String text) {
         requireText(text, "reply");
-        OutboundEvent e = emit(s -> Reply.of(meta(s), inbound.eventId(), s, inbound.channel(), inbound.route(), text));
+        OutboundEvent e = emit(s -> Reply.of(meta(), inbound.eventId(), s, inbound.channel(), inbound.route(), text));
         remember(e.eventId(), text);
     }
 
@@ -194,7 +196,7 @@ final class TurnSession implements Session {
     @Override
     public void notify(String text) {
         requireText(text, "notify");
-        emit(s -> Notify.of(meta(s), inbound.eventId(), s, inbound.channel(), inbound.route(), text));
+        emit(s -> Notify.of(meta(), inbound.eventId(), s, inbound.channel(), inbound.route(), text));
     }
 
     @Override
@@ -256,7 +258,7 @@ final class TurnSession implements Session {
         ObjectNode json = EventCodec.mapper().valueToTree(block);
         json.put("kind", block.kind());
         json.put("fallbackText", block.fallbackText());
-        OutboundEvent e = emit(s -> Show.of(meta(s), inbound.eventId(), s, inbound.channel(), inbound.route(), json));
+        OutboundEvent e = emit(s -> Show.of(meta(), inbound.eventId(), s, inbound.channel(), inbound.route(), json));
         remember(e.eventId(), block.fallbackText());
     }
 
@@ -293,11 +295,27 @@ final class TurnSession implements Session {
     }
 
     /**
-     * The envelope of the turn's outbound event number {@code seq}. Its id is derived from the
-     * message and the seq, so a turn run again after a crash sends the same ids.
+     * The envelope of the turn's next outbound event other than a stream chunk; call it once per event, as it is
+     * built. Its id is derived from the message and the event's place among the turn's events that are not chunks,
+     * not from its seq: a turn run again after a crash sends the same ids, even when its streams coalesce into
+     * another number of chunks than the first run's (coalescing goes by time), which moves every seq after them.
+     * The read model keeps an answer once per id, so the run again adds nothing to the history.
      */
-    EventMeta meta(long seq) {
-        return EventMeta.derived(inbound.sessionId(), inbound.trace(), inbound.eventId() + "/out/" + seq);
+    EventMeta meta() {
+        return EventMeta.derived(inbound.sessionId(), inbound.trace(), inbound.eventId() + "/event/" + (++numbered));
+    }
+
+    /**
+     * The envelope of a turn that is given up: derived from the message alone, apart from any event a run of it
+     * may have sent before it failed.
+     */
+    EventMeta givenUpMeta() {
+        return EventMeta.derived(inbound.sessionId(), inbound.trace(), inbound.eventId() + "/given-up");
+    }
+
+    /** The envelope of chunk {@code index} of stream {@code streamId}: chunks are not kept, so their ids need only be their own. */
+    private EventMeta chunkMeta(String streamId, int index) {
+        return EventMeta.derived(inbound.sessionId(), inbound.trace(), streamId + "/chunk/" + index);
     }
 
     /** Numbers and sends one outbound event; synchronized so that seq order is send order. */
@@ -519,7 +537,7 @@ final class TurnSession implements Session {
             int index = chunks++;
             String piece = waiting.toString();
             waiting.setLength(0);
-            emit(s -> StreamChunk.of(meta(s), inbound.eventId(), s, inbound.channel(), inbound.route(), streamId, index, piece));
+            emit(s -> StreamChunk.of(chunkMeta(streamId, index), inbound.eventId(), s, inbound.channel(), inbound.route(), streamId, index, piece));
             // The window starts once the chunk has been built and handed over, so two chunks are never closer than it.
             nextChunkAt = System.nanoTime() + coalescing.windowNanos();
         }
@@ -565,7 +583,7 @@ final class TurnSession implements Session {
                 sendWaiting(); // the chunks sent add up to the whole text
             }
             String whole = text.toString();
-            OutboundEvent e = emit(s -> StreamEnd.of(meta(s), inbound.eventId(), s, inbound.channel(), inbound.route(),
+            OutboundEvent e = emit(s -> StreamEnd.of(meta(), inbound.eventId(), s, inbound.channel(), inbound.route(),
                     streamId, chunks, whole, cancelled));
             remember(e.eventId(), whole);
         }

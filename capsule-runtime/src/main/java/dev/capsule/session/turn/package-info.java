@@ -9,8 +9,9 @@
  * read past an open transaction in its partition). Instead, every effect is made idempotent:
  * <ul>
  *   <li>each event's id is derived from the inbound message's id and the effect's place in the
- *       turn ({@code EventMeta.derived}): outbound event number n, stream number n, write
- *       number n, the state;</li>
+ *       turn ({@code EventMeta.derived}): outbound event number n among the turn's events that are
+ *       not stream chunks (not its seq: streams coalesce by time, so a run again may send another number
+ *       of chunks, which moves every seq after them), stream number n, write number n, the state;</li>
  *   <li>the inbound record's offset is committed only after the turn's events are acknowledged
  *       and its state saved, so a crash anywhere before that redelivers the message;</li>
  *   <li>the session state remembers where in {@code capsule.inbound} the last message it handled

@@ -60,7 +60,7 @@ class SendAfterTurnTest {
     }
 
     static CompletableFuture<Void> endTheTurn(TurnSession turn) {
-        return turn.endTurn(s -> TurnEnded.of(turn.meta(s), turn.inbound().eventId(), s, "web", null, turn.events()));
+        return turn.endTurn(s -> TurnEnded.of(turn.meta(), turn.inbound().eventId(), s, "web", null, turn.events()));
     }
 
     @AfterEach
