@@ -295,18 +295,13 @@ class TurnTest {
     @Test
     void aTurnWhoseStateRedisRefusedToSaveRunsAgainOnceRedisTakesItAndKeepsItsReplysId() {
         String s = session();
-        String key = "capsule:session:" + s;
         kafka.send(s, "u1", "one");
         await().atMost(WAIT).until(() -> kafka.of(s, TurnEnded.class).size() == 1);
-        String saved = redis.execute("HGET", key, "state").toString();
-        String version = redis.execute("HGET", key, "version").toString();
-        // A key of the wrong type makes every command on it fail: the turn runs from memory, then its save fails.
-        redis.execute("SET", key, "not a hash");
+        Runnable repair = breakSaves(s);
         kafka.send(s, "u1", "two");
         await().atMost(WAIT).until(() -> kafka.of(s, TurnEnded.class).size() == 2);
 
-        redis.execute("DEL", key);
-        redis.execute("HSET", key, "version", version, "state", saved);
+        repair.run();
         // Not done while its state was not saved: the turn runs again, and sends its events again.
         await().atMost(WAIT).until(() -> kafka.of(s, TurnEnded.class).size() == 3);
         assertEquals(2, kafka.of(s, TurnEnded.class).stream().map(TurnEnded::eventId).distinct().count());
@@ -322,19 +317,30 @@ class TurnTest {
         assertEquals(2, changes.stream().map(StateChanged::eventId).distinct().count(), "a run again sends the same state change: " + changes);
     }
 
+    /**
+     * Makes session {@code s}'s saves fail: a key of the wrong type fails every command on it, so a turn runs from
+     * memory and then its save fails, and runs again. Answers what puts the saved state back.
+     */
+    private Runnable breakSaves(String s) {
+        String key = "capsule:session:" + s;
+        String saved = redis.execute("HGET", key, "state").toString();
+        String version = redis.execute("HGET", key, "version").toString();
+        redis.execute("SET", key, "not a hash");
+        return () -> {
+            redis.execute("DEL", key);
+            redis.execute("HSET", key, "version", version, "state", saved);
+        };
+    }
+
     @Test
     void aStreamingTurnRunAgainWithOtherChunksSendsItsAnswersUnderTheSameIds() {
         String s = session();
-        String key = "capsule:session:" + s;
         kafka.send(s, "u1", "one");
         await().atMost(WAIT).until(() -> kafka.of(s, TurnEnded.class).size() == 1);
-        String saved = redis.execute("HGET", key, "state").toString();
-        String version = redis.execute("HGET", key, "version").toString();
-        redis.execute("SET", key, "not a hash"); // the stream's turn runs, then its save fails
+        Runnable repair = breakSaves(s);
         kafka.send(s, "u1", "/stream-varies");
         await().atMost(WAIT).until(() -> kafka.of(s, TurnEnded.class).size() >= 2);
-        redis.execute("DEL", key);
-        redis.execute("HSET", key, "version", version, "state", saved);
+        repair.run();
         await().atMost(WAIT).until(() -> store.load(s).orElseThrow().version() == 2);
 
         List<StreamChunk> chunks = kafka.of(s, StreamChunk.class);
