@@ -323,6 +323,8 @@ class TurnTest {
      */
     private Runnable breakSaves(String s) {
         String key = "capsule:session:" + s;
+        // The turn's end reaches Kafka before its state reaches Redis.
+        await().atMost(WAIT).until(() -> redis.execute("HGET", key, "state") != null);
         String saved = redis.execute("HGET", key, "state").toString();
         String version = redis.execute("HGET", key, "version").toString();
         redis.execute("SET", key, "not a hash");
