@@ -89,25 +89,10 @@ chaos_fault() {
 # A second copy of service $1, as component "$1-$2" on port (its port + 10 × $2), so that a scenario can fault one
 # replica of two. `./capsule _fault stop $1-$2` stops it again; `./capsule down` does not know it.
 start_replica() { # service n
-  local name=$1 replica=$1-$2 port jar log
+  local name=$1 replica=$1-$2 port
   port=$(( $(service_port "$name") + 10 * $2 ))
-  log=$CAPSULE_LOG_DIR/$replica.log
-  running_pid "$replica" >/dev/null && { say "$replica already runs"; return; }
-  jar=$ROOT/$name/target/quarkus-app/quarkus-run.jar
-  if [ "$name" = session-service ]; then
-    CAPSULE_APP=$(cat "$CAPSULE_RUN_DIR/session-service.app" 2>/dev/null)
-    jar=$(session_service_jar)
-  fi
-  step "starting $replica on :$port"
-  (
-    cd "$CAPSULE_HOME" || exit 1
-    service_env "$name"
-    export QUARKUS_HTTP_PORT=$port
-    # shellcheck disable=SC2086 # the options are words
-    exec nohup "$JAVA" -Xms64m -Xmx"$CAPSULE_SERVICE_HEAP" $CAPSULE_SERVICE_JVM_OPTS \
-      -Dcapsule.component="$replica" -jar "$jar" >>"$log" 2>&1 </dev/null
-  ) &
-  write_pid "$replica" $! "capsule.component=$replica"
+  [ "$name" = session-service ] && CAPSULE_APP=$(cat "$CAPSULE_RUN_DIR/session-service.app" 2>/dev/null)
+  start_service "$name" "$replica" "$port"
   await_ready "$replica" "$port"
   say "$replica ready"
 }

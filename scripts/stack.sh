@@ -174,25 +174,25 @@ start_postgres() {
 }
 
 # --- The four services. ----------------------------------------------------------------------
-start_service() {
-  local name=$1 port log=$CAPSULE_LOG_DIR/$1.log
-  port=$(service_port "$name")
-  if running_pid "$name" >/dev/null; then step "$name already runs (pid $(running_pid "$name"))"; return; fi
-  step "starting $name on :$port"
+start_service() { # name [component port]: the service, or another replica of it as its own component on its own port
+  local name=$1 component=${2:-$1} port=${3:-$(service_port "$1")} log=$CAPSULE_LOG_DIR/${2:-$1}.log
+  if running_pid "$component" >/dev/null; then step "$component already runs (pid $(running_pid "$component"))"; return; fi
+  step "starting $component on :$port"
   local jar=$ROOT/$name/target/quarkus-app/quarkus-run.jar
   if [ "$name" = session-service ]; then
     jar=$(session_service_jar)   # scripts/app.sh: the app of `up --app`, or the demo
-    printf '%s\n' "${CAPSULE_APP:-}" >"$CAPSULE_RUN_DIR/session-service.app"
+    [ "$component" = "$name" ] && printf '%s\n' "${CAPSULE_APP:-}" >"$CAPSULE_RUN_DIR/session-service.app"
   fi
   (
     cd "$CAPSULE_HOME" || exit 1
     service_env "$name"
+    export QUARKUS_HTTP_PORT=$port
     # shellcheck disable=SC2086 # the options are words
     exec nohup "$JAVA" -Xms64m -Xmx"$CAPSULE_SERVICE_HEAP" $CAPSULE_SERVICE_JVM_OPTS \
-      -Dcapsule.component="$name" -jar "$jar" >>"$log" 2>&1 </dev/null
+      -Dcapsule.component="$component" -jar "$jar" >>"$log" 2>&1 </dev/null
   ) &
-  write_pid "$name" $! "capsule.component=$name"
-  STARTED+=("$name")
+  write_pid "$component" $! "capsule.component=$component"
+  STARTED+=("$component")
 }
 
 service_env() { # name: exports what service $name needs to reach the local stack
