@@ -44,6 +44,15 @@ public interface SessionConfig {
     @WithDefault("2000")
     int maxTurnsInFlight();
 
+    /**
+     * How many of a session's messages may wait behind its running turn. One more is refused at once: the user gets a
+     * {@code turn.failed} with the code {@code session_busy} and the message is not run, so that one flooding session
+     * holds neither memory nor the partition's other sessions. The gateway's per-session rate limit keeps a
+     * conversation well below it; this bounds what several gateways, or a slow handler, let pile up.
+     */
+    @WithDefault("100")
+    int maxQueuedPerSession();
+
     /** A message that arrives while the session's previous turn runs: {@code queue}, {@code interrupt} or {@code coalesce}. */
     @WithDefault("queue")
     String doubleTexting();

@@ -60,6 +60,9 @@ public class InboundConsumer {
     private final ConcurrentHashMap<String, ConsumerRecord<String, byte[]>> records = new ConcurrentHashMap<>();
     private final EventPublisher publisher;
     private final int attempts;
+    private final int maxQueued;
+    /** Sessions whose messages are being refused as busy, with how many so far: logged when it starts and ends. */
+    private final ConcurrentHashMap<String, AtomicInteger> refusing = new ConcurrentHashMap<>();
 
     InboundConsumer(SessionLanes lanes, TurnRunner turns, EventPublisher publisher,
                     SessionConfig config) {
@@ -71,6 +74,11 @@ public class InboundConsumer {
         this.publisher = publisher;
         this.attempts = config.turnAttempts();
         this.maxInFlight = config.maxTurnsInFlight();
+        if (config.maxQueuedPerSession() < 1) {
+            throw new IllegalArgumentException("capsule.session.max-queued-per-session must be 1 or more, not "
+                    + config.maxQueuedPerSession());
+        }
+        this.maxQueued = config.maxQueuedPerSession();
         this.doubleTexting = policy(config.doubleTexting());
     }
 
@@ -174,6 +182,13 @@ public class InboundConsumer {
     /** Puts the message on its session's lane as the double-texting policy says; completes when it was answered. */
     private CompletableFuture<Void> schedule(InboundMessage inbound) {
         String sessionId = inbound.sessionId();
+        if (doubleTexting != DoubleTexting.COALESCE && lanes.waiting(sessionId) >= maxQueued) {
+            return refuseBusy(inbound);
+        }
+        AtomicInteger refused = refusing.remove(sessionId);
+        if (refused != null) {
+            LOG.infof("session %s: its queue has room again; %d messages were refused as busy", sessionId, refused.get());
+        }
         return switch (doubleTexting) {
             case QUEUE -> lanes.submit(sessionId, () -> runUntilDone(List.of(inbound)));
             case INTERRUPT -> {
@@ -182,6 +197,22 @@ public class InboundConsumer {
             }
             case COALESCE -> coalesce(inbound);
         };
+    }
+
+    /**
+     * Answers the message as busy, on its lane (its answer takes the next seq after the turns before it) and without
+     * running the handler; under the coalesce policy waiting messages join one turn instead, so none is refused.
+     */
+    private CompletableFuture<Void> refuseBusy(InboundMessage inbound) {
+        String sessionId = inbound.sessionId();
+        if (refusing.computeIfAbsent(sessionId, id -> new AtomicInteger()).getAndIncrement() == 0) {
+            LOG.warnf("session %s: %d messages wait behind its turn (capsule.session.max-queued-per-session); "
+                    + "its next messages are answered session_busy until the queue drains", sessionId, maxQueued);
+        }
+        InboundPosition position = positionOf(inbound.eventId());
+        return lanes.submit(sessionId, () -> untilDone(sessionId, inbound.eventId(), () -> turns.refuseBusy(inbound, position),
+                reason -> turns.giveUp(List.of(inbound), position, reason)
+                        .thenCompose(ended -> deadLetter(List.of(inbound.eventId()), reason))));
     }
 
     private CompletableFuture<Void> coalesce(InboundMessage inbound) {

@@ -18,6 +18,8 @@ import java.util.function.Supplier;
 public class SessionLanes {
 
     private final ConcurrentHashMap<String, CompletableFuture<Void>> tails = new ConcurrentHashMap<>();
+    /** Tasks submitted and not done, per session: the one running and those waiting behind it. */
+    private final ConcurrentHashMap<String, Integer> depths = new ConcurrentHashMap<>();
     private final ExecutorService threads = Executors.newThreadPerTaskExecutor(
             Thread.ofVirtual().name("turn-", 0).factory());
 
@@ -32,6 +34,7 @@ public class SessionLanes {
     public <T> CompletableFuture<T> submit(String sessionId, Supplier<CompletableFuture<T>> task) {
         CompletableFuture<T> outcome = new CompletableFuture<>();
         CompletableFuture<Void> done = new CompletableFuture<>();
+        depths.merge(sessionId, 1, Integer::sum);
         CompletableFuture<Void> previous = tails.put(sessionId, done);
         Runnable run = () -> {
             CompletableFuture<T> started;
@@ -42,6 +45,7 @@ public class SessionLanes {
             }
             started.whenComplete((value, failure) -> {
                 tails.remove(sessionId, done);
+                depths.computeIfPresent(sessionId, (id, depth) -> depth == 1 ? null : depth - 1);
                 done.complete(null);
                 if (failure == null) {
                     outcome.complete(value);
@@ -56,6 +60,12 @@ public class SessionLanes {
             previous.whenComplete((ignored, alsoIgnored) -> threads.execute(run));
         }
         return outcome;
+    }
+
+    /** How many tasks of {@code sessionId} wait behind the one running (0 when its lane is idle or runs one). */
+    public int waiting(String sessionId) {
+        Integer depth = depths.get(sessionId);
+        return depth == null ? 0 : depth - 1;
     }
 
     /** Runs {@code task} on a virtual thread of its own after {@code delayMs}: a turn tried again after a failure. */

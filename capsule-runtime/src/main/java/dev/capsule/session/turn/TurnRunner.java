@@ -229,6 +229,28 @@ public class TurnRunner {
      * every seq a run of the turn took, some of which may have reached users.
      */
     public CompletableFuture<Void> giveUp(List<InboundMessage> batch, InboundPosition position, String reason) {
+        LOG.errorf("session %s: the turn of message %s is given up (%s); it ends as failed", batch.getLast().sessionId(),
+                batch.getLast().eventId(), reason);
+        return endUnanswered(batch, position, "turn_failed", "Sorry, this message could not be answered. Please try again, or rephrase it.");
+    }
+
+    /**
+     * Answers a message with a {@link TurnFailed} of code {@code session_busy} without running the handler: too many of
+     * the session's messages wait already ({@code capsule.session.max-queued-per-session}). The state records it as
+     * handled, so a redelivery neither refuses nor runs it again.
+     */
+    public CompletableFuture<Void> refuseBusy(InboundMessage message, InboundPosition position) {
+        SessionState loaded = load(message.sessionId());
+        if (loaded != null && (loaded.recentInbound().contains(message.eventId())
+                || loaded.handledUpTo() != null && loaded.handledUpTo().covers(position))) {
+            return DONE;
+        }
+        return endUnanswered(List.of(message), position, "session_busy",
+                "Too many of your messages are waiting for an answer; this one was not read. Send it again once the answers catch up.");
+    }
+
+    /** Ends {@code batch}'s turn with a {@link TurnFailed} and no handler run, its messages recorded as handled. */
+    private CompletableFuture<Void> endUnanswered(List<InboundMessage> batch, InboundPosition position, String code, String text) {
         InboundMessage last = batch.get(batch.size() - 1);
         String sessionId = last.sessionId();
         long generation = owned.generation();
@@ -240,10 +262,8 @@ public class TurnRunner {
         batch.forEach(m -> history.add(new HistoryLine(m.eventId(), "user", m.shownText(), m.timestamp())));
         TurnSession session = new TurnSession(last, SessionData.of(before.data()), history, seq, publisher, lease,
                 collections.forTurn(before.user().ownerId(), sessionId, last.trace(), last.eventId(), lease), historyPages, coalescing);
-        LOG.errorf("session %s: the turn of message %s is given up (%s); it ends as failed", sessionId, last.eventId(), reason);
         return finish(generation, before, session,
-                s -> TurnFailed.of(session.givenUpMeta(), last.eventId(), s, last.channel(), last.route(), "turn_failed",
-                        "Sorry, this message could not be answered. Please try again, or rephrase it."),
+                s -> TurnFailed.of(session.givenUpMeta(), last.eventId(), s, last.channel(), last.route(), code, text),
                 before.data(), new Handled(batch.stream().map(InboundMessage::eventId).toList(), position), last.trace(),
                 last.eventId(), before.closedAt());
     }
