@@ -3,8 +3,8 @@
 // Sign-in: a token from the URL fragment (#access_token=…, how a deployment's identity
 // provider hands it over), else one kept in this tab, else the local stack's dev token
 // (GET /auth/dev-token, which answers 404 in production), else a sign-in form. The token goes to
-// the socket as ?access_token= (browsers cannot set headers on a WebSocket) and to the API as
-// an Authorization header.
+// the socket as a subprotocol, access_token.<token> beside capsule (browsers cannot set headers on a
+// WebSocket, and a URL would put the token in proxies' logs), and to the API as an Authorization header.
 //
 // Resume: the page remembers the last seq (and its time) it showed for the session. After a
 // drop it reconnects, to whichever gateway replica answers, and sends {"type":"resume",after,
@@ -163,8 +163,7 @@ async function loadHistory() {
 function connect() {
   const url = new URL('/ws/chat', location.href);
   url.protocol = location.protocol === 'https:' ? 'wss:' : 'ws:';
-  url.searchParams.set('access_token', state.token);
-  const socket = new WebSocket(url);
+  const socket = new WebSocket(url, ['capsule', 'access_token.' + state.token]);
   state.socket = socket;
   socket.addEventListener('open', () => {
     state.open = true;

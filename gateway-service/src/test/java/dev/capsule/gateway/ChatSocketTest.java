@@ -128,6 +128,19 @@ class ChatSocketTest {
     }
 
     @Test
+    void aBrowserTokenOfferedAsASubprotocolIsAcceptedAndTheCapsuleSubprotocolSelected() {
+        Client client = connect(BasicWebSocketConnector.create().baseUri(base)
+                .addSubprotocol("capsule").addSubprotocol("access_token." + Gateway.token("u2")));
+        String session = Gateway.newSessionId();
+
+        client.send(message(session, "from a browser, token out of the URL"));
+
+        client.await(frame("turn.ended", session));
+        assertEquals("u2", sessionService.received(session).getFirst().user().id());
+        assertEquals("capsule", client.connection.subprotocol());
+    }
+
+    @Test
     void anUpgradeWithoutATokenIsRefusedWith401() {
         assertUpgradeRefusedWith401(BasicWebSocketConnector.create().baseUri(base));
     }
@@ -138,6 +151,8 @@ class ChatSocketTest {
                 .addHeader("Authorization", "Bearer not-a-jwt"));
         assertUpgradeRefusedWith401(BasicWebSocketConnector.create()
                 .baseUri(base.resolve("/?access_token=" + Gateway.foreignToken("u1"))));
+        assertUpgradeRefusedWith401(BasicWebSocketConnector.create().baseUri(base)
+                .addSubprotocol("capsule").addSubprotocol("access_token." + Gateway.foreignToken("u1")));
     }
 
     @Test

@@ -65,8 +65,8 @@ import org.jboss.logging.Logger;
  * open, so that one bad message does not cost the user their other sessions.
  *
  * <p>The upgrade needs a bearer JWT ({@link Authenticated}: 401 without one), in the
- * Authorization header or, from browsers, in the {@code access_token} query parameter
- * ({@link AccessTokenParameter}). The socket closes (1008, {@value #TOKEN_EXPIRED}) when that token expires.
+ * Authorization header or, from browsers, in an {@code access_token.<JWT>} subprotocol or the
+ * {@code access_token} query parameter ({@link AccessTokenParameter}). The socket closes (1008, {@value #TOKEN_EXPIRED}) when that token expires.
  */
 @WebSocket(path = ChatSocket.PATH)
 @Authenticated
