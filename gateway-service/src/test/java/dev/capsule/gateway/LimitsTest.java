@@ -1,6 +1,7 @@
 package dev.capsule.gateway;
 
 import static dev.capsule.gateway.Gateway.as;
+import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -17,6 +18,7 @@ import io.quarkus.test.junit.TestProfile;
 import io.quarkus.websockets.next.BasicWebSocketConnector;
 import io.quarkus.websockets.next.CloseReason;
 import io.quarkus.websockets.next.WebSocketClientConnection;
+import io.restassured.http.ContentType;
 import dev.capsule.gateway.delivery.Deliveries;
 import jakarta.inject.Inject;
 import java.io.DataInputStream;
@@ -72,6 +74,11 @@ class LimitsTest {
         as("ana").body("{\"text\":\"two\"}").post("/api/sessions/{id}/messages", flooded).then().statusCode(200);
         as("ana").body("{\"text\":\"three\"}").post("/api/sessions/{id}/messages", flooded).then().statusCode(429)
                 .header("Retry-After", "1").body("error", containsString("takes at most 1 a second"));
+        // Over its rate, a message is refused before its body is read: one that is not even JSON gets the 429 too.
+        as("ana").body("not JSON").post("/api/sessions/{id}/messages", flooded).then().statusCode(429)
+                .header("Retry-After", "1").body("error", containsString("takes at most 1 a second"));
+        given().contentType(ContentType.JSON).body("{\"text\":\"four\"}").post("/api/sessions/{id}/messages", flooded)
+                .then().statusCode(401);
         // Asking for server-sent events, the refusal comes before the stream: its own status, and the JSON error.
         String streamed = Gateway.newSessionId();
         as("ana").body("{\"text\":\"one\"}").post("/api/sessions/{id}/messages", streamed).then().statusCode(200);

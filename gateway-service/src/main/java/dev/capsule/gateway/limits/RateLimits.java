@@ -5,6 +5,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.capsule.gateway.inbound.MessageIntake.Rejection;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.ConsumptionProbe;
+import io.github.bucket4j.EstimationProbe;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
@@ -38,6 +39,26 @@ public class RateLimits {
         take(users, userId, config.messagesPerSecondPerUser(), "user " + userId);
     }
 
+    /**
+     * Why a message to {@code sessionId} would be refused now by its rate ({@link #takeMessage}'s 429 message), or
+     * null when it might be taken. Takes nothing: a request that was not yet found to be the session owner's must not
+     * spend the owner's messages.
+     */
+    public String sessionOverRate(String sessionId) {
+        int perSecond = config.messagesPerSecondPerSession();
+        Bucket bucket = perSecond > 0 ? sessions.getIfPresent(sessionId) : null;
+        if (bucket == null) {
+            return null;
+        }
+        EstimationProbe estimate = bucket.estimateAbilityToConsume(1);
+        return estimate.canBeConsumed() ? null : tooMany("session " + sessionId, perSecond, estimate.getNanosToWaitForRefill());
+    }
+
+    private static String tooMany(String who, int perSecond, long nanosToWait) {
+        return "too many messages: " + who + " takes at most " + perSecond + " a second; send again in "
+                + Math.max(1, nanosToWait / 1_000_000) + " ms";
+    }
+
     private static void take(Cache<String, Bucket> buckets, String key, int perSecond, String who) {
         if (perSecond <= 0) {
             return;
@@ -46,9 +67,7 @@ public class RateLimits {
                 .addLimit(limit -> limit.capacity(2L * perSecond).refillGreedy(perSecond, Duration.ofSeconds(1))).build())
                 .tryConsumeAndReturnRemaining(1);
         if (!probe.isConsumed()) {
-            long waitMs = Math.max(1, probe.getNanosToWaitForRefill() / 1_000_000);
-            throw new Rejection(429, "too many messages: " + who + " takes at most " + perSecond
-                    + " a second; send again in " + waitMs + " ms");
+            throw new Rejection(429, tooMany(who, perSecond, probe.getNanosToWaitForRefill()));
         }
     }
 
