@@ -169,8 +169,16 @@ final class Probes {
      * One session floods: {@code count} streamed answers asked for as fast as 50 connections can, each request
      * let go once the gateway has said whether it took it. The gateway's per-session rate limit refuses most
      * (429); those it takes queue on that session's lane alone. Answers how many were taken and refused.
+     * The flood has an HTTP client of its own, as a flooding user has: sharing the load's would queue the other
+     * conversations' requests behind it in this process (one selector thread per client), before the gateway.
      */
     int[] flood(String session, int count) throws InterruptedException {
+        try (HttpClient own = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()) {
+            return flood(own, session, count);
+        }
+    }
+
+    private int[] flood(HttpClient client, String session, int count) throws InterruptedException {
         java.util.concurrent.atomic.AtomicInteger taken = new java.util.concurrent.atomic.AtomicInteger();
         java.util.concurrent.atomic.AtomicInteger refused = new java.util.concurrent.atomic.AtomicInteger();
         java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
