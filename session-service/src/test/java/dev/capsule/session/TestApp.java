@@ -109,6 +109,10 @@ public class TestApp implements CapsuleApp {
                 }
             }
             session.reply("#" + turn + ": after the stream");
+        } else if (text.equals("/oversized-state")) {
+            // A session state past what Kafka takes in one record: its StateChanged is refused, so the turn must fail.
+            session.data().put("oversized", "x".repeat(2 * 1024 * 1024));
+            session.reply("#" + turn + ": kept");
         } else if (text.equals("/oversized")) {
             // More than Kafka's client takes in one request (1 MiB): the turn fails however often it runs.
             session.reply("#" + turn + ": " + "x".repeat(2 * 1024 * 1024));

@@ -400,6 +400,21 @@ class TurnTest {
     }
 
     @Test
+    void aStateTooLargeForKafkaFailsItsTurnBeforeItsEndLeaves() {
+        String s = session();
+        kafka.send(s, "u1", "one");
+        InboundMessage oversized = kafka.send(s, "u1", "/oversized-state");
+        await().atMost(WAIT).until(() -> kafka.of(s, TurnFailed.class).size() == 1);
+        assertEquals(oversized.eventId(), kafka.of(s, TurnFailed.class).getFirst().inReplyTo());
+        kafka.send(s, "u1", "two");
+        await().atMost(WAIT).until(() -> kafka.of(s, TurnEnded.class).size() == 2);
+        // No run of the oversized turn told anyone it went well, and its change to the data was dropped.
+        assertTrue(kafka.of(s, TurnEnded.class).stream().noneMatch(e -> e.inReplyTo().equals(oversized.eventId())),
+                "a turn.ended for the oversized turn left before its state was refused");
+        assertEquals("#2: two", kafka.of(s, Reply.class).getLast().text());
+    }
+
+    @Test
     void anotherUsersMessageToASessionIsNotRun() {
         String s = session();
         kafka.send(s, "owner", "mine");

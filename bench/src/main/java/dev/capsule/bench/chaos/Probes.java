@@ -1,6 +1,8 @@
 package dev.capsule.bench.chaos;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.capsule.bench.Settings;
+import dev.capsule.events.EventCodec;
 import dev.capsule.events.Topics;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -163,6 +165,47 @@ final class Probes {
                         + " answered " + r.statusCode() + " (expected 401): " + r.body());
             }
         }
+    }
+
+    /**
+     * A session of its own asks the demo app for a reply and then a session state of 2 MiB, past what Kafka takes in
+     * one record: each turn must end as {@code turn.failed} ({@code turn_failed}) after its tries, and the session go
+     * on with its next message as its first turn (a failed turn's data changes are dropped).
+     */
+    void oversized() throws Exception {
+        String session = "chaos-oversized-" + System.currentTimeMillis();
+        for (String what : List.of("reply", "state")) {
+            JsonNode failed = lastEvent(sendAndWait(session, "/oversized " + what));
+            if (!"turn.failed".equals(failed.path("type").asText()) || !"turn_failed".equals(failed.path("error").asText())) {
+                problems.add("an oversized " + what + " ended its turn with " + failed + ", not turn.failed (turn_failed)");
+            }
+        }
+        JsonNode after = sendAndWait(session, "after the oversized turns");
+        boolean answered = false;
+        for (JsonNode event : after.path("events")) {
+            answered |= "reply".equals(event.path("type").asText()) && "#1: after the oversized turns".equals(event.path("text").asText());
+        }
+        if (!answered) {
+            problems.add("the session did not go on after its oversized turns as its turn 1: " + after);
+        }
+    }
+
+    /** Sends {@code text} into {@code session} and answers the turn's events (the JSON response of the API). */
+    private JsonNode sendAndWait(String session, String text) throws Exception {
+        HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create(settings.gatewayHttp() + "/api/sessions/" + session + "/messages"))
+                .header("Authorization", "Bearer " + settings.token()).header("Content-Type", "application/json")
+                .header("Accept", "application/json").timeout(Duration.ofSeconds(90))
+                .POST(HttpRequest.BodyPublishers.ofString(EventCodec.mapper().createObjectNode().put("text", text).toString())).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 200) {
+            throw new IllegalStateException("'" + text + "' was answered " + r.statusCode() + ": " + r.body());
+        }
+        return EventCodec.mapper().readTree(r.body());
+    }
+
+    private static JsonNode lastEvent(JsonNode answer) {
+        JsonNode events = answer.path("events");
+        return events.isEmpty() ? events : events.get(events.size() - 1);
     }
 
     /**

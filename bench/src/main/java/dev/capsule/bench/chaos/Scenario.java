@@ -93,6 +93,8 @@ record Scenario(String name, String what, Fault setUp, Fault fault, Fault tearDo
                         (f, p, s) -> f.flood(p)),
                 new Scenario("poison-records", "unreadable records on every topic a service reads, in a live session's partition"
                         + " and unkeyed", (f, p, s) -> p.poisonEveryTopic(s)),
+                new Scenario("oversized", "a reply and a session state of 2 MiB, past what Kafka takes in one record: each turn ends"
+                        + " as turn.failed after its tries, and the session goes on", (f, p, s) -> p.oversized()),
                 new Scenario("malformed-input", "bad bodies, ids and tokens on the API, bad frames and a 2 MiB frame on the chat socket",
                         (f, p, s) -> p.malformedInput(s)),
                 new Scenario("unsigned-webhooks", "webhooks without a signature, and with a wrong one, on each demo channel",

@@ -389,8 +389,8 @@ public class TurnRunner {
     }
 
     /**
-     * Ends the turn with its last event and sends its {@link StateChanged} right behind it, so that one
-     * request to Kafka carries both; once Kafka has every event of the turn, saves the next state in
+     * Ends the turn with its last event and sends its {@link StateChanged} right before it, so that one
+     * request to Kafka carries both, and a state too large for Kafka fails the turn before its end leaves; once Kafka has every event of the turn, saves the next state in
      * Redis, fenced by version, and keeps it in memory. Runs on the callbacks of Kafka and Redis: no
      * thread waits for it. The {@code StateChanged} leaves before the fence is checked, which costs
      * nothing in correctness: its id is derived from the message, and the read model moves a snapshot
@@ -401,27 +401,33 @@ public class TurnRunner {
     private CompletableFuture<Void> finish(long generation, SessionState before, TurnSession session, LongFunction<OutboundEvent> last,
                                            ObjectNode nextData, Handled handled, TraceContext trace, String messageId,
                                            Instant closedAt) {
-        CompletableFuture<Void> events = session.endTurn(last);
+        List<String> recent = new ArrayList<>(before.recentInbound());
+        recent.addAll(handled.ids());
+        List<String> remembered = recent.subList(Math.max(0, recent.size() - REMEMBERED_INBOUND), recent.size());
+        SessionState[] next = new SessionState[1];
+        CompletableFuture<Void> events = session.endTurn(last, lastSeq -> {
+            SessionState after = new SessionState(before.sessionId(), before.user(), before.channel(), before.createdAt(),
+                    before.version() + 1, nextData, session.history(historyWindow), lastSeq, remembered, closedAt,
+                    handled.upTo() != null ? handled.upTo() : before.handledUpTo());
+            next[0] = after;
+            // Checked again by the turn's last event, right after: the state change rides with it.
+            session.lease().check();
+            return publisher.publish(Topics.CHANGES, StateChanged.of(
+                    EventMeta.derived(before.sessionId(), trace, messageId + "/state"), after.version(), nextData, after.snapshot()));
+        });
         if (events.isCompletedExceptionally()) {
-            // Refused before it left: nothing of this run may reach the read model. The highest seq it took stays
-            // taken, so that what the turn sends when it is given up is not mistaken for an event already delivered.
+            // Refused before it left (an answer, or the state, too large for Kafka): the turn's end did not leave, and
+            // nothing of this run may reach the read model. The highest seq it took stays taken, so that what the turn
+            // sends when it is given up is not mistaken for an event already delivered.
             seqsTried.merge(session.id(), session.seq(), Math::max);
             return events.handle((acked, failure) -> {
                 throw new IllegalStateException("session " + session.id() + ": Kafka refused an event of the turn", failure);
             });
         }
-        List<String> recent = new ArrayList<>(before.recentInbound());
-        recent.addAll(handled.ids());
-        SessionState after = new SessionState(before.sessionId(), before.user(), before.channel(), before.createdAt(),
-                before.version() + 1, nextData, session.history(historyWindow), session.seq(),
-                recent.subList(Math.max(0, recent.size() - REMEMBERED_INBOUND), recent.size()), closedAt,
-                handled.upTo() != null ? handled.upTo() : before.handledUpTo());
-        // The turn's last event has just checked the lease (TurnSession.emit): the state change rides with it.
-        CompletableFuture<Void> state = publisher.publish(Topics.CHANGES, StateChanged.of(
-                EventMeta.derived(before.sessionId(), trace, messageId + "/state"), after.version(), nextData, after.snapshot()));
+        SessionState after = next[0];
         // No timer of our own on the acknowledgements: the producer fails a send it could not deliver within its
         // delivery.timeout.ms (2 minutes), and a timer per turn cost a wake-up of the JDK's delay scheduler thread.
-        return CompletableFuture.allOf(events, state)
+        return events
                 .handle((acked, failure) -> {
                     if (failure != null) {
                         seqsTried.merge(session.id(), session.seq(), Math::max);

@@ -410,14 +410,22 @@ final class TurnSession implements Session {
 
     /**
      * Ends the turn with its last event ({@code TurnEnded} or {@code TurnFailed}), at once: no
-     * answer can come after it. Returns the acknowledgements of every event of the turn, which
-     * the turn waits for; a message sent after this waits for its own (see {@link #sendTo}).
+     * answer can come after it. Just before that event, {@code alongside} sends what rides with the
+     * turn's end (its state change), given the seq the last event takes. Returns the acknowledgements
+     * of every event of the turn, which the turn waits for; a message sent after this waits for its own
+     * (see {@link #sendTo}).
      */
-    synchronized CompletableFuture<Void> endTurn(LongFunction<OutboundEvent> last) {
+    synchronized CompletableFuture<Void> endTurn(LongFunction<OutboundEvent> last, LongFunction<CompletableFuture<Void>> alongside) {
         ending = true;
-        // An event Kafka's client refused at once (too large, say) fails the turn: no end may tell the user it went well.
+        // An event Kafka's client refused at once (too large, say) fails the turn: no end may tell the user it went
+        // well. The state change goes first for that reason: a state too large for Kafka must fail the turn before its
+        // end leaves, not after.
         if (acks.stream().noneMatch(CompletableFuture::isCompletedExceptionally)) {
-            emit(last);
+            CompletableFuture<Void> sentAlongside = alongside.apply(seq + 1);
+            acks.add(sentAlongside);
+            if (!sentAlongside.isCompletedExceptionally()) {
+                emit(last);
+            }
         }
         turnOver = true;
         return allAcks();

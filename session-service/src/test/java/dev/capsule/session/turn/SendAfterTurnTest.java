@@ -60,7 +60,8 @@ class SendAfterTurnTest {
     }
 
     static CompletableFuture<Void> endTheTurn(TurnSession turn) {
-        return turn.endTurn(s -> TurnEnded.of(turn.meta(), turn.inbound().eventId(), s, "web", null, turn.events()));
+        return turn.endTurn(s -> TurnEnded.of(turn.meta(), turn.inbound().eventId(), s, "web", null, turn.events()),
+                lastSeq -> CompletableFuture.completedFuture(null));
     }
 
     @AfterEach

@@ -29,6 +29,9 @@ import java.util.List;
  * seconds later (a job of the cluster's scheduler: a restart does not lose it);
  * {@code /bye} says "Bye!" and closes the session, whose {@code exit()} keeps a note of it in the owner's
  * {@code closed-sessions} collection (at {@code /api/collections/closed-sessions}).
+ * {@code /oversized reply} and {@code /oversized state} answer, or keep in the session's data, 2 MiB of text: more
+ * than Kafka takes in one record, so the turn fails for a reason of its own, ends as {@code turn.failed} after its
+ * tries, and the session goes on (a fault {@code ./capsule chaos} drills).
  */
 @ApplicationScoped
 public class DemoApp implements CapsuleApp {
@@ -42,6 +45,7 @@ public class DemoApp implements CapsuleApp {
             + MAX_REMIND_SECONDS + ".";
     static final int MAX_STREAM_WORDS = 10_000;
     static final int MAX_WORDS_PER_SECOND = 1_000;
+    static final int OVERSIZED_CHARS = 2 * 1024 * 1024;
     static final String STREAM_USAGE = "Usage: /stream <words> <per-second>, for example /stream 300 30:"
             + " words 1 to " + MAX_STREAM_WORDS + ", per-second 1 to " + MAX_WORDS_PER_SECOND
             + " (or /stream alone for a short answer).";
@@ -81,6 +85,11 @@ public class DemoApp implements CapsuleApp {
         }
         switch (text) {
             case "/notes" -> listNotes(session);
+            case "/oversized reply" -> session.reply("#" + turn + ": " + "x".repeat(OVERSIZED_CHARS));
+            case "/oversized state" -> {
+                session.data().put("oversized", "x".repeat(OVERSIZED_CHARS));
+                session.reply("#" + turn + ": kept");
+            }
             case "/summary" -> summarize(session);
             case "/bye" -> {
                 session.reply("Bye!");
