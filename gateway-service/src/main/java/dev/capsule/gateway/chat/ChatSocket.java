@@ -177,17 +177,20 @@ public class ChatSocket {
                     case "close" -> intake.close(sessionId, follows.user);
                     case "message" -> {
                         MessageIntake.Content content = intake.contentOf(frame);
-                        // Follow before publishing, so that no event of this turn can arrive before the listener.
-                        InboundMessage inbound = intake.message(sessionId, follows.user, "web", content, TraceContext.NONE);
                         String clientId = frame.path("clientId").textValue();
+                        // The claim checks the session id first; follow before publishing, so that no event of this
+                        // turn can arrive before the listener.
                         yield intake.claimForMessage(sessionId, follows.user).invoke(() -> follows.add(sessionId))
-                                .chain(() -> intake.publish(inbound))
-                                .chain(() -> clientId == null ? Uni.createFrom().voidItem()
-                                        : connection.sendText(EventCodec.mapper().createObjectNode()
-                                                .put("type", "accepted").put("sessionId", sessionId)
-                                                .put("messageId", inbound.eventId())
-                                                .put("at", inbound.timestamp().toString())
-                                                .put("clientId", clientId).toString()));
+                                .chain(() -> {
+                                    InboundMessage inbound = intake.message(sessionId, follows.user, "web", content, TraceContext.NONE);
+                                    return intake.publish(inbound)
+                                            .chain(() -> clientId == null ? Uni.createFrom().voidItem()
+                                                    : connection.sendText(EventCodec.mapper().createObjectNode()
+                                                            .put("type", "accepted").put("sessionId", sessionId)
+                                                            .put("messageId", inbound.eventId())
+                                                            .put("at", inbound.timestamp().toString())
+                                                            .put("clientId", clientId).toString()));
+                                });
                     }
                     default -> Uni.createFrom().failure(new MessageIntake.Rejection(400,
                             "a frame is {\"type\":\"message\",\"sessionId\":\"...\",\"text\":\"...\"}"
