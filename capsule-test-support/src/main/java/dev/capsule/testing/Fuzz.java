@@ -12,10 +12,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -66,6 +71,26 @@ public final class Fuzz {
             }
         });
         return values;
+    }
+
+    /**
+     * Sends every input with {@code send}, from {@code senders} virtual threads at once, counting each as tried;
+     * returns when all are answered (at most 10 minutes).
+     */
+    public <T> void sendAll(List<T> inputs, int senders, Consumer<T> send) throws Exception {
+        AtomicInteger next = new AtomicInteger();
+        List<CompletableFuture<Void>> done = new ArrayList<>();
+        try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < senders; i++) {
+                done.add(CompletableFuture.runAsync(() -> {
+                    for (int n = next.getAndIncrement(); n < inputs.size(); n = next.getAndIncrement()) {
+                        tried();
+                        send.accept(inputs.get(n));
+                    }
+                }, threads));
+            }
+            CompletableFuture.allOf(done.toArray(CompletableFuture[]::new)).get(10, TimeUnit.MINUTES);
+        }
     }
 
     /** Counts one input sent. */

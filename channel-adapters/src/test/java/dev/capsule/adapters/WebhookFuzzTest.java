@@ -14,13 +14,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Tuple;
@@ -56,26 +50,16 @@ class WebhookFuzzTest {
     void generatedSignedWebhooksAreNeverAnsweredWith500OrAbove() throws Exception {
         Fuzz fuzz = Fuzz.of("webhooks");
         List<Webhook> webhooks = fuzz.draw(webhooks(), INPUTS);
-        try (HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-             ExecutorService senders = Executors.newVirtualThreadPerTaskExecutor()) {
-            AtomicInteger next = new AtomicInteger();
-            List<CompletableFuture<Void>> done = new ArrayList<>();
-            for (int i = 0; i < 8; i++) {
-                done.add(CompletableFuture.runAsync(() -> {
-                    for (int n = next.getAndIncrement(); n < webhooks.size(); n = next.getAndIncrement()) {
-                        Webhook webhook = webhooks.get(n);
-                        fuzz.tried();
-                        try {
-                            fuzz.answered(client.send(signed(webhook), HttpResponse.BodyHandlers.discarding()).statusCode(), webhook);
-                        } catch (java.io.IOException e) {
-                            fuzz.failed("no answer (" + e + ") to " + webhook);
-                        } catch (InterruptedException e) {
-                            Thread.currentThread().interrupt();
-                        }
-                    }
-                }, senders));
-            }
-            CompletableFuture.allOf(done.toArray(CompletableFuture[]::new)).get(10, TimeUnit.MINUTES);
+        try (HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()) {
+            fuzz.sendAll(webhooks, 8, webhook -> {
+                try {
+                    fuzz.answered(client.send(signed(webhook), HttpResponse.BodyHandlers.discarding()).statusCode(), webhook);
+                } catch (java.io.IOException e) {
+                    fuzz.failed("no answer (" + e + ") to " + webhook);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
             assertEquals(List.of(), fuzz.report(), "answers of 500 or above (seed and inputs above)");
 
             String chat = Providers.newChatId();

@@ -21,11 +21,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -67,18 +64,8 @@ class FuzzTest {
         Fuzz fuzz = Fuzz.of("gateway API");
         List<Request> requests = fuzz.draw(requests(), API_INPUTS);
         String token = Gateway.token("fuzzer");
-        try (HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-             ExecutorService senders = Executors.newVirtualThreadPerTaskExecutor()) {
-            AtomicInteger next = new AtomicInteger();
-            List<CompletableFuture<Void>> done = new ArrayList<>();
-            for (int i = 0; i < 16; i++) {
-                done.add(CompletableFuture.runAsync(() -> {
-                    for (int n = next.getAndIncrement(); n < requests.size(); n = next.getAndIncrement()) {
-                        send(client, token, requests.get(n), fuzz);
-                    }
-                }, senders));
-            }
-            CompletableFuture.allOf(done.toArray(CompletableFuture[]::new)).get(10, TimeUnit.MINUTES);
+        try (HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()) {
+            fuzz.sendAll(requests, 16, r -> send(client, token, r, fuzz));
         }
         assertEquals(List.of(), fuzz.report(), "answers of 500 or above (seed and inputs above)");
         stillServes();
@@ -94,7 +81,6 @@ class FuzzTest {
         if (r.accept() != null) {
             request.header("Accept", r.accept());
         }
-        fuzz.tried();
         try {
             fuzz.answered(client.send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode(), r);
         } catch (java.io.IOException e) {
@@ -150,20 +136,14 @@ class FuzzTest {
         for (int i = 0; i < 4; i++) {
             sockets.add(Socket.open(base, Gateway.token("frame-fuzzer")));
         }
-        List<CompletableFuture<Void>> sent = new ArrayList<>();
-        try (ExecutorService senders = Executors.newVirtualThreadPerTaskExecutor()) {
-            for (int i = 0; i < sockets.size(); i++) {
-                int first = i;
-                Socket socket = sockets.get(i);
-                sent.add(CompletableFuture.runAsync(() -> {
-                    for (int n = first; n < frames.size(); n += sockets.size()) {
-                        socket.send(frames.get(n));
-                        fuzz.tried();
-                    }
-                }, senders));
+        // Frame n goes to socket n mod 4; a socket takes one send at a time, so each sends under a lock of its own.
+        List<Integer> indexes = java.util.stream.IntStream.range(0, frames.size()).boxed().toList();
+        fuzz.sendAll(indexes, sockets.size() * 2, n -> {
+            Socket socket = sockets.get(n % sockets.size());
+            synchronized (socket) {
+                socket.send(frames.get(n));
             }
-            CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)).get(10, TimeUnit.MINUTES);
-        }
+        });
         for (Socket socket : sockets) {
             // Every frame before this one has been handled once it is answered (a socket's frames are handled in order).
             socket.sendAndAwaitTurnEnd(Gateway.newSessionId());
