@@ -23,6 +23,8 @@ import dev.capsule.kafka.DeadLetter;
 import dev.capsule.session.state.SessionState;
 import dev.capsule.session.state.SessionStore;
 import dev.capsule.session.state.PartitionFence;
+import dev.capsule.session.inbound.InboundRebalance;
+import io.smallrye.common.annotation.Identifier;
 import dev.capsule.session.state.StaleSessionException;
 import dev.capsule.session.turn.TurnRunner;
 import dev.capsule.testing.KafkaBroker;
@@ -74,6 +76,10 @@ class TurnTest {
 
     @Inject
     PartitionFence fence;
+
+    @Inject
+    @Identifier("session-service.inbound-rebalance")
+    InboundRebalance rebalance;
 
     KafkaTestClient kafka;
 
@@ -277,6 +283,35 @@ class TurnTest {
         assertEquals(List.of("#1: one", "#2: two"), kafka.of(s, Reply.class).stream().map(Reply::text).toList());
         assertEquals(List.of(), kafka.of(s, TurnFailed.class), "nothing of the fenced turn left");
         assertEquals(List.of(1L, 2L), kafka.of(s, StateChanged.class).stream().map(StateChanged::version).toList());
+    }
+
+    @Test
+    void aRevokedPartitionsRunningTurnIsCutShortAndSaysNothing() {
+        String s = session();
+        InboundPosition handled = positionAfterOne(s);
+        TopicPartition partition = new TopicPartition(Topics.INBOUND, handled.partition());
+        int partitions;
+        try (KafkaConsumer<String, byte[]> metadata = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, TestStack.kafka().bootstrapServers()),
+                new StringDeserializer(), new ByteArrayDeserializer())) {
+            partitions = metadata.partitionsFor(Topics.INBOUND).size();
+        }
+        TestApp.gate = new CountDownLatch(1);
+        try {
+            kafka.send(s, "u1", "/wait");
+            await().atMost(WAIT).until(() -> TestApp.waiting.get() == 1);
+            // The consumer hears the partition is gone while the handler waits: the handler is interrupted, though
+            // the gate it waits at never opens, and what it says after is stopped at the fence.
+            rebalance.onPartitionsRevoked(null, List.of(partition));
+            await().atMost(Duration.ofSeconds(10)).until(() -> TestApp.waiting.get() == 0);
+            await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5))
+                    .until(() -> kafka.of(s, Reply.class).size() == 1 && kafka.of(s, TurnFailed.class).isEmpty());
+            assertEquals(List.of("#1: one"), kafka.of(s, Reply.class).stream().map(Reply::text).toList());
+            assertEquals(List.of(), kafka.of(s, TurnFailed.class), "nothing of the cut turn left");
+        } finally {
+            fence.assigned(List.of(partition), partitions);
+            TestApp.gate.countDown();
+        }
     }
 
     @Test

@@ -298,7 +298,12 @@ public class InboundConsumer {
             given = CompletableFuture.failedFuture(e);
         }
         given.whenComplete((ok, failure) -> {
-            if (failure == null) {
+            Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+            if (cause == null) {
+                done.complete(null);
+            } else if (cause instanceof StaleSessionException) {
+                // Another replica holds the session now: giving the turn up is its to do, if it comes to that.
+                LOG.warnf("session %s: %s", sessionId, cause.getMessage());
                 done.complete(null);
             } else {
                 LOG.warnf(failure, "session %s: giving up the turn of %s failed; trying again in %d ms", sessionId, eventId, backoff);

@@ -3,6 +3,7 @@ package dev.capsule.session.inbound;
 import dev.capsule.events.Topics;
 import dev.capsule.session.state.OwnedSessions;
 import dev.capsule.session.state.PartitionFence;
+import dev.capsule.session.turn.TurnRunner;
 import io.smallrye.common.annotation.Identifier;
 import io.smallrye.reactive.messaging.kafka.KafkaConsumerRebalanceListener;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -14,8 +15,8 @@ import org.jboss.logging.Logger;
 /**
  * Hears the inbound consumer's partition moves: whenever they change, the in-memory session
  * state is dropped ({@link OwnedSessions}), since a partition that comes back may have been
- * handled by another replica meanwhile, and the {@link PartitionFence} learns which sessions this
- * replica may still act for. Named in application.properties
+ * handled by another replica meanwhile, the {@link PartitionFence} learns which sessions this
+ * replica may still act for, and the turns of the partitions it lost are cut short. Named in application.properties
  * ({@code consumer-rebalance-listener.name}).
  */
 @ApplicationScoped
@@ -27,10 +28,12 @@ public class InboundRebalance implements KafkaConsumerRebalanceListener {
 
     private final OwnedSessions owned;
     private final PartitionFence fence;
+    private final TurnRunner turns;
 
-    InboundRebalance(OwnedSessions owned, PartitionFence fence) {
+    InboundRebalance(OwnedSessions owned, PartitionFence fence, TurnRunner turns) {
         this.owned = owned;
         this.fence = fence;
+        this.turns = turns;
     }
 
     @Override
@@ -48,6 +51,7 @@ public class InboundRebalance implements KafkaConsumerRebalanceListener {
         if (!partitions.isEmpty()) {
             LOG.infof("inbound partitions revoked: %s", partitions);
             owned.forgetAll("partitions revoked");
+            turns.stopTurnsWithoutLease();
         }
     }
 
@@ -56,5 +60,6 @@ public class InboundRebalance implements KafkaConsumerRebalanceListener {
         fence.released(partitions);
         LOG.warnf("inbound partitions lost (this replica missed the group's deadline): %s", partitions);
         owned.forgetAll("partitions lost");
+        turns.stopTurnsWithoutLease();
     }
 }

@@ -152,6 +152,7 @@ public class TurnRunner {
         long generation = owned.generation();
         SessionState before = load(sessionId);
         PartitionFence.Lease lease = fence.lease(sessionId, position);
+        lease.check(); // a turn taken before its partition moved away does not start: another replica runs it
         if (before != null && before.handledUpTo() != null && before.handledUpTo().covers(position)) {
             LOG.debugf("session %s: message %s at %s was handled already (a redelivery); skipped", sessionId, last.eventId(), position);
             return DONE;
@@ -258,6 +259,7 @@ public class TurnRunner {
         SessionState before = loaded != null ? loaded : SessionState.fresh(sessionId, last.user(), last.channel());
         long seq = Math.max(before.outboundSeq(), seqsTried.getOrDefault(sessionId, 0L));
         PartitionFence.Lease lease = fence.lease(sessionId, position);
+        lease.check(); // a turn taken before its partition moved away does not start: another replica runs it
         List<HistoryLine> history = new ArrayList<>(before.history());
         batch.forEach(m -> history.add(new HistoryLine(m.eventId(), "user", m.shownText(), m.timestamp())));
         TurnSession session = new TurnSession(last, SessionData.of(before.data()), history, seq, publisher, lease,
@@ -465,6 +467,7 @@ public class TurnRunner {
         long generation = owned.generation();
         SessionState before = load(sessionId);
         PartitionFence.Lease lease = fence.lease(sessionId, position);
+        lease.check(); // a turn taken before its partition moved away does not start: another replica runs it
         if (before == null) {
             LOG.warnf("session %s does not exist; proactive message %s from session %s dropped", sessionId, message.eventId(),
                     message.origin());
@@ -497,6 +500,7 @@ public class TurnRunner {
         long generation = owned.generation();
         SessionState before = load(sessionId);
         PartitionFence.Lease lease = fence.lease(sessionId, position);
+        lease.check(); // a turn taken before its partition moved away does not start: another replica runs it
         if (before == null || before.closed() || before.recentInbound().contains(close.eventId())) {
             LOG.debugf("session %s: nothing to close for %s (unknown, or closed already)", sessionId, close.eventId());
             return DONE;
@@ -535,6 +539,7 @@ public class TurnRunner {
         long generation = owned.generation();
         SessionState before = load(sessionId);
         PartitionFence.Lease lease = fence.lease(sessionId, position);
+        lease.check(); // a turn taken before its partition moved away does not start: another replica runs it
         if (before == null) {
             LOG.warnf("session %s does not exist; job '%s' (%s) dropped", sessionId, due.name(), due.eventId());
             return DONE;
@@ -578,6 +583,28 @@ public class TurnRunner {
         return new TurnSession(as, data, before.history(), before.outboundSeq(), publisher, lease,
                 collections.forTurn(before.user().ownerId(), event.sessionId(), event.trace(), event.eventId(), lease), historyPages,
                 coalescing);
+    }
+
+    /**
+     * Cuts short every running turn whose partition this replica no longer holds (a rebalance, or a pause past the
+     * group's deadline): another replica runs those sessions now, so their handlers stop here rather than go on
+     * working, and calling out, for answers the fence would drop anyway. Turns still waiting on those lanes do
+     * not start ({@code lease.check()} first thing).
+     *
+     * @return how many turns were cut short
+     */
+    public int stopTurnsWithoutLease() {
+        int stopped = 0;
+        for (TurnSession session : running.values()) {
+            if (!session.lease().held()) {
+                session.interrupt();
+                stopped++;
+            }
+        }
+        if (stopped > 0) {
+            LOG.infof("cut short %d running turns whose partitions this replica no longer holds", stopped);
+        }
+        return stopped;
     }
 
     /**
