@@ -227,6 +227,14 @@ class TurnTest {
     }
 
     /** Sends "one" in session {@code s} and answers where its record sits, once the state saved has it. */
+    private static int inboundPartitions() {
+        try (KafkaConsumer<String, byte[]> metadata = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, TestStack.kafka().bootstrapServers()),
+                new StringDeserializer(), new ByteArrayDeserializer())) {
+            return metadata.partitionsFor(Topics.INBOUND).size();
+        }
+    }
+
     private InboundPosition positionAfterOne(String s) {
         kafka.send(s, "u1", "one");
         await().atMost(WAIT).until(() -> store.load(s).map(SessionState::handledUpTo).isPresent());
@@ -258,12 +266,7 @@ class TurnTest {
         String s = session();
         InboundPosition handled = positionAfterOne(s);
         TopicPartition partition = new TopicPartition(Topics.INBOUND, handled.partition());
-        int partitions;
-        try (KafkaConsumer<String, byte[]> metadata = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, TestStack.kafka().bootstrapServers()),
-                new StringDeserializer(), new ByteArrayDeserializer())) {
-            partitions = metadata.partitionsFor(Topics.INBOUND).size();
-        }
+        int partitions = inboundPartitions();
 
         // The consumer heard that the partition is gone (a rebalance, or a pause past the group's deadline), while a
         // turn it had taken before still runs: its reply, its end and its state stop at the fence.
@@ -290,12 +293,7 @@ class TurnTest {
         String s = session();
         InboundPosition handled = positionAfterOne(s);
         TopicPartition partition = new TopicPartition(Topics.INBOUND, handled.partition());
-        int partitions;
-        try (KafkaConsumer<String, byte[]> metadata = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, TestStack.kafka().bootstrapServers()),
-                new StringDeserializer(), new ByteArrayDeserializer())) {
-            partitions = metadata.partitionsFor(Topics.INBOUND).size();
-        }
+        int partitions = inboundPartitions();
         TestApp.gate = new CountDownLatch(1);
         try {
             kafka.send(s, "u1", "/wait");
