@@ -67,6 +67,19 @@ record Scenario(String name, String what, Fault setUp, Fault fault, Fault tearDo
                             f.run("resume", "session-service");
                         },
                         (f, p, s) -> f.run("stop", "session-service-2")),
+                new Scenario("flood-one-session", "one session asks for 500 streams as fast as 50 connections can, while"
+                        + " the others chat: their p99 must stay within 2x of its value before the flood",
+                        (f, p, s) -> f.flood(p)),
+                new Scenario("poison-records", "unreadable records on every topic a service reads, in a live session's partition"
+                        + " and unkeyed", (f, p, s) -> p.poisonEveryTopic(s)),
+                new Scenario("oversized", "a reply and a session state of 2 MiB, past what Kafka takes in one record: each turn ends"
+                        + " as turn.failed after its tries, and the session goes on", (f, p, s) -> p.oversized()),
+                new Scenario("malformed-input", "bad bodies, ids and tokens on the API, bad frames and a 2 MiB frame on the chat socket",
+                        (f, p, s) -> p.malformedInput(s)),
+                new Scenario("unsigned-webhooks", "webhooks without a signature, and with a wrong one, on each demo channel",
+                        (f, p, s) -> p.unsignedWebhooks()),
+                // Last: it leaves every service freshly started, its JIT cold, which the next scenario would measure
+                // beside its own fault (the flood's latency comparison, for one).
                 new Scenario("rolling-restart", "a second replica of every service, then each service restarted one replica"
                         + " at a time (a clean stop, a start, ready, the next), under web and Telegram load",
                         (f, p, s) -> {
@@ -87,17 +100,6 @@ record Scenario(String name, String what, Fault setUp, Fault fault, Fault tearDo
                             for (String service : SERVICES) {
                                 f.run("stop", service + "-2");
                             }
-                        }, true, 2),
-                new Scenario("flood-one-session", "one session asks for 500 streams as fast as 50 connections can, while"
-                        + " the others chat: their p99 must stay within 2x of its value before the flood",
-                        (f, p, s) -> f.flood(p)),
-                new Scenario("poison-records", "unreadable records on every topic a service reads, in a live session's partition"
-                        + " and unkeyed", (f, p, s) -> p.poisonEveryTopic(s)),
-                new Scenario("oversized", "a reply and a session state of 2 MiB, past what Kafka takes in one record: each turn ends"
-                        + " as turn.failed after its tries, and the session goes on", (f, p, s) -> p.oversized()),
-                new Scenario("malformed-input", "bad bodies, ids and tokens on the API, bad frames and a 2 MiB frame on the chat socket",
-                        (f, p, s) -> p.malformedInput(s)),
-                new Scenario("unsigned-webhooks", "webhooks without a signature, and with a wrong one, on each demo channel",
-                        (f, p, s) -> p.unsignedWebhooks()));
+                        }, true, 2));
     }
 }
