@@ -146,8 +146,11 @@ public final class ChaosMain {
             // Past a floor of 50 ms, which the machine's own noise reaches: twice a tiny p99 is still fast.
             double before = load.p99Millis(load.startedAt() + Duration.ofSeconds(5).toNanos(), faultStart);
             double during = load.p99Millis(faultStart, repaired + Duration.ofSeconds(10).toNanos());
-            System.out.printf("    the flood: %d streams taken, %d refused; the others' p99 %.0f ms before it, %.0f ms during it%n",
-                    faults.flooded[0], faults.flooded[1], before, during);
+            double burst = load.p99Millis(faultStart, repaired);
+            double after = load.p99Millis(repaired, repaired + Duration.ofSeconds(10).toNanos());
+            System.out.printf("    the flood: %d streams taken, %d refused in %.1f s; the others' p99 %.0f ms before it, %.0f ms during it"
+                            + " (%.0f ms while the requests came, %.0f ms in the 10 s after)%n",
+                    faults.flooded[0], faults.flooded[1], (repaired - faultStart) / 1e9, before, during, burst, after);
             if (during > 2 * Math.max(before, 50)) {
                 problems.add(String.format("the others' p99 went from %.0f ms to %.0f ms during the flood", before, during));
             }

@@ -40,7 +40,7 @@ final class Faults {
     volatile int[] flooded;
 
     /** One session of its own floods the gateway (see {@link Probes#flood}). */
-    void flood(Probes probes) throws InterruptedException {
+    void flood(Probes probes) throws Exception {
         flooded = probes.flood("chaos-flood-" + System.currentTimeMillis(), 500);
     }
 
