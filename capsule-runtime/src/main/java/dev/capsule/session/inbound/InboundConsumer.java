@@ -20,6 +20,7 @@ import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -30,6 +31,7 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 import dev.capsule.session.config.SessionConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.eclipse.microprofile.reactive.messaging.Acknowledgment;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
@@ -40,8 +42,10 @@ import org.jboss.logging.Logger;
  * A poll's batch is acknowledged when every turn in it is done; the connector's throttled commit
  * strategy commits a batch's offsets only when every batch before it is acknowledged too, so a
  * crash redelivers every unfinished turn (and the session state's list of handled ids drops
- * those that did finish). SmallRye's batch consumption rather than one record at a time: the
- * connector then hands over and tracks one message per poll instead of one per record.
+ * those that did finish). A partition whose turns found it gone (a rebalance moved it) is not
+ * acknowledged at all: the replica that holds it now reads those records again. SmallRye's batch
+ * consumption rather than one record at a time: the connector then hands over and tracks one
+ * message per poll instead of one per record.
  */
 @ApplicationScoped
 public class InboundConsumer {
@@ -87,14 +91,35 @@ public class InboundConsumer {
     public CompletionStage<Void> onBatch(KafkaRecordBatch<String, byte[]> batch) {
         List<KafkaRecord<String, byte[]>> records = batch.getRecords();
         CompletableFuture<?>[] done = new CompletableFuture<?>[records.size()];
+        Set<TopicPartition> leftToOthers = ConcurrentHashMap.newKeySet();
         for (int i = 0; i < done.length; i++) {
-            done[i] = onRecord(records.get(i));
+            KafkaRecord<String, byte[]> record = records.get(i);
+            done[i] = onRecord(record).handle((ok, failure) -> {
+                Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+                if (cause instanceof StaleSessionException) {
+                    leftToOthers.add(new TopicPartition(record.getTopic(), record.getPartition()));
+                    return null;
+                }
+                if (failure != null) {
+                    throw new CompletionException(cause);
+                }
+                return null;
+            });
         }
         CompletableFuture<Void> all = CompletableFuture.allOf(done).whenComplete((ignored, failure) -> {
-            if (failure == null) {
+            if (failure != null) {
+                batch.nack(failure);
+            } else if (leftToOthers.isEmpty()) {
                 batch.ack();
             } else {
-                batch.nack(failure);
+                // A turn that found its partition gone did nothing: its record is the new owner's to read again, so this
+                // replica must not commit past it (it would, were its ack to reach the commit of the revoked partition).
+                LOG.infof("not acknowledging this poll's records of %s: those partitions moved to another replica", leftToOthers);
+                batch.getLatestOffsetRecords().forEach((partition, latest) -> {
+                    if (!leftToOthers.contains(partition)) {
+                        latest.ack();
+                    }
+                });
             }
         });
         // Back-pressure: past the limit, take the next poll only when this one's turns are done.
@@ -146,7 +171,7 @@ public class InboundConsumer {
             return DONE;
         }
         return counted(schedule(inbound)).whenComplete((ignored, failure) -> {
-            if (failure != null) {
+            if (failure != null && !(failure instanceof StaleSessionException || failure.getCause() instanceof StaleSessionException)) {
                 LOG.errorf(failure, "session %s: turn of message %s could not complete; it will be redelivered",
                         inbound.sessionId(), inbound.eventId());
             }
@@ -304,7 +329,7 @@ public class InboundConsumer {
             } else if (cause instanceof StaleSessionException) {
                 // Another replica holds the session now: giving the turn up is its to do, if it comes to that.
                 LOG.warnf("session %s: %s", sessionId, cause.getMessage());
-                done.complete(null);
+                done.completeExceptionally(cause);
             } else {
                 LOG.warnf(failure, "session %s: giving up the turn of %s failed; trying again in %d ms", sessionId, eventId, backoff);
                 lanes.later(backoff, () -> giveUp(sessionId, eventId, giveUp, reason, Math.min(backoff * 2, 5000), done));
@@ -327,7 +352,7 @@ public class InboundConsumer {
                 done.complete(null);
             } else if (cause instanceof StaleSessionException) {
                 LOG.warnf("session %s: %s", sessionId, cause.getMessage());
-                done.complete(null);
+                done.completeExceptionally(cause);
             } else if (attempt >= attempts && TurnFailures.isTheTurnsOwn(cause)) {
                 LOG.errorf(cause, "session %s: turn of message %s failed %d times for a reason of its own "
                         + "(capsule.session.turn-attempts); giving it up", sessionId, eventId, attempt);
