@@ -2,6 +2,7 @@ package dev.capsule.gateway;
 
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.awaitility.Awaitility.await;
 
 import dev.capsule.testing.Fuzz;
 import dev.capsule.testing.KafkaResource;
@@ -196,16 +197,10 @@ class FuzzTest {
             }
         }
 
-        void sendAndAwaitTurnEnd(String session) throws Exception {
+        void sendAndAwaitTurnEnd(String session) {
             send("{\"type\":\"message\",\"sessionId\":\"" + session + "\",\"text\":\"still there?\"}");
-            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (System.nanoTime() < until) {
-                if (received.stream().anyMatch(f -> f.contains("\"turn.ended\"") && f.contains(session))) {
-                    return;
-                }
-                Thread.sleep(50);
-            }
-            throw new AssertionError("no turn.ended for a message sent after the fuzzing; the socket got " + received.size() + " frames");
+            await().atMost(Duration.ofSeconds(60)).alias("a turn.ended for a message sent after the fuzzing")
+                    .until(() -> received.stream().anyMatch(f -> f.contains("\"turn.ended\"") && f.contains(session)));
         }
 
         @Override

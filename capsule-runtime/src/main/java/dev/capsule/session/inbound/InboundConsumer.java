@@ -95,7 +95,7 @@ public class InboundConsumer {
         for (int i = 0; i < done.length; i++) {
             KafkaRecord<String, byte[]> record = records.get(i);
             done[i] = onRecord(record).handle((ok, failure) -> {
-                Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+                Throwable cause = causeOf(failure);
                 if (cause instanceof StaleSessionException) {
                     leftToOthers.add(new TopicPartition(record.getTopic(), record.getPartition()));
                     return null;
@@ -171,7 +171,7 @@ public class InboundConsumer {
             return DONE;
         }
         return counted(schedule(inbound)).whenComplete((ignored, failure) -> {
-            if (failure != null && !(failure instanceof StaleSessionException || failure.getCause() instanceof StaleSessionException)) {
+            if (failure != null && !(causeOf(failure) instanceof StaleSessionException)) {
                 LOG.errorf(failure, "session %s: turn of message %s could not complete; it will be redelivered",
                         inbound.sessionId(), inbound.eventId());
             }
@@ -187,6 +187,11 @@ public class InboundConsumer {
         batches.remove(event.sessionId());
         return counted(lanes.submit(event.sessionId(), () -> untilDone(event.sessionId(), event.eventId(), turn,
                 reason -> deadLetter(List.of(event.eventId()), reason))));
+    }
+
+    /** What failed: the cause a {@link CompletionException} wraps, or the failure itself. */
+    private static Throwable causeOf(Throwable failure) {
+        return failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
     }
 
     /** Counts the work in flight until it is done. */
@@ -323,7 +328,7 @@ public class InboundConsumer {
             given = CompletableFuture.failedFuture(e);
         }
         given.whenComplete((ok, failure) -> {
-            Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+            Throwable cause = causeOf(failure);
             if (cause == null) {
                 done.complete(null);
             } else if (cause instanceof StaleSessionException) {
@@ -347,7 +352,7 @@ public class InboundConsumer {
             tried = CompletableFuture.failedFuture(e);
         }
         tried.whenComplete((ok, failure) -> {
-            Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+            Throwable cause = causeOf(failure);
             if (cause == null) {
                 done.complete(null);
             } else if (cause instanceof StaleSessionException) {

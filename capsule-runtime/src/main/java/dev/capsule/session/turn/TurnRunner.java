@@ -232,7 +232,9 @@ public class TurnRunner {
     public CompletableFuture<Void> giveUp(List<InboundMessage> batch, InboundPosition position, String reason) {
         LOG.errorf("session %s: the turn of message %s is given up (%s); it ends as failed", batch.getLast().sessionId(),
                 batch.getLast().eventId(), reason);
-        return endUnanswered(batch, position, "turn_failed", "Sorry, this message could not be answered. Please try again, or rephrase it.");
+        long generation = owned.generation(); // before the load, as in run()
+        return endUnanswered(generation, load(batch.getLast().sessionId()), batch, position, "turn_failed",
+                "Sorry, this message could not be answered. Please try again, or rephrase it.");
     }
 
     /**
@@ -241,21 +243,25 @@ public class TurnRunner {
      * handled, so a redelivery neither refuses nor runs it again.
      */
     public CompletableFuture<Void> refuseBusy(InboundMessage message, InboundPosition position) {
+        long generation = owned.generation(); // before the load, as in run()
         SessionState loaded = load(message.sessionId());
         if (loaded != null && (loaded.recentInbound().contains(message.eventId())
                 || loaded.handledUpTo() != null && loaded.handledUpTo().covers(position))) {
             return DONE;
         }
-        return endUnanswered(List.of(message), position, "session_busy",
+        return endUnanswered(generation, loaded, List.of(message), position, "session_busy",
                 "Too many of your messages are waiting for an answer; this one was not read. Send it again once the answers catch up.");
     }
 
-    /** Ends {@code batch}'s turn with a {@link TurnFailed} and no handler run, its messages recorded as handled. */
-    private CompletableFuture<Void> endUnanswered(List<InboundMessage> batch, InboundPosition position, String code, String text) {
+    /**
+     * Ends {@code batch}'s turn with a {@link TurnFailed} and no handler run, its messages recorded as handled;
+     * {@code loaded} is the session's state as the caller read it (null for a session not yet known), after taking
+     * {@code generation}.
+     */
+    private CompletableFuture<Void> endUnanswered(long generation, SessionState loaded, List<InboundMessage> batch,
+                                                  InboundPosition position, String code, String text) {
         InboundMessage last = batch.get(batch.size() - 1);
         String sessionId = last.sessionId();
-        long generation = owned.generation();
-        SessionState loaded = load(sessionId);
         SessionState before = loaded != null ? loaded : SessionState.fresh(sessionId, last.user(), last.channel());
         long seq = Math.max(before.outboundSeq(), seqsTried.getOrDefault(sessionId, 0L));
         PartitionFence.Lease lease = fence.lease(sessionId, position);
