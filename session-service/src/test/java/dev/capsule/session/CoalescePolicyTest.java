@@ -8,6 +8,8 @@ import dev.capsule.events.InboundMessage;
 import dev.capsule.events.Reply;
 import dev.capsule.events.Topics;
 import dev.capsule.events.TurnEnded;
+import dev.capsule.session.inbound.InboundConsumer;
+import dev.capsule.session.lanes.SessionLanes;
 import dev.capsule.testing.KafkaResource;
 import dev.capsule.testing.PostgresResource;
 import dev.capsule.testing.RedisResource;
@@ -15,6 +17,7 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
+import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -56,6 +59,12 @@ class CoalescePolicyTest {
     }
 
     /** A new session whose first turn ("/wait") runs until the gate opens: only messages that arrive during a turn are coalesced. */
+    @Inject
+    InboundConsumer inbound;
+
+    @Inject
+    SessionLanes lanes;
+
     String sessionInATurn() {
         String s = "dt-" + UUID.randomUUID();
         kafka.send(s, "u1", "/wait");
@@ -69,7 +78,9 @@ class CoalescePolicyTest {
         InboundMessage a = kafka.send(s, "u1", "a");
         InboundMessage b = kafka.send(s, "u1", "b");
         InboundMessage c = kafka.send(s, "u1", "c");
-        // Each of a and b gets its turn's end (so a waiting request returns); c carries the answer.
+        // Each of a and b gets its turn's end (so a waiting request returns); c carries the answer. The gate opens once
+        // all three have been taken off Kafka: opened before, the turn would start with what had come so far.
+        await().atMost(WAIT).until(() -> inbound.waitingToCoalesce(s) == 3);
         TestApp.gate.countDown();
         await().atMost(WAIT).until(() -> kafka.of(s, TurnEnded.class).size() == 4);
         assertEquals(List.of("#1: waited", "#2: a\nb\nc"), kafka.of(s, Reply.class).stream().map(Reply::text).toList());
@@ -85,6 +96,8 @@ class CoalescePolicyTest {
         kafka.send(s, "u1", "b");
         kafka.press(s, "u1", "done", "Mark done");
         kafka.send(s, "u1", "c");
+        // a and b in one batch, the press alone, c in a batch of its own: all taken off Kafka before the gate opens.
+        await().atMost(WAIT).until(() -> lanes.waiting(s) == 3 && inbound.waitingToCoalesce(s) == 1);
         TestApp.gate.countDown();
         await().atMost(WAIT).until(() -> kafka.of(s, TurnEnded.class).size() == 5);
         assertEquals(List.of("#1: waited", "#2: a\nb", "pressed done (Mark done); text Mark done; history Mark done", "#4: c"),

@@ -230,6 +230,15 @@ public class InboundConsumer {
     }
 
     /**
+     * How many messages of {@code sessionId} wait, under the coalesce policy, in the batch that its next turn answers
+     * (0 when none waits): the messages this replica has taken off Kafka that have not reached the handler yet.
+     */
+    public int waitingToCoalesce(String sessionId) {
+        PendingBatch waiting = batches.get(sessionId);
+        return waiting == null ? 0 : waiting.size();
+    }
+
+    /**
      * Answers the message as busy, on its lane (its answer takes the next seq after the turns before it) and without
      * running the handler; under the coalesce policy waiting messages join one turn instead, so none is refused.
      */

@@ -32,6 +32,11 @@ final class PendingBatch {
         return true;
     }
 
+    /** How many messages have joined the batch so far. */
+    synchronized int size() {
+        return messages.size();
+    }
+
     /** Closes the batch to newcomers and returns its messages, in arrival order. */
     synchronized List<InboundMessage> start() {
         started = true;
