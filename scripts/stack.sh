@@ -80,7 +80,7 @@ EOF
       >>"$log" 2>&1 || die "formatting Kafka storage failed; see $log"
   fi
   step "starting kafka on 127.0.0.1:$CAPSULE_KAFKA_PORT"
-  nohup "$JAVA" -Xms256m -Xmx"$CAPSULE_KAFKA_HEAP" -Dcapsule.component=kafka \
+  nohup "$JAVA" -Xms256m -Xmx"$CAPSULE_KAFKA_HEAP" $CAPSULE_KAFKA_JVM_OPTS -Dcapsule.component=kafka \
     -Dlog4j2.configurationFile="$ROOT/deploy/local/kafka/log4j2.properties" \
     -cp "$KAFKA_LIBS/*" kafka.Kafka "$conf" >>"$log" 2>&1 </dev/null &
   write_pid kafka $! "capsule.component=kafka"
@@ -280,42 +280,81 @@ dev_token() { # user-id: prints a JWT for the user, valid for 30 days, signed wi
 }
 
 # --- Warm-up. -------------------------------------------------------------------------------
-# A service that has just started runs each path slowly the first time (class loading, the JIT's first
-# compiles, the first connections of each pool): right after start a new session's first message took
-# 1-2 s instead of some 20 ms. So `up` sends the stack messages of its own, as the user capsule-warmup,
-# in rounds of a few new sessions (plain text, a stream and a notify over JSON, one over server-sent
-# events, a history read), until two new sessions in a row answer their first message within 100 ms,
-# or CAPSULE_WARMUP_SECONDS pass (0 skips it). What it wrote stays in that user's history, like any user's.
-warm_up() {
-  local budget=$CAPSULE_WARMUP_SECONDS token deadline run=$RANDOM$RANDOM round=0 fast=0 ms=- code i pids
-  if [ "$budget" -le 0 ]; then step "warm-up skipped (CAPSULE_WARMUP_SECONDS=$budget)"; return; fi
+# A service that has just started runs each path slowly at first: class loading, the first connections of
+# each pool, the JIT's first compiles. Right after start a new session's first message took 1-2 s instead of
+# some 20 ms. So `up` sends the stack messages of its own, as the user capsule-warmup, in rounds of some 240
+# requests over 32 connections at once (plain text, streams and notifies over JSON and server-sent events,
+# history reads), until two new sessions in a row answer their first message within 100 ms, or
+# CAPSULE_WARMUP_SECONDS pass (0 skips it). What it wrote stays in that user's history, like any user's.
+#
+# `warm_up compiled` goes on until the JIT is done too, for the bench: the services and the broker run C2,
+# whose compiles of the hot paths go on for minutes of load on 2 cores (some 75 s of CPU across the stack),
+# and until they are done a message costs the stack up to three times the CPU it does warm. It stops when the
+# compiler threads took under a tenth of the stack's CPU in a round, or after CAPSULE_BENCH_WARMUP_SECONDS.
+warm_up() { # [compiled]
+  local goal=${1:-latency} budget=$CAPSULE_WARMUP_SECONDS token deadline run=$RANDOM$RANDOM round=0 fast=0 ms=- code
+  local config before after jit=100 started=$SECONDS
+  [ "$goal" = compiled ] && budget=$CAPSULE_BENCH_WARMUP_SECONDS
+  if [ "$budget" -le 0 ]; then step "warm-up skipped (a budget of $budget s)"; return; fi
   token=$(dev_token capsule-warmup)
+  config=$(mktemp)
   deadline=$((SECONDS + budget))
-  while [ $SECONDS -lt $deadline ] && [ $fast -lt 2 ]; do
+  while [ $SECONDS -lt $deadline ] && ! warm_enough "$goal" "$fast" "$jit"; do
     round=$((round + 1))
-    pids=()
-    for i in 1 2 3; do
-      ( warm_say "$token" "warmup-$run-$round-$i" hello application/json
-        warm_say "$token" "warmup-$run-$round-$i" /stream application/json
-        warm_say "$token" "warmup-$run-$round-$i" /notify text/event-stream
-        curl -s -o /dev/null -m 10 -H "Authorization: Bearer $token" \
-          "http://127.0.0.1:$CAPSULE_GATEWAY_PORT/api/sessions/warmup-$run-$round-$i/history" ) >/dev/null &
-      pids+=($!)
-    done
-    wait "${pids[@]}"   # these only: a bare wait would wait for the services this shell started too
+    warm_round_config "$token" "warmup-$run-$round" | sed '$d' >"$config"   # the last line: a "next" with nothing after it
+    before=$(stack_cpu_ticks)
+    curl -s --parallel --parallel-max 32 -K "$config" >/dev/null 2>&1
+    after=$(stack_cpu_ticks)
+    # The share of the round's CPU that went to the JIT compilers: "total compilers" before and after.
+    jit=$(awk -v b="$before" -v a="$after" 'BEGIN { split(b, x); split(a, y); t = y[1] - x[1]; c = y[2] - x[2];
+      printf "%d", (t > 0 ? 100 * c / t : 100) }')
     # The probe: a new session's first message, timed as a user would see it.
     read -r code ms < <(warm_say "$token" "warmup-$run-$round-probe" hello application/json)
     if [ "$code" != 200 ]; then
+      rm -f "$config"
       step "warm-up: a message was answered $code, not 200; the stack is up, see ./capsule logs gateway and session"
       return
     fi
     if [ "$ms" -le 100 ]; then fast=$((fast + 1)); else fast=0; fi
+    [ "$goal" = compiled ] && [ $((round % 5)) = 1 ] && \
+      step "warm-up round $round ($((SECONDS - started)) s): the JIT compilers took $jit% of the stack's CPU"
   done
-  if [ $fast -ge 2 ]; then
-    step "warmed up in $round rounds: a new session's first message answers in $ms ms"
+  rm -f "$config"
+  if warm_enough "$goal" "$fast" "$jit"; then
+    step "warmed up in $round rounds ($((SECONDS - started)) s): a new session's first message answers in $ms ms; the JIT took $jit% of the last round's CPU"
   else
-    step "warm-up stopped after ${budget}s: a new session's first message still took $ms ms (the stack works; it is slower at first)"
+    step "warm-up stopped after ${budget}s: a new session's first message took $ms ms, the JIT $jit% of the last round's CPU (the stack works; it is slower at first)"
   fi
+}
+
+warm_enough() { # goal fast-probes jit-share
+  [ "$2" -ge 2 ] && { [ "$1" != compiled ] || [ "$3" -lt 10 ]; }
+}
+
+warm_round_config() { # token prefix: a curl config of one warm-up round, for `curl --parallel -K`
+  local token=$1 prefix=$2 i j url=http://127.0.0.1:$CAPSULE_GATEWAY_PORT/api/sessions
+  for i in $(seq 1 48); do
+    for j in hello /stream hello /notify; do
+      printf 'url = "%s/%s-%d/messages"\nrequest = "POST"\nmax-time = 30\noutput = "/dev/null"\n' "$url" "$prefix" "$i"
+      printf 'header = "Authorization: Bearer %s"\nheader = "Content-Type: application/json"\n' "$token"
+      # Every other session over server-sent events, the rest over JSON: both paths are hot.
+      printf 'header = "Accept: %s"\n' "$([ $((i % 2)) = 0 ] && echo text/event-stream || echo application/json)"
+      printf 'data = "{\\"text\\":\\"%s\\"}"\nnext\n' "$j"
+    done
+    printf 'url = "%s/%s-%d/history"\nheader = "Authorization: Bearer %s"\nmax-time = 30\noutput = "/dev/null"\nnext\n' \
+      "$url" "$prefix" "$i" "$token"
+  done
+}
+
+stack_cpu_ticks() { # "<all ticks> <JIT compiler threads' ticks>" of the broker and the services, from /proc
+  local name pid stats=()
+  for name in kafka "${SERVICES[@]}"; do
+    pid=$(running_pid "$name") && stats+=(/proc/"$pid"/task/*/stat)
+  done
+  # A thread's stat is "tid (name) state ...": utime and stime are the 12th and 13th fields after the name.
+  awk '{ rest = substr($0, index($0, ") ") + 2); split(rest, f, " "); ticks = f[12] + f[13]; total += ticks
+         if ($0 ~ /\(C[12] CompilerThre/) jit += ticks }
+       END { printf "%d %d\n", total, jit }' "${stats[@]}" 2>/dev/null
 }
 
 warm_say() { # token session text accept: sends one message, prints the answer's HTTP status and how long it took in ms
