@@ -71,7 +71,8 @@ final class BenchRun {
                 : String.format("%s workload: N sessions × %d messages per step (N = rate × %ds / %d), seed %d; %s",
                         mix.id(), profile.messagesPerSession(), profile.step().toSeconds(), profile.messagesPerSession(), seed,
                         mix.description());
-        return Report.of(runId, profile.name(), seed, machine, mix, workload, a, b, capsule, warmup, whereTimeGoes);
+        return Report.of(runId, profile.name(), seed, machine, mix, workload, a, b, capsule, warmup, whereTimeGoes,
+                settings.firstMessageMillis());
     }
 
     private List<StepResult> baseline(boolean withRedis) throws Exception {

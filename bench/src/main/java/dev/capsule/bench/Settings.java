@@ -17,7 +17,7 @@ import java.util.Map;
  * @param servicePorts each service's HTTP port, whose readiness is checked between steps
  */
 public record Settings(int gatewayPort, String kafka, int redisPort, int partitions, String token, Path home,
-                       int clockTicks, Map<String, Integer> servicePorts) {
+                       int clockTicks, Map<String, Integer> servicePorts, Double firstMessageMillis) {
 
     public static Settings fromEnvironment(Map<String, String> env) {
         String token = env.get("BENCH_TOKEN");
@@ -36,7 +36,20 @@ public record Settings(int gatewayPort, String kafka, int redisPort, int partiti
                 Map.of("gateway-service", intOf(env, "CAPSULE_GATEWAY_PORT", 8080),
                         "session-service", intOf(env, "CAPSULE_SESSION_PORT", 8081),
                         "channel-adapters", intOf(env, "CAPSULE_ADAPTERS_PORT", 8082),
-                        "persistence-service", intOf(env, "CAPSULE_PERSISTENCE_PORT", 8083)));
+                        "persistence-service", intOf(env, "CAPSULE_PERSISTENCE_PORT", 8083)),
+                firstMessageMillis(env.get("CAPSULE_BENCH_FIRST_MESSAGE_MS")));
+    }
+
+    /**
+     * How long a new session's first message took, timed by {@code ./capsule bench} before anything
+     * else it sends (scripts/bench.sh): right after {@code ./capsule up}, the newcomer's first message.
+     * Null when it was not timed (the bench was started otherwise) or was not answered.
+     */
+    private static Double firstMessageMillis(String value) {
+        if (value == null || value.isBlank() || value.strip().equals("-")) {
+            return null;
+        }
+        return Double.parseDouble(value.strip());
     }
 
     public String gatewayHttp() {

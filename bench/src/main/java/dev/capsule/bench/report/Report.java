@@ -26,10 +26,12 @@ public record Report(String runId, String profile, long seed, Machine machine, S
     /** The streams workload's target: this many concurrent streams held, with the gap between updates at p99 ≤ the next. */
     static final int TARGET_STREAMS = 1000;
     static final double TARGET_STREAM_GAP_P99 = 100;
+    /** A new session's first message, right after {@code ./capsule up}, answered within this many ms. */
+    static final double TARGET_FIRST_MESSAGE = 100;
 
     public static Report of(String runId, String profile, long seed, Machine machine, Mix mix, String workload,
                             List<StepResult> a, List<StepResult> b, List<StepResult> capsule,
-                            List<StepResult> capsuleWarmup, List<WhereTimeGoes> whereTimeGoes) {
+                            List<StepResult> capsuleWarmup, List<WhereTimeGoes> whereTimeGoes, Double firstMessageMillis) {
         Map<String, Sustained> sustained = new LinkedHashMap<>();
         sustained.put("capsule", Sustained.of(capsule));
         sustained.put("baseline-a", Sustained.of(a));
@@ -37,8 +39,19 @@ public record Report(String runId, String profile, long seed, Machine machine, S
         Map<String, Double> ratios = ratios(sustained, a, b, capsule);
         List<Verdict> targets = mix == Mix.STREAMS ? streamVerdicts(capsule) : verdicts(sustained, capsule, mix == Mix.MIXED);
         targets.add(zeroLost(capsule, capsuleWarmup));
+        targets.add(firstMessage(firstMessageMillis));
         return new Report(runId, profile, seed, machine, mix.id(), workload, a, b, capsule, capsuleWarmup, sustained, ratios,
                 targets, whereTimeGoes);
+    }
+
+    /** A new session's first message, as the bench timed it before sending anything else (null: not timed). */
+    static Verdict firstMessage(Double millis) {
+        String target = "first message of a new session, right after ./capsule up, ≤ 100 ms";
+        if (millis == null) {
+            return new Verdict(target, null, "not timed: the bench times it only when started as ./capsule bench");
+        }
+        return new Verdict(target, millis <= TARGET_FIRST_MESSAGE,
+                String.format("%.0f ms, timed before the bench sent anything else", millis));
     }
 
     /** The streams workload's steps: its "rate" is concurrent streams, and its figures say so. */
