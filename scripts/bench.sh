@@ -25,7 +25,7 @@ run_bench() {
   warm_up compiled
   token=$(dev_token bench-user) || return 1
   # Kafka's and Jedis' info logging would drown the table; their warnings still show. The load generator runs
-  # C1 only, as the services do: its C2 compiles took a third of a core through a quick run (docs/performance.md).
+  # C1 only: it lives for minutes, and its C2 compiles took a third of a core through a quick run (docs/performance.md).
   BENCH_TOKEN=$token CAPSULE_HOME=$CAPSULE_HOME CAPSULE_GATEWAY_PORT=$CAPSULE_GATEWAY_PORT \
   CAPSULE_SESSION_PORT=$CAPSULE_SESSION_PORT CAPSULE_ADAPTERS_PORT=$CAPSULE_ADAPTERS_PORT \
   CAPSULE_PERSISTENCE_PORT=$CAPSULE_PERSISTENCE_PORT CAPSULE_KAFKA_PORT=$CAPSULE_KAFKA_PORT CAPSULE_REDIS_PORT=$CAPSULE_REDIS_PORT \

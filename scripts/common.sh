@@ -22,7 +22,7 @@ CAPSULE_PARTITIONS=${CAPSULE_PARTITIONS:-6}
 CAPSULE_KAFKA_HEAP=${CAPSULE_KAFKA_HEAP:-768m}
 CAPSULE_SERVICE_HEAP=${CAPSULE_SERVICE_HEAP:-384m}
 # The services' other JVM options (GC, JIT). C2: warm, it costs a quarter less CPU per message than C1 alone;
-# its compiles are what `up`'s warm-up waits out (docs/performance.md).
+# its compiles take minutes of load, which `./capsule bench` waits out before it measures (docs/performance.md).
 CAPSULE_SERVICE_JVM_OPTS=${CAPSULE_SERVICE_JVM_OPTS:--XX:+UseSerialGC}
 # The broker's: the serial collector, as the services (G1's own threads cost wake-ups on 2 cores).
 CAPSULE_KAFKA_JVM_OPTS=${CAPSULE_KAFKA_JVM_OPTS:--XX:+UseSerialGC}

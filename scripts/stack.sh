@@ -301,7 +301,7 @@ warm_up() { # [compiled]
   deadline=$((SECONDS + budget))
   while [ $SECONDS -lt $deadline ] && ! warm_enough "$goal" "$fast" "$jit"; do
     round=$((round + 1))
-    warm_round_config "$token" "warmup-$run-$round" | sed '$d' >"$config"   # the last line: a "next" with nothing after it
+    warm_round_config "$token" "warmup-$run-$round" >"$config"
     before=$(stack_cpu_ticks)
     curl -s --parallel --parallel-max 32 -K "$config" >/dev/null 2>&1
     after=$(stack_cpu_ticks)
@@ -332,17 +332,19 @@ warm_enough() { # goal fast-probes jit-share
 }
 
 warm_round_config() { # token prefix: a curl config of one warm-up round, for `curl --parallel -K`
-  local token=$1 prefix=$2 i j url=http://127.0.0.1:$CAPSULE_GATEWAY_PORT/api/sessions
+  local token=$1 prefix=$2 i j accept url=http://127.0.0.1:$CAPSULE_GATEWAY_PORT/api/sessions
   for i in $(seq 1 48); do
+    # Every other session over server-sent events, the rest over JSON: both paths are hot.
+    accept=application/json; [ $((i % 2)) = 0 ] && accept=text/event-stream
     for j in hello /stream hello /notify; do
       printf 'url = "%s/%s-%d/messages"\nrequest = "POST"\nmax-time = 30\noutput = "/dev/null"\n' "$url" "$prefix" "$i"
       printf 'header = "Authorization: Bearer %s"\nheader = "Content-Type: application/json"\n' "$token"
-      # Every other session over server-sent events, the rest over JSON: both paths are hot.
-      printf 'header = "Accept: %s"\n' "$([ $((i % 2)) = 0 ] && echo text/event-stream || echo application/json)"
-      printf 'data = "{\\"text\\":\\"%s\\"}"\nnext\n' "$j"
+      printf 'header = "Accept: %s"\ndata = "{\\"text\\":\\"%s\\"}"\nnext\n' "$accept" "$j"
     done
-    printf 'url = "%s/%s-%d/history"\nheader = "Authorization: Bearer %s"\nmax-time = 30\noutput = "/dev/null"\nnext\n' \
+    # "next" separates requests: none after the last.
+    printf 'url = "%s/%s-%d/history"\nheader = "Authorization: Bearer %s"\nmax-time = 30\noutput = "/dev/null"\n' \
       "$url" "$prefix" "$i" "$token"
+    if [ "$i" -lt 48 ]; then echo next; fi
   done
 }
 

@@ -19,7 +19,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * by at most one wait. The benchmark must not be the load it finds: a history read costs the gateway
  * about 1 ms of CPU, as much as a tenth of a message, and the read model's lag is some 100-200 ms
  * (persistence-service's fetches wait up to 100 ms), so polls from 5 ms on, doubling, took six or
- * seven reads to find each message; these take two to four, at a resolution ten times finer than the
+ * seven reads to find each message; these take two or three (lags of p99 155-176 ms), at a resolution ten times finer than the
  * 500 ms target. The cap on probes in flight keeps them few when the lag grows.
  */
 final class PersistenceProbe implements AutoCloseable {
