@@ -54,7 +54,7 @@ class MessageFoldTest extends FoldTestBase {
         byte[] answerBytes = EventCodec.encode(answer);
 
         // Each topic redelivers its record, as after a consumer crash before the offset commit.
-        log.publish(Topics.INBOUND, session, questionBytes);
+        long questionOffset = log.publish(Topics.INBOUND, session, questionBytes).offset();
         log.publish(Topics.INBOUND, session, questionBytes);
         log.publish(Topics.OUTBOUND, session, answerBytes);
         log.publish(Topics.OUTBOUND, session, answerBytes);
@@ -65,6 +65,12 @@ class MessageFoldTest extends FoldTestBase {
                         new Kept(answer.eventId(), "app", "text", "sunny", question.eventId(), 1L, null)),
                 history(session));
         assertEquals(List.of(), log.deadLettersOf(session), "a redelivery is a no-op, not a failure");
+        // Where the user's message sits in capsule.inbound (its first copy; the user's row first): session-service rebuilds a session's history
+        // from the messages up to the last one its snapshot handled. A reply has none.
+        List<Long> offsets = new ArrayList<>();
+        pool.preparedQuery("SELECT inbound_offset FROM messages WHERE session_id = $1 ORDER BY role DESC").execute(Tuple.of(session))
+                .await().indefinitely().forEach(row -> offsets.add(row.getLong("inbound_offset")));
+        assertEquals(java.util.Arrays.asList(questionOffset, null), offsets);
     }
 
     @Test

@@ -167,6 +167,10 @@ public class TestApp implements CapsuleApp {
             } catch (IllegalArgumentException e) {
                 session.reply("refused: " + e.getMessage());
             }
+        } else if (text.equals("/recent")) {
+            // The history window the turn has at hand, oldest first.
+            session.reply("#" + turn + ": " + String.join("|", session.history().recent().stream()
+                    .map(h -> h.role() + ":" + h.text()).toList()));
         } else if (text.startsWith("/before ")) {
             // /before <message id> <how many>
             String[] a = text.split(" ");

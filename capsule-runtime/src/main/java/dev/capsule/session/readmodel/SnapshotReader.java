@@ -3,9 +3,12 @@ package dev.capsule.session.readmodel;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.capsule.events.EventCodec;
+import dev.capsule.events.HistoryLine;
+import dev.capsule.events.InboundPosition;
 import dev.capsule.events.SessionSnapshot;
 import dev.capsule.events.Topics;
 import dev.capsule.kafka.KafkaConnection;
+import dev.capsule.session.config.SessionConfig;
 import dev.capsule.session.state.SessionState;
 import io.quarkus.runtime.ShutdownEvent;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -16,7 +19,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
@@ -32,6 +38,14 @@ import org.jboss.logging.Logger;
  * asynchronous, so it first waits until persistence-service has folded every change already
  * on the session's partition of {@code capsule.changes}: the snapshot read is then the
  * newest, and a session that exists is never taken for new. Runs on turn threads.
+ *
+ * <p>The read model keeps the snapshot without its history window (persistence-service's
+ * {@code EventFolds}): rewriting the window into the session's row at every turn was most of
+ * what a turn cost PostgreSQL. The window is rebuilt from the messages table, which holds every
+ * line: the user's messages up to the last one the snapshot handled (by their place in
+ * {@code capsule.inbound}), and the answers to the messages and events it handled, after
+ * waiting for those to be folded too. A snapshot written before that change still carries its
+ * window, and is read as it is.
  */
 @ApplicationScoped
 public class SnapshotReader {
@@ -39,15 +53,32 @@ public class SnapshotReader {
     private static final Logger LOG = Logger.getLogger(SnapshotReader.class);
     private static final String EXISTS = "SELECT 1 FROM sessions WHERE session_id = $1";
     private static final String SNAPSHOT = "SELECT data, data_version, snapshot FROM sessions WHERE session_id = $1";
+    /**
+     * The newest lines of the history as the snapshot had it: the user's messages it handled, and the answers to them
+     * or to the other events it handled ($3: a proactive message, a due job, a close), never those of a message that
+     * came after it (a turn that ran again after a crash has its answers folded already). In the history API's order.
+     */
+    private static final String WINDOW = """
+            SELECT m.event_id, m.role, m.text, m.created_at FROM messages m
+            WHERE m.session_id = $1 AND (
+                (m.role = 'user' AND COALESCE(m.inbound_offset, -1) <= $2)
+                OR (m.role = 'app' AND (m.in_reply_to = ANY($3) OR EXISTS (
+                    SELECT 1 FROM messages u WHERE u.event_id = m.in_reply_to AND u.session_id = $1 AND u.role = 'user'
+                      AND COALESCE(u.inbound_offset, -1) <= $2))))
+            ORDER BY m.created_at DESC, m.seq DESC NULLS LAST, m.position DESC
+            LIMIT $4""";
 
     private final Pool pool;
     private final FoldPositions folds;
     private final Admin admin;
-    private volatile int partitions;
+    private final int historyWindow;
+    /** Partitions per topic, read once: a session's key maps to the same partition of each topic while the count holds. */
+    private final Map<String, Integer> partitions = new ConcurrentHashMap<>();
 
-    SnapshotReader(Pool pool, FoldPositions folds, KafkaConnection kafka) {
+    SnapshotReader(Pool pool, FoldPositions folds, KafkaConnection kafka, SessionConfig config) {
         this.pool = pool;
         this.folds = folds;
+        this.historyWindow = config.historyWindow();
         this.admin = Admin.create(kafka.with(Map.of(AdminClientConfig.CLIENT_ID_CONFIG, "session-service-fold-positions")));
     }
 
@@ -57,13 +88,7 @@ public class SnapshotReader {
         if (pool.preparedQuery(EXISTS).execute(Tuple.of(sessionId)).await().atMost(Duration.ofSeconds(10)).size() == 0) {
             return Optional.empty();
         }
-        if (folds.enabled()) {
-            TopicPartition tp = partitionOf(sessionId);
-            long end = get(admin.listOffsets(Map.of(tp, OffsetSpec.latest())).all()).get(tp).offset();
-            if (end > 0) {
-                folds.awaitFolded(tp, end - 1);
-            }
-        }
+        awaitFoldedToTheEnd(Topics.CHANGES, sessionId);
         RowSet<Row> rows = pool.preparedQuery(SNAPSHOT).execute(Tuple.of(sessionId)).await().atMost(Duration.ofSeconds(10));
         if (rows.size() == 0) {
             return Optional.empty();
@@ -73,23 +98,66 @@ public class SnapshotReader {
             return Optional.empty(); // written by a 1.0 producer: not enough to resume
         }
         try {
-            SessionSnapshot snapshot = EventCodec.mapper().readValue(row.getJsonObject("snapshot").encode(), SessionSnapshot.class);
+            ObjectNode kept = (ObjectNode) EventCodec.mapper().readTree(row.getJsonObject("snapshot").encode());
+            boolean windowKept = kept.has("history");
+            if (!windowKept) {
+                kept.set("history", EventCodec.mapper().createArrayNode());
+            }
+            SessionSnapshot snapshot = EventCodec.mapper().treeToValue(kept, SessionSnapshot.class);
+            if (!windowKept) {
+                snapshot = withHistory(snapshot, window(sessionId, snapshot));
+            }
             ObjectNode data = (ObjectNode) EventCodec.mapper().readTree(row.getJsonObject("data").encode());
-            LOG.infof("session %s resumed from PostgreSQL at version %d (Redis had no state)", sessionId, row.getLong("data_version"));
+            LOG.infof("session %s resumed from PostgreSQL at version %d with %d history lines (Redis had no state)", sessionId,
+                    row.getLong("data_version"), snapshot.history().size());
             return Optional.of(SessionState.of(sessionId, row.getLong("data_version"), data, snapshot));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("the snapshot of session " + sessionId + " in PostgreSQL is unreadable", e);
         }
     }
 
-    private TopicPartition partitionOf(String sessionId) {
-        if (partitions == 0) {
-            partitions = get(admin.describeTopics(java.util.List.of(Topics.CHANGES)).allTopicNames())
-                    .get(Topics.CHANGES).partitions().size();
+    /** The history window the snapshot had, from the messages table, once the messages it covers are folded. */
+    private List<HistoryLine> window(String sessionId, SessionSnapshot snapshot) {
+        InboundPosition handled = snapshot.handledUpTo();
+        if (handled != null) {
+            folds.awaitFolded(new TopicPartition(Topics.INBOUND, handled.partition()), handled.offset());
         }
+        awaitFoldedToTheEnd(Topics.outboundFor(snapshot.channel()), sessionId);
+        RowSet<Row> rows = pool.preparedQuery(WINDOW).execute(Tuple.of(sessionId, handled == null ? -1L : handled.offset(),
+                snapshot.recentInbound().toArray(String[]::new), historyWindow)).await().atMost(Duration.ofSeconds(10));
+        List<HistoryLine> lines = new ArrayList<>(rows.size());
+        for (Row line : rows) {
+            lines.add(new HistoryLine(line.getString("event_id"), line.getString("role"), line.getString("text"),
+                    line.getOffsetDateTime("created_at").toInstant()));
+        }
+        return lines.reversed();
+    }
+
+    private static SessionSnapshot withHistory(SessionSnapshot s, List<HistoryLine> history) {
+        return new SessionSnapshot(s.user(), s.channel(), s.createdAt(), s.outboundSeq(), s.recentInbound(), history, s.closedAt(),
+                s.handledUpTo());
+    }
+
+    /**
+     * Waits until persistence-service has folded every record already on the session's partition of {@code topic} (no
+     * wait when folds are off).
+     */
+    private void awaitFoldedToTheEnd(String topic, String sessionId) {
+        if (!folds.enabled()) {
+            return;
+        }
+        TopicPartition tp = partitionOf(topic, sessionId);
+        long end = get(admin.listOffsets(Map.of(tp, OffsetSpec.latest())).all()).get(tp).offset();
+        if (end > 0) {
+            folds.awaitFolded(tp, end - 1);
+        }
+    }
+
+    private TopicPartition partitionOf(String topic, String sessionId) {
+        int count = partitions.computeIfAbsent(topic, t -> get(admin.describeTopics(List.of(t)).allTopicNames())
+                .get(t).partitions().size());
         // The producer's default partitioner for a keyed record.
-        int p = Utils.toPositive(Utils.murmur2(sessionId.getBytes(StandardCharsets.UTF_8))) % partitions;
-        return new TopicPartition(Topics.CHANGES, p);
+        return new TopicPartition(topic, Utils.toPositive(Utils.murmur2(sessionId.getBytes(StandardCharsets.UTF_8))) % count);
     }
 
     private static <T> T get(org.apache.kafka.common.KafkaFuture<T> future) {

@@ -74,7 +74,7 @@ public class EventConsumers {
             }
             try {
                 CapsuleEvent event = EventCodec.decode(record.value());
-                folds.writeFor(event).ifPresent(w -> decoded.add(new PendingFold(record, event, w)));
+                folds.writeFor(event, record.offset()).ifPresent(w -> decoded.add(new PendingFold(record, event, w)));
             } catch (EventDecodingException e) {
                 setAside.add(deadLetters.setAside(record, e.getMessage()));
             } catch (RuntimeException e) {

@@ -21,11 +21,12 @@ final class SetWrites {
 
     /** The messages, in the batch's order: {@code position} (arrival order) follows the arrays' order. */
     static final String INSERT_MESSAGES = """
-            INSERT INTO messages (event_id, session_id, role, kind, text, block, in_reply_to, seq, user_id, created_at)
-            SELECT m.event_id, m.session_id, m.role, m.kind, m.text, m.block::jsonb, m.in_reply_to, m.seq, m.user_id, m.created_at
+            INSERT INTO messages (event_id, session_id, role, kind, text, block, in_reply_to, seq, user_id, created_at, inbound_offset)
+            SELECT m.event_id, m.session_id, m.role, m.kind, m.text, m.block::jsonb, m.in_reply_to, m.seq, m.user_id, m.created_at,
+                   m.inbound_offset
             FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::bigint[],
-                        $9::text[], $10::timestamptz[]) WITH ORDINALITY
-                 AS m(event_id, session_id, role, kind, text, block, in_reply_to, seq, user_id, created_at, n)
+                        $9::text[], $10::timestamptz[], $11::bigint[]) WITH ORDINALITY
+                 AS m(event_id, session_id, role, kind, text, block, in_reply_to, seq, user_id, created_at, inbound_offset, n)
             ORDER BY m.n
             ON CONFLICT (event_id) DO NOTHING""";
 
@@ -78,7 +79,7 @@ final class SetWrites {
     /** The rows of {@link EventFolds#INSERT_MESSAGE}, column by column. */
     private static Tuple messagesAsArrays(List<Tuple> rows) {
         return columns(rows, String.class, String.class, String.class, String.class, String.class, String.class,
-                String.class, Long.class, String.class, OffsetDateTime.class);
+                String.class, Long.class, String.class, OffsetDateTime.class, Long.class);
     }
 
     /** The rows of {@link EventFolds#SNAPSHOT}, column by column. */

@@ -41,7 +41,7 @@ class SetWritesTest {
 
     private static Write message(String id, String session, String block) {
         return new Write(EventFolds.INSERT_MESSAGE, Tuple.from(new Object[] {id, session, "app", block == null ? "text" : "block",
-                "hi", block, "in", 1L, null, AT}));
+                "hi", block, "in", 1L, null, AT, null}));
     }
 
     private static Write snapshot(String session, long version) {
