@@ -1,6 +1,7 @@
 package dev.capsule.session;
 
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -323,6 +324,37 @@ class TurnTest {
             }
         });
         assertEquals(List.of("#1: one"), kafka.of(s, Reply.class).stream().map(Reply::text).toList());
+        assertEquals(List.of(), kafka.of(s, TurnFailed.class), "nothing of the cut turn left");
+    }
+
+    @Test
+    void aRevokedPartitionsRunningStreamIsCutWithoutItsEndAndTheRebalanceListenerDoesNotFail() {
+        String s = session();
+        InboundPosition handled = positionAfterOne(s);
+        TopicPartition partition = new TopicPartition(Topics.INBOUND, handled.partition());
+        int partitions = inboundPartitions();
+        InboundMessage streams = InboundMessage.of(EventMeta.next(s, TraceContext.NONE), KafkaTestClient.user("u1"), "api",
+                "/slowstream", null);
+        CompletableFuture<Void> turn;
+        try (ExecutorService thread = Executors.newVirtualThreadPerTaskExecutor()) {
+            turn = CompletableFuture.supplyAsync(() -> turns.run(List.of(streams),
+                    new InboundPosition(handled.partition(), handled.offset() + 1)), thread).thenCompose(f -> f);
+            await().atMost(WAIT).until(() -> !kafka.of(s, StreamChunk.class).isEmpty());
+            // The listener cancels the open stream, whose end the fence refuses: that must not fail the listener, which
+            // would fail the Kafka consumer's rebalance.
+            assertDoesNotThrow(() -> rebalance.onPartitionsRevoked(null, List.of(partition)));
+            await().atMost(Duration.ofSeconds(10)).until(turn::isDone);
+        } finally {
+            fence.assigned(List.of(partition), partitions);
+        }
+        assertThrows(StaleSessionException.class, () -> {
+            try {
+                turn.join();
+            } catch (java.util.concurrent.CompletionException e) {
+                throw e.getCause();
+            }
+        });
+        assertEquals(List.of(), kafka.of(s, StreamEnd.class), "the cut stream's end is the new owner's to send");
         assertEquals(List.of(), kafka.of(s, TurnFailed.class), "nothing of the cut turn left");
     }
 

@@ -37,6 +37,7 @@ import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.LongFunction;
+import dev.capsule.session.state.StaleSessionException;
 import org.jboss.logging.Logger;
 
 /**
@@ -566,8 +567,16 @@ final class TurnSession implements Session {
 
         synchronized void cancel() {
             if (!ended) {
-                close(true);
-                cancelled = true;
+                try {
+                    close(true);
+                } catch (StaleSessionException e) {
+                    // Cut because its partition moved (the consumer's rebalance listener runs this): its end may not be
+                    // sent, and the replica that holds the partition now runs the turn again. Thrown on, it reached
+                    // the Kafka consumer as a failed rebalance callback.
+                    LOG.debugf("session %s: stream %s cut without its end: %s", id(), streamId, e.getMessage());
+                } finally {
+                    cancelled = true;
+                }
             }
             finished.complete(null);
         }
