@@ -47,6 +47,7 @@ import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -295,34 +296,16 @@ class TurnTest {
     @Test
     void aRevokedPartitionsRunningTurnIsCutShortAndSaysNothing() {
         String s = session();
-        InboundPosition handled = positionAfterOne(s);
-        TopicPartition partition = new TopicPartition(Topics.INBOUND, handled.partition());
-        int partitions = inboundPartitions();
         TestApp.gate = new CountDownLatch(1);
-        // Run here rather than through Kafka, so that the record the fence stops is not left unacknowledged in a
-        // partition this test's consumer still holds (a real revoke hands it to another replica).
-        InboundMessage waits = InboundMessage.of(EventMeta.next(s, TraceContext.NONE), KafkaTestClient.user("u1"), "api",
-                "/wait", null);
-        CompletableFuture<Void> turn;
-        try (ExecutorService thread = Executors.newVirtualThreadPerTaskExecutor()) {
-            turn = CompletableFuture.supplyAsync(() -> turns.run(List.of(waits),
-                    new InboundPosition(handled.partition(), handled.offset() + 1)), thread).thenCompose(f -> f);
-            await().atMost(WAIT).until(() -> TestApp.waiting.get() == 1);
+        try {
             // The consumer hears the partition is gone while the handler waits: the handler is interrupted, though the
             // gate it waits at never opens, and what it says after is stopped at the fence.
-            rebalance.onPartitionsRevoked(null, List.of(partition));
-            await().atMost(Duration.ofSeconds(10)).until(() -> TestApp.waiting.get() == 0 && turn.isDone());
+            CompletableFuture<Void> turn = runThenRevoke(s, "/wait", () -> TestApp.waiting.get() == 1);
+            await().atMost(Duration.ofSeconds(10)).until(() -> TestApp.waiting.get() == 0);
+            assertStale(turn);
         } finally {
-            fence.assigned(List.of(partition), partitions);
             TestApp.gate.countDown();
         }
-        assertThrows(StaleSessionException.class, () -> {
-            try {
-                turn.join();
-            } catch (java.util.concurrent.CompletionException e) {
-                throw e.getCause();
-            }
-        });
         assertEquals(List.of("#1: one"), kafka.of(s, Reply.class).stream().map(Reply::text).toList());
         assertEquals(List.of(), kafka.of(s, TurnFailed.class), "nothing of the cut turn left");
     }
@@ -330,23 +313,37 @@ class TurnTest {
     @Test
     void aRevokedPartitionsRunningStreamIsCutWithoutItsEndAndTheRebalanceListenerDoesNotFail() {
         String s = session();
+        // The listener cancels the open stream, whose end the fence refuses: that must not fail the listener, which
+        // would fail the Kafka consumer's rebalance (runThenRevoke asserts it does not throw).
+        assertStale(runThenRevoke(s, "/slowstream", () -> !kafka.of(s, StreamChunk.class).isEmpty()));
+        assertEquals(List.of(), kafka.of(s, StreamEnd.class), "the cut stream's end is the new owner's to send");
+        assertEquals(List.of(), kafka.of(s, TurnFailed.class), "nothing of the cut turn left");
+    }
+
+    /**
+     * Runs a turn of {@code text} after a first one, revokes the session's partition once {@code running} holds, and
+     * answers the turn once it is over. Run here rather than through Kafka, so that the record the fence stops is not
+     * left unacknowledged in a partition this test's consumer still holds (a real revoke hands it to another replica).
+     */
+    private CompletableFuture<Void> runThenRevoke(String s, String text, Callable<Boolean> running) {
         InboundPosition handled = positionAfterOne(s);
         TopicPartition partition = new TopicPartition(Topics.INBOUND, handled.partition());
         int partitions = inboundPartitions();
-        InboundMessage streams = InboundMessage.of(EventMeta.next(s, TraceContext.NONE), KafkaTestClient.user("u1"), "api",
-                "/slowstream", null);
-        CompletableFuture<Void> turn;
+        InboundMessage message = InboundMessage.of(EventMeta.next(s, TraceContext.NONE), KafkaTestClient.user("u1"), "api",
+                text, null);
         try (ExecutorService thread = Executors.newVirtualThreadPerTaskExecutor()) {
-            turn = CompletableFuture.supplyAsync(() -> turns.run(List.of(streams),
+            CompletableFuture<Void> turn = CompletableFuture.supplyAsync(() -> turns.run(List.of(message),
                     new InboundPosition(handled.partition(), handled.offset() + 1)), thread).thenCompose(f -> f);
-            await().atMost(WAIT).until(() -> !kafka.of(s, StreamChunk.class).isEmpty());
-            // The listener cancels the open stream, whose end the fence refuses: that must not fail the listener, which
-            // would fail the Kafka consumer's rebalance.
+            await().atMost(WAIT).until(running);
             assertDoesNotThrow(() -> rebalance.onPartitionsRevoked(null, List.of(partition)));
             await().atMost(Duration.ofSeconds(10)).until(turn::isDone);
+            return turn;
         } finally {
             fence.assigned(List.of(partition), partitions);
         }
+    }
+
+    private static void assertStale(CompletableFuture<Void> turn) {
         assertThrows(StaleSessionException.class, () -> {
             try {
                 turn.join();
@@ -354,8 +351,6 @@ class TurnTest {
                 throw e.getCause();
             }
         });
-        assertEquals(List.of(), kafka.of(s, StreamEnd.class), "the cut stream's end is the new owner's to send");
-        assertEquals(List.of(), kafka.of(s, TurnFailed.class), "nothing of the cut turn left");
     }
 
     @Test
