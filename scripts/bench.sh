@@ -16,8 +16,9 @@ run_bench() {
   find_jdk
   bench_needs_stack
   bench_build_if_stale
-  local token status=0 code first=- i only=baseline-a,baseline-b,capsule
-  for ((i = 1; i < $#; i++)); do [ "${!i}" = --only ] && { a=$((i + 1)); only=${!a}; }; done
+  local token status=0 code first=- i next only=baseline-a,baseline-b,capsule
+  # --only's value, which the bench's Main reads too: here, to know whether Capsule is measured at all.
+  for ((i = 1; i < $#; i++)); do [ "${!i}" = --only ] && { next=$((i + 1)); only=${!next}; }; done
   if [[ ,$only, == *,capsule,* ]]; then
     # The newcomer's first message (issue 12's target: right after `up`, as quick as the hundredth), before the bench
     # sends anything: a new session of its own.

@@ -5,7 +5,8 @@ import java.util.List;
 
 /**
  * Everything session-service needs to resume a session without Redis, carried by
- * {@link StateChanged} since schema 1.1 so that PostgreSQL holds a full copy.
+ * {@link StateChanged} since schema 1.1 so that PostgreSQL can resume it. The read model keeps it without its
+ * history window, whose lines it holds as messages (a snapshot read back from there has an empty history).
  *
  * @param user          the session's user
  * @param channel       the channel it lives on

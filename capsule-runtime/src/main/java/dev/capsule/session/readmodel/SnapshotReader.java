@@ -99,12 +99,9 @@ public class SnapshotReader {
         }
         try {
             ObjectNode kept = (ObjectNode) EventCodec.mapper().readTree(row.getJsonObject("snapshot").encode());
-            boolean windowKept = kept.has("history");
-            if (!windowKept) {
-                kept.set("history", EventCodec.mapper().createArrayNode());
-            }
+            // Read without its window, a snapshot's history is empty (SessionSnapshot): rebuilt below.
             SessionSnapshot snapshot = EventCodec.mapper().treeToValue(kept, SessionSnapshot.class);
-            if (!windowKept) {
+            if (!kept.has("history")) {
                 snapshot = withHistory(snapshot, window(sessionId, snapshot));
             }
             ObjectNode data = (ObjectNode) EventCodec.mapper().readTree(row.getJsonObject("data").encode());

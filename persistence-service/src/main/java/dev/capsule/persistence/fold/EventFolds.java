@@ -1,7 +1,10 @@
 package dev.capsule.persistence.fold;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeName;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import dev.capsule.events.CapsuleEvent;
 import dev.capsule.events.DocumentChanged;
 import dev.capsule.events.EventCodec;
@@ -13,7 +16,6 @@ import dev.capsule.events.SessionSnapshot;
 import dev.capsule.events.Show;
 import dev.capsule.events.StateChanged;
 import dev.capsule.events.StreamEnd;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
@@ -125,9 +127,19 @@ public class EventFolds {
      * ({@code SnapshotReader}). The event on Kafka still carries the whole snapshot.
      */
     static String snapshotWithoutHistory(SessionSnapshot snapshot) {
-        ObjectNode json = EventCodec.mapper().valueToTree(snapshot);
-        json.remove("history");
-        return json.toString();
+        try {
+            return WITHOUT_HISTORY.writeValueAsString(snapshot);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write the snapshot of a session", e);
+        }
+    }
+
+    /** Writes a snapshot straight to JSON without its window, instead of building the whole tree and pruning it. */
+    private static final ObjectWriter WITHOUT_HISTORY = EventCodec.mapper().copy()
+            .addMixIn(SessionSnapshot.class, HistoryLeftOut.class).writerFor(SessionSnapshot.class);
+
+    @JsonIgnoreProperties("history")
+    private abstract static class HistoryLeftOut {
     }
 
     private static OffsetDateTime at(Instant instant) {
