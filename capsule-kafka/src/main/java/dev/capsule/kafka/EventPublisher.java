@@ -51,9 +51,21 @@ public final class EventPublisher implements AutoCloseable {
         return publishAt(topic, event).thenApply(written -> null);
     }
 
+    /**
+     * Sends {@code event} to {@code topic} as {@code encoded}, its {@link EventCodec#encode} that the caller made and
+     * keeps for another use (session-service stores a turn's {@code StateChanged} in Redis too: one encoding, not two).
+     */
+    public CompletableFuture<Void> publish(String topic, CapsuleEvent event, byte[] encoded) {
+        return publishAt(topic, event, encoded).thenApply(written -> null);
+    }
+
     /** Sends {@code event} to {@code topic}; the future completes with where Kafka wrote it. */
     public CompletableFuture<RecordMetadata> publishAt(String topic, CapsuleEvent event) {
-        ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, event.sessionId(), EventCodec.encode(event));
+        return publishAt(topic, event, EventCodec.encode(event));
+    }
+
+    private CompletableFuture<RecordMetadata> publishAt(String topic, CapsuleEvent event, byte[] encoded) {
+        ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, event.sessionId(), encoded);
         record.headers().add(Topics.TYPE_HEADER, event.type().getBytes(StandardCharsets.UTF_8));
         if (event instanceof OutboundEvent outbound) {
             record.headers().add(Topics.SEQ_HEADER, Long.toString(outbound.seq()).getBytes(StandardCharsets.US_ASCII));

@@ -3,6 +3,7 @@ package dev.capsule.session;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -14,6 +15,7 @@ import dev.capsule.events.OutboundEvent;
 import dev.capsule.events.Reply;
 import dev.capsule.events.StateChanged;
 import dev.capsule.events.EventMeta;
+import dev.capsule.events.EventCodec;
 import dev.capsule.events.TraceContext;
 import dev.capsule.events.StreamChunk;
 import dev.capsule.events.StreamEnd;
@@ -36,6 +38,7 @@ import dev.capsule.testing.TestStack;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.vertx.mutiny.redis.client.Response;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -50,6 +53,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -398,13 +402,13 @@ class TurnTest {
     private Runnable breakSaves(String s) {
         String key = "capsule:session:" + s;
         // The turn's end reaches Kafka before its state reaches Redis.
-        await().atMost(WAIT).until(() -> redis.execute("HGET", key, "state") != null);
-        String saved = redis.execute("HGET", key, "state").toString();
-        String version = redis.execute("HGET", key, "version").toString();
+        await().atMost(WAIT).until(() -> redis.execute("EXISTS", key).toInteger() == 1);
+        List<String> fields = new ArrayList<>(); // name, value, name, value: whatever the store keeps
+        redis.execute("HKEYS", key).forEach(name -> fields.addAll(List.of(name.toString(), redis.execute("HGET", key, name.toString()).toString())));
         redis.execute("SET", key, "not a hash");
         return () -> {
             redis.execute("DEL", key);
-            redis.execute("HSET", key, "version", version, "state", saved);
+            redis.execute("HSET", Stream.concat(Stream.of(key), fields.stream()).toArray(String[]::new));
         };
     }
 
@@ -514,11 +518,40 @@ class TurnTest {
     void aStaleInstanceCannotOverwriteNewerSessionState() {
         String s = session();
         SessionState v1 = state(s, 1);
-        store.save(v1);
-        store.save(state(s, 2));
-        StaleSessionException e = assertThrows(StaleSessionException.class, () -> store.save(state(s, 2)));
+        store.save(change(v1));
+        store.save(change(state(s, 2)));
+        StaleSessionException e = assertThrows(StaleSessionException.class, () -> store.save(change(state(s, 2))));
         assertTrue(e.getMessage().contains("at version 2"), e.getMessage());
         assertEquals(2, store.load(s).orElseThrow().version());
+    }
+
+    @Test
+    void redisKeepsTheStateChangedTheTurnSentToKafka() {
+        String s = session();
+        kafka.send(s, "u1", "one");
+        await().atMost(WAIT).until(() -> kafka.of(s, StateChanged.class).size() == 1 && store.load(s).isPresent());
+        Response kept = redis.execute("HGET", "capsule:session:" + s, "change");
+        assertEquals(kafka.of(s, StateChanged.class).get(0), EventCodec.decode(kept.toBytes(), StateChanged.class));
+        assertNull(redis.execute("HGET", "capsule:session:" + s, "state"), "the older format is not written");
+    }
+
+    @Test
+    void aStateAnOlderReleaseSavedIsReadWhileItIsTheNewestAndTheNextSaveReplacesIt() throws Exception {
+        String s = session();
+        String key = "capsule:session:" + s;
+        store.save(change(state(s, 1)));
+        // An older release, in a rolling upgrade, saves version 2 the way it did: a SessionState under "state".
+        redis.execute("HSET", key, "version", "2", "state", EventCodec.mapper().writeValueAsString(state(s, 2)));
+        assertEquals(2, store.load(s).orElseThrow().data().get("v").asLong(), "not the older change beside it");
+
+        store.save(change(state(s, 3)));
+        assertNull(redis.execute("HGET", key, "state"));
+        assertEquals(3, store.load(s).orElseThrow().data().get("v").asLong());
+    }
+
+    private static StateChanged change(SessionState state) {
+        return StateChanged.of(EventMeta.derived(state.sessionId(), null, "test/" + state.version()), state.version(), state.data(),
+                state.snapshot());
     }
 
     private static SessionState state(String s, long version) {

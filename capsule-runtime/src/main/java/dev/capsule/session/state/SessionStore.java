@@ -1,24 +1,33 @@
 package dev.capsule.session.state;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.capsule.events.EventCodec;
+import dev.capsule.events.EventDecodingException;
+import dev.capsule.events.StateChanged;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.vertx.mutiny.redis.client.Redis;
 import io.vertx.mutiny.redis.client.Request;
 import io.vertx.mutiny.redis.client.Response;
 import io.vertx.mutiny.redis.client.Command;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import org.jboss.logging.Logger;
 
 /**
- * Session state in Redis, one hash per session ({@code version}, {@code state}). Saving is
- * fenced: a Lua script writes only if the stored version is the one the turn started from,
- * so an instance that lost the session in a rebalance cannot overwrite newer state.
- * Called from turn threads (virtual threads), so the blocking client is the right one to read.
+ * Session state in Redis, one hash per session: {@code version}, and {@code change}, the
+ * {@link StateChanged} that the turn which made the state sent to Kafka, kept as the bytes it
+ * sent. The state is the event's data and snapshot, as the read model's copy is, and the turn
+ * encodes it once for both. Saving is fenced: a Lua script writes only if the stored version is
+ * the one the turn started from, so an instance that lost the session in a rebalance cannot
+ * overwrite newer state. Called from turn threads (virtual threads), so the blocking client is
+ * the right one to read.
+ *
+ * <p>A hash written by an older release holds {@code state}, the state as a {@link SessionState}
+ * in JSON, instead: it is read while its version is the stored one, and the next save replaces it.
  *
  * <p>Saves are group-committed: the turns that finish while one pipelined batch of saves is on
  * its way to Redis go together in the next, so under load a round trip serves many turns and at
@@ -27,6 +36,7 @@ import java.util.concurrent.CompletionException;
 @ApplicationScoped
 public class SessionStore {
 
+    private static final Logger LOG = Logger.getLogger(SessionStore.class);
     private static final String KEY_PREFIX = "capsule:session:";
 
     /**
@@ -36,7 +46,8 @@ public class SessionStore {
     private static final String FENCED_SAVE = """
             local stored = redis.call('HGET', KEYS[1], 'version')
             if stored and tonumber(stored) ~= tonumber(ARGV[1]) then return tonumber(stored) end
-            redis.call('HSET', KEYS[1], 'version', ARGV[2], 'state', ARGV[3])
+            redis.call('HSET', KEYS[1], 'version', ARGV[2], 'change', ARGV[3])
+            redis.call('HDEL', KEYS[1], 'state')
             return -1
             """;
 
@@ -51,26 +62,42 @@ public class SessionStore {
     }
 
     public Optional<SessionState> load(String sessionId) {
-        Response state = redis.execute("HGET", KEY_PREFIX + sessionId, "state");
-        if (state == null) {
+        Response stored = redis.execute("HMGET", KEY_PREFIX + sessionId, "version", "change", "state");
+        Response version = stored.get(0);
+        Response change = stored.get(1);
+        Response state = stored.get(2);
+        if (version == null) {
             return Optional.empty();
         }
         try {
-            return Optional.of(EventCodec.mapper().readValue(state.toString(), SessionState.class));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("the stored state of session " + sessionId + " is unreadable: " + e.getOriginalMessage(), e);
+            if (change != null) {
+                StateChanged announced = EventCodec.decode(change.toBytes(), StateChanged.class);
+                // Unless an older release saved after this one: then its state is at the stored version, this change is not.
+                if (state == null || announced.version() == version.toLong()) {
+                    return Optional.of(SessionState.of(sessionId, announced.version(), announced.data(), announced.snapshot()));
+                }
+            }
+            if (state != null) {
+                return Optional.of(EventCodec.mapper().readValue(state.toBytes(), SessionState.class));
+            }
+        } catch (IOException | EventDecodingException e) {
+            throw new IllegalStateException("the stored state of session " + sessionId + " is unreadable: " + e.getMessage(), e);
         }
+        // Redis is a cache: a hash without a state is taken as lost, and the session resumes from PostgreSQL.
+        LOG.warnf("session %s: Redis holds a version but no state under %s; resuming it from PostgreSQL", sessionId,
+                KEY_PREFIX + sessionId);
+        return Optional.empty();
     }
 
     /**
-     * Saves {@code next}, whose version must be one more than the stored one; returns once Redis
-     * has it.
+     * Saves the state {@code change} announces, whose version must be one more than the stored one;
+     * returns once Redis has it.
      *
      * @throws StaleSessionException when the stored version has moved on
      */
-    public void save(SessionState next) {
+    public void save(StateChanged change) {
         try {
-            saveAsync(next).join();
+            saveAsync(change, EventCodec.encode(change)).join();
         } catch (CompletionException e) {
             if (e.getCause() instanceof RuntimeException failure) {
                 throw failure;
@@ -80,17 +107,11 @@ public class SessionStore {
     }
 
     /**
-     * Saves {@code next} as {@link #save} does, without waiting: the future completes once Redis
-     * has it, or fails with {@link StaleSessionException}.
+     * Saves as {@link #save} does, without waiting, {@code encoded} being the change as the turn sent it to Kafka: the
+     * future completes once Redis has it, or fails with {@link StaleSessionException}.
      */
-    public CompletableFuture<Void> saveAsync(SessionState next) {
-        String json;
-        try {
-            json = EventCodec.mapper().writeValueAsString(next);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot write the state of session " + next.sessionId(), e);
-        }
-        PendingSave save = new PendingSave(next, json, new CompletableFuture<>());
+    public CompletableFuture<Void> saveAsync(StateChanged change, byte[] encoded) {
+        PendingSave save = new PendingSave(change.sessionId(), change.version(), encoded, new CompletableFuture<>());
         boolean lead;
         synchronized (this) {
             queued.add(save);
@@ -116,9 +137,8 @@ public class SessionStore {
         }
         List<Request> requests = new ArrayList<>(batch.size());
         for (PendingSave save : batch) {
-            long expected = save.next.version() - 1;
-            requests.add(Request.cmd(Command.EVAL).arg(FENCED_SAVE).arg(1).arg(KEY_PREFIX + save.next.sessionId())
-                    .arg(expected).arg(save.next.version()).arg(save.json));
+            requests.add(Request.cmd(Command.EVAL).arg(FENCED_SAVE).arg(1).arg(KEY_PREFIX + save.sessionId)
+                    .arg(save.version - 1).arg(save.version).arg(save.encoded));
         }
         pipeline.batch(requests).subscribe().with(responses -> {
             for (int i = 0; i < batch.size(); i++) {
@@ -127,11 +147,11 @@ public class SessionStore {
                 long stored = answer == null ? Long.MIN_VALUE : answer.toLong();
                 if (stored == Long.MIN_VALUE) {
                     save.done.completeExceptionally(new IllegalStateException("Redis gave no answer to the save of session "
-                            + save.next.sessionId()));
+                            + save.sessionId));
                 } else if (stored == -1) {
                     save.done.complete(null);
                 } else {
-                    save.done.completeExceptionally(new StaleSessionException(save.next.sessionId(), save.next.version() - 1, stored));
+                    save.done.completeExceptionally(new StaleSessionException(save.sessionId, save.version - 1, stored));
                 }
             }
             sendQueued();
@@ -143,6 +163,6 @@ public class SessionStore {
         });
     }
 
-    private record PendingSave(SessionState next, String json, CompletableFuture<Void> done) {
+    private record PendingSave(String sessionId, long version, byte[] encoded, CompletableFuture<Void> done) {
     }
 }

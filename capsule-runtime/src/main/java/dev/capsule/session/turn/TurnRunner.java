@@ -2,6 +2,7 @@ package dev.capsule.session.turn;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.capsule.events.CapsuleEvent;
+import dev.capsule.events.EventCodec;
 import dev.capsule.events.EventMeta;
 import dev.capsule.events.HistoryLine;
 import dev.capsule.events.InboundCancel;
@@ -413,6 +414,8 @@ public class TurnRunner {
         recent.addAll(handled.ids());
         List<String> remembered = recent.subList(Math.max(0, recent.size() - REMEMBERED_INBOUND), recent.size());
         SessionState[] next = new SessionState[1];
+        StateChanged[] change = new StateChanged[1];
+        byte[][] encoded = new byte[1][];
         CompletableFuture<Void> events = session.endTurn(last, lastSeq -> {
             SessionState after = new SessionState(before.sessionId(), before.user(), before.channel(), before.createdAt(),
                     before.version() + 1, nextData, session.history(historyWindow), lastSeq, remembered, closedAt,
@@ -420,8 +423,11 @@ public class TurnRunner {
             next[0] = after;
             // Checked again by the turn's last event, right after: the state change rides with it.
             session.lease().check();
-            return publisher.publish(Topics.CHANGES, StateChanged.of(
-                    EventMeta.derived(before.sessionId(), trace, messageId + "/state"), after.version(), nextData, after.snapshot()));
+            change[0] = StateChanged.of(EventMeta.derived(before.sessionId(), trace, messageId + "/state"), after.version(),
+                    nextData, after.snapshot());
+            // Encoded once: Kafka gets these bytes, and Redis the same once Kafka has them.
+            encoded[0] = EventCodec.encode(change[0]);
+            return publisher.publish(Topics.CHANGES, change[0], encoded[0]);
         });
         if (events.isCompletedExceptionally()) {
             // Refused before it left (an answer, or the state, too large for Kafka): the turn's end did not leave, and
@@ -445,7 +451,7 @@ public class TurnRunner {
                 })
                 .thenCompose(acked -> {
                     session.lease().check();
-                    return store.saveAsync(after);
+                    return store.saveAsync(change[0], encoded[0]);
                 })
                 .whenComplete((saved, failure) -> {
                     if (failure == null) {
