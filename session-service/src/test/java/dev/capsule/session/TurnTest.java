@@ -526,13 +526,15 @@ class TurnTest {
     }
 
     @Test
-    void redisKeepsTheStateChangedTheTurnSentToKafka() {
+    void redisKeepsTheStateChangedTheTurnSentToKafkaForADay() {
         String s = session();
         kafka.send(s, "u1", "one");
         await().atMost(WAIT).until(() -> kafka.of(s, StateChanged.class).size() == 1 && store.load(s).isPresent());
         Response kept = redis.execute("HGET", "capsule:session:" + s, "change");
         assertEquals(kafka.of(s, StateChanged.class).get(0), EventCodec.decode(kept.toBytes(), StateChanged.class));
         assertNull(redis.execute("HGET", "capsule:session:" + s, "state"), "the older format is not written");
+        long ttl = redis.execute("PTTL", "capsule:session:" + s).toLong();
+        assertTrue(ttl > 0 && ttl <= Duration.ofDays(1).toMillis(), "kept for capsule.session.state.redis-for, not for ever: " + ttl);
     }
 
     @Test

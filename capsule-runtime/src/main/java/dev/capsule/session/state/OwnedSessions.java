@@ -35,6 +35,13 @@ public class OwnedSessions {
         /** A session quiet for this long leaves memory (Redis still has it). */
         @WithDefault("PT30M")
         Duration cachedFor();
+
+        /**
+         * A session quiet for this long leaves Redis too, so that Redis holds the sessions in use rather than every
+         * session there ever was: its next message resumes it from PostgreSQL's snapshot.
+         */
+        @WithDefault("P1D")
+        Duration redisFor();
     }
 
     private static final Logger LOG = Logger.getLogger(OwnedSessions.class);

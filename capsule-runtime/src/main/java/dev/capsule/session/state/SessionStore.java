@@ -18,7 +18,8 @@ import java.util.concurrent.CompletionException;
 import org.jboss.logging.Logger;
 
 /**
- * Session state in Redis, one hash per session: {@code version}, and {@code change}, the
+ * Session state in Redis, one hash per session, kept for {@code capsule.session.state.redis-for} after its last save:
+ * {@code version}, and {@code change}, the
  * {@link StateChanged} that the turn which made the state sent to Kafka, kept as the bytes it
  * sent. The state is the event's data and snapshot, as the read model's copy is, and the turn
  * encodes it once for both. Saving is fenced: a Lua script writes only if the stored version is
@@ -48,17 +49,24 @@ public class SessionStore {
             if stored and tonumber(stored) ~= tonumber(ARGV[1]) then return tonumber(stored) end
             redis.call('HSET', KEYS[1], 'version', ARGV[2], 'change', ARGV[3])
             redis.call('HDEL', KEYS[1], 'state')
+            redis.call('PEXPIRE', KEYS[1], ARGV[4])
             return -1
             """;
 
     private final RedisDataSource redis;
     private final Redis pipeline;
+    private final long keptForMillis;
     private List<PendingSave> queued = new ArrayList<>(); // guarded by this
     private boolean saving; // guarded by this: a batch is on its way
 
-    SessionStore(RedisDataSource redis, Redis pipeline) {
+    SessionStore(RedisDataSource redis, Redis pipeline, OwnedSessions.Config config) {
+        if (config.redisFor().toMillis() <= 0) {
+            throw new IllegalArgumentException("capsule.session.state.redis-for must be a positive duration (such as P1D), not "
+                    + config.redisFor());
+        }
         this.redis = redis;
         this.pipeline = pipeline;
+        this.keptForMillis = config.redisFor().toMillis();
     }
 
     public Optional<SessionState> load(String sessionId) {
@@ -138,7 +146,7 @@ public class SessionStore {
         List<Request> requests = new ArrayList<>(batch.size());
         for (PendingSave save : batch) {
             requests.add(Request.cmd(Command.EVAL).arg(FENCED_SAVE).arg(1).arg(KEY_PREFIX + save.sessionId)
-                    .arg(save.version - 1).arg(save.version).arg(save.encoded));
+                    .arg(save.version - 1).arg(save.version).arg(save.encoded).arg(keptForMillis));
         }
         pipeline.batch(requests).subscribe().with(responses -> {
             for (int i = 0; i < batch.size(); i++) {

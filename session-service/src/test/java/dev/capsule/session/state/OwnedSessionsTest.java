@@ -23,6 +23,11 @@ class OwnedSessionsTest {
         public Duration cachedFor() {
             return Duration.ofMinutes(1);
         }
+
+        @Override
+        public Duration redisFor() {
+            return Duration.ofDays(1);
+        }
     });
 
     @Test
