@@ -13,22 +13,27 @@ import org.junit.jupiter.api.Test;
 /** The in-memory copies are dropped when partitions move, and a turn from before the move cannot put one back. */
 class OwnedSessionsTest {
 
-    private final OwnedSessions owned = new OwnedSessions(new OwnedSessions.Config() {
-        @Override
-        public long cachedSessions() {
-            return 100;
-        }
+    private final OwnedSessions owned = new OwnedSessions(config(Duration.ofDays(1)));
 
-        @Override
-        public Duration cachedFor() {
-            return Duration.ofMinutes(1);
-        }
+    /** Settings of the state's copies: 100 sessions in memory for a minute, and {@code redisFor} in Redis. */
+    static OwnedSessions.Config config(Duration redisFor) {
+        return new OwnedSessions.Config() {
+            @Override
+            public long cachedSessions() {
+                return 100;
+            }
 
-        @Override
-        public Duration redisFor() {
-            return Duration.ofDays(1);
-        }
-    });
+            @Override
+            public Duration cachedFor() {
+                return Duration.ofMinutes(1);
+            }
+
+            @Override
+            public Duration redisFor() {
+                return redisFor;
+            }
+        };
+    }
 
     @Test
     void aSavedStateIsServedFromMemoryUntilThePartitionsMove() {

@@ -13,27 +13,8 @@ class SessionStoreSettingsTest {
     void aRedisLifetimeThatIsNotPositiveStopsTheServiceNamingTheSetting() {
         for (Duration bad : new Duration[] {Duration.ZERO, Duration.ofSeconds(-1)}) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                    () -> new SessionStore(null, null, keptFor(bad)));
+                    () -> new SessionStore(null, null, OwnedSessionsTest.config(bad)));
             assertTrue(e.getMessage().contains("capsule.session.state.redis-for"), e.getMessage());
         }
-    }
-
-    private static OwnedSessions.Config keptFor(Duration redisFor) {
-        return new OwnedSessions.Config() {
-            @Override
-            public long cachedSessions() {
-                return 10;
-            }
-
-            @Override
-            public Duration cachedFor() {
-                return Duration.ofMinutes(1);
-            }
-
-            @Override
-            public Duration redisFor() {
-                return redisFor;
-            }
-        };
     }
 }
