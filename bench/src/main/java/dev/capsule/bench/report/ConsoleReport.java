@@ -79,6 +79,7 @@ public final class ConsoleReport {
                     microsPerMessage(s.cpu().getOrDefault(BENCH, 0.0), s.achieved()));
         }
         switches(r, names);
+        openings(r);
         whereTimeGoes(r);
         out.println();
         if (r.streams()) {
@@ -92,6 +93,25 @@ public final class ConsoleReport {
         int width = Math.max(44, r.targets().stream().mapToInt(v -> v.target().length()).max().orElse(0));
         r.targets().forEach(v -> out.printf("  %-7s %-" + width + "s %s%n", v.word(), v.target(), v.detail()));
         out.flush();
+    }
+
+    /**
+     * First replies to a session's opening message beside its later ones: an opening costs the stack more (the
+     * ownership claim, the state found nowhere, {@code enter()}), and the plan sends every session's first message in
+     * its first round, so a step starts with a burst of them.
+     */
+    private void openings(Report r) {
+        if (r.streams() || r.capsule().stream().noneMatch(s -> s.latencies().containsKey("firstReply.opening"))) {
+            return;
+        }
+        out.println("First reply to a session's opening message and to its later ones (p50 / p99 ms; the openings come first):");
+        out.printf("  %8s %17s %17s%n", "msg/s", "opening", "later");
+        for (StepResult s : r.capsule()) {
+            Summary opening = s.latencies().getOrDefault("firstReply.opening", Summary.EMPTY);
+            Summary later = s.latencies().getOrDefault("firstReply.later", Summary.EMPTY);
+            out.printf("  %8d %17s %17s%n", s.offered(), ms(opening.p50()) + " / " + ms(opening.p99()),
+                    ms(later.p50()) + " / " + ms(later.p99()));
+        }
     }
 
     /** Thread switches per message answered (per stream-second for streams), by process, and the stack's sum. */
