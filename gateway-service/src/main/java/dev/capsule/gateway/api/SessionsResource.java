@@ -165,7 +165,7 @@ public class SessionsResource {
             throw new MessageIntake.Rejection(400, "limit is 1 to 500 and offset 0 or more");
         }
         return intake.requireOwner(sessionId, user())
-                .chain(() -> history.page(sessionId, limit, offset))
+                .chain(() -> ReadModelOutage.guard("the history of session " + sessionId, history.page(sessionId, limit, offset)))
                 .map(page -> Response.ok(page).build());
     }
 
@@ -191,7 +191,7 @@ public class SessionsResource {
     @Produces(MediaType.APPLICATION_JSON)
     public Uni<Response> get(@PathParam("id") String sessionId) {
         return intake.requireOwner(sessionId, user())
-                .chain(() -> status.of(sessionId))
+                .chain(() -> ReadModelOutage.guard("the status of session " + sessionId, status.of(sessionId)))
                 .map(found -> Response.ok(found).build());
     }
 

@@ -1,6 +1,7 @@
 package dev.capsule.gateway.collections;
 
 import dev.capsule.gateway.auth.CurrentUser;
+import dev.capsule.gateway.api.ReadModelOutage;
 import dev.capsule.gateway.inbound.MessageIntake.Rejection;
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
@@ -40,14 +41,16 @@ public class CollectionsResource {
     public Uni<Response> list(@PathParam("name") String name, @QueryParam("limit") String limit,
                               @QueryParam("cursor") String cursor) {
         // The limit comes as text: a number JAX-RS cannot convert would otherwise answer 404, not a 400 that says why.
-        return reader.page(ownerId(), checked(name), limitOf(limit), cursor).map(page -> Response.ok(page).build());
+        return ReadModelOutage.guard("collection " + name, reader.page(ownerId(), checked(name), limitOf(limit), cursor))
+                .map(page -> Response.ok(page).build());
     }
 
     /** One document of the collection. */
     @GET
     @Path("{name}/{id}")
     public Uni<Response> get(@PathParam("name") String name, @PathParam("id") String id) {
-        return reader.one(ownerId(), checked(name), id).map(document -> Response.ok(document).build());
+        return ReadModelOutage.guard("document " + id + " of collection " + name, reader.one(ownerId(), checked(name), id))
+                .map(document -> Response.ok(document).build());
     }
 
     private String ownerId() {
