@@ -4,6 +4,8 @@ import dev.capsule.events.CapsuleEvent;
 import dev.capsule.events.EventCodec;
 import dev.capsule.events.OutboundEvent;
 import dev.capsule.events.Topics;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -23,6 +25,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 public final class EventPublisher implements AutoCloseable {
 
     private final KafkaProducer<String, byte[]> producer;
+    private KafkaClientMetrics metrics;
 
     public EventPublisher(KafkaConnection connection, String clientId) {
         this(connection, clientId, 1);
@@ -98,8 +101,19 @@ public final class EventPublisher implements AutoCloseable {
         return acked;
     }
 
+    /**
+     * Publishes the producer's own metrics (send rates, errors, retries, batch sizes, request latency) in
+     * {@code registry}, tagged with its client id: it is built by hand, so no framework binds it.
+     */
+    public void bindMetrics(MeterRegistry registry) {
+        metrics = ClientMetrics.bind(producer, registry);
+    }
+
     @Override
     public void close() {
+        if (metrics != null) {
+            metrics.close();
+        }
         producer.close();
     }
 }

@@ -52,6 +52,14 @@ class TelegramTest {
 
         await().atMost(Duration.ofSeconds(20)).until(() -> Providers.telegram("sendMessage", chat).size() == 1);
         assertEquals("echo: hello", Providers.telegram("sendMessage", chat).getFirst().path("text").asText());
+
+        // /q/metrics counts the delivery, by channel and outcome, beside the delivery consumer's own metrics.
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+            assertTrue(metrics.contains("capsule_channel_deliveries_total{channel=\"" + FakeProviders.TELEGRAM
+                    + "\",outcome=\"delivered\"}"), metrics);
+            assertTrue(metrics.contains("kafka_consumer_fetch_manager_records_consumed_total{"), "the delivery consumer's own metrics");
+        });
     }
 
     @Test

@@ -9,6 +9,8 @@ import dev.capsule.gateway.delivery.OutboundFrame;
 import dev.capsule.events.TraceContext;
 import dev.capsule.events.UserRef;
 import dev.capsule.gateway.delivery.Deliveries;
+import dev.capsule.gateway.delivery.FirstReplies;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import dev.capsule.gateway.delivery.TurnWaiter;
 import io.smallrye.mutiny.helpers.test.AssertSubscriber;
 import java.util.function.Consumer;
@@ -17,7 +19,7 @@ import org.junit.jupiter.api.Test;
 /** Which sessions' events this replica decodes: those a socket follows or a request waits on, no others. */
 class DeliveriesTest {
 
-    final Deliveries deliveries = new Deliveries();
+    final Deliveries deliveries = new Deliveries(new FirstReplies(new SimpleMeterRegistry()));
 
     static InboundMessage message(String session) {
         return InboundMessage.of(EventMeta.next(session, TraceContext.NONE), new UserRef("ana", null, "ana"), "api", "hi", null);

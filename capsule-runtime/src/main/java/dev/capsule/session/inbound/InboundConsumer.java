@@ -67,9 +67,12 @@ public class InboundConsumer {
     private final int maxQueued;
     /** Sessions whose messages are being refused as busy, with how many so far: logged when it starts and ends. */
     private final ConcurrentHashMap<String, AtomicInteger> refusing = new ConcurrentHashMap<>();
+    private final TurnMetrics metrics;
+    /** Turns given up, by event id, until their end is counted. */
+    private final Set<String> givenUp = ConcurrentHashMap.newKeySet();
 
     InboundConsumer(SessionLanes lanes, TurnRunner turns, EventPublisher publisher,
-                    SessionConfig config) {
+                    SessionConfig config, TurnMetrics metrics) {
         if (config.turnAttempts() < 1) {
             throw new IllegalArgumentException("capsule.session.turn-attempts must be 1 or more, not " + config.turnAttempts());
         }
@@ -84,6 +87,8 @@ public class InboundConsumer {
         }
         this.maxQueued = config.maxQueuedPerSession();
         this.doubleTexting = policy(config.doubleTexting());
+        this.metrics = metrics;
+        metrics.inFlight(inFlight);
     }
 
     @Incoming(CHANNEL)
@@ -303,9 +308,16 @@ public class InboundConsumer {
 
     private CompletableFuture<Void> untilDone(String sessionId, String eventId, Supplier<CompletableFuture<Void>> turn,
                                               Function<String, CompletableFuture<Void>> giveUp) {
+        long start = System.nanoTime();
         CompletableFuture<Void> done = new CompletableFuture<>();
         attempt(sessionId, eventId, turn, giveUp, 1, 100, done);
-        return done;
+        return done.whenComplete((ok, failure) -> {
+            if (failure == null) {
+                metrics.ended(start, givenUp.remove(eventId) ? TurnMetrics.Outcome.GIVEN_UP : TurnMetrics.Outcome.OK);
+            } else if (causeOf(failure) instanceof StaleSessionException) {
+                metrics.ended(start, TurnMetrics.Outcome.MOVED);
+            }
+        });
     }
 
     /**
@@ -317,7 +329,7 @@ public class InboundConsumer {
         for (String id : eventIds) {
             ConsumerRecord<String, byte[]> record = records.get(id);
             if (record != null) {
-                sent.add(publisher.send(DeadLetter.of(record, reason)));
+                sent.add(publisher.send(DeadLetter.of(record, reason)).thenRun(metrics::deadLettered));
                 LOG.warnf("dead-lettered %s-%d@%d (event %s): %s", record.topic(), record.partition(), record.offset(), id, reason);
             }
         }
@@ -339,6 +351,7 @@ public class InboundConsumer {
         given.whenComplete((ok, failure) -> {
             Throwable cause = causeOf(failure);
             if (cause == null) {
+                givenUp.add(eventId);
                 done.complete(null);
             } else if (cause instanceof StaleSessionException) {
                 // Another replica holds the session now: giving the turn up is its to do, if it comes to that.
@@ -374,6 +387,7 @@ public class InboundConsumer {
             } else {
                 LOG.warnf(cause, "session %s: turn of message %s failed (attempt %d); running it again in %d ms",
                         sessionId, eventId, attempt, backoff);
+                metrics.retried();
                 lanes.later(backoff, () -> attempt(sessionId, eventId, turn, giveUp, attempt + 1, Math.min(backoff * 2, 5000), done));
             }
         });

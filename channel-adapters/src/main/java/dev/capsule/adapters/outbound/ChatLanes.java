@@ -4,6 +4,7 @@ import dev.capsule.adapters.ChannelAdapters;
 import dev.capsule.adapters.config.BoundChannel;
 import dev.capsule.adapters.inbound.Conversations;
 import dev.capsule.events.OutboundEvent;
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
@@ -32,9 +33,12 @@ public class ChatLanes {
     private final ChannelAdapters adapters;
     private final Deliverer deliverer;
     private final DeadLetters deadLetters;
+    private final MeterRegistry metrics;
     private final DeliveryRecords records;
 
-    ChatLanes(ChannelAdapters adapters, Deliverer deliverer, DeadLetters deadLetters, DeliveryRecords records) {
+    ChatLanes(ChannelAdapters adapters, Deliverer deliverer, DeadLetters deadLetters, DeliveryRecords records,
+              MeterRegistry metrics) {
+        this.metrics = metrics;
         this.adapters = adapters;
         this.deliverer = deliverer;
         this.deadLetters = deadLetters;
@@ -173,14 +177,17 @@ public class ChatLanes {
                 while (!stopping && !work.offsets().revoked()) {
                     try {
                         deliver(work);
+                        counted(work, "delivered");
                         settled = true;
                         return;
                     } catch (DeliveryException e) {
                         deadLetters.send(work.record(), work.channel().name(), e.getMessage());
                         markDeadLettered(work, e);
+                        counted(work, "dead_lettered");
                         settled = true;
                         return;
                     } catch (RuntimeException e) {
+                        counted(work, "retried");
                         // Redis or Kafka unreachable: nothing is known to be sent; keep the order and try again.
                         LOG.errorf("delivering %s of session %s failed (%s); trying again in %d ms", work.event().type(),
                                 key, e, wait.toMillis());
@@ -211,6 +218,11 @@ public class ChatLanes {
             }
             target = t;
             deliverer.deliver(channel, adapters.api(channel), t, work.event(), streams);
+        }
+
+        /** {@code capsule_channel_deliveries_total} by channel and outcome: delivered, dead_lettered, retried. */
+        private void counted(Work work, String outcome) {
+            metrics.counter("capsule.channel.deliveries", "channel", work.channel().name(), "outcome", outcome).increment();
         }
 
         private void markDeadLettered(Work work, DeliveryException e) {

@@ -7,7 +7,10 @@ import dev.capsule.events.EventCodec;
 import dev.capsule.events.EventDecodingException;
 import dev.capsule.events.OutboundEvent;
 import dev.capsule.events.Topics;
+import dev.capsule.kafka.ClientMetrics;
 import dev.capsule.kafka.KafkaConnection;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -62,9 +65,12 @@ public class OutboundConsumer {
     private volatile KafkaConsumer<String, byte[]> consumer;
     private Thread thread;
 
+    private final MeterRegistry metrics;
+
     OutboundConsumer(BoundChannels channels, ChatLanes lanes, DeadLetters deadLetters, DeliveryConfig config,
-                     KafkaConnection kafka,
+                     KafkaConnection kafka, MeterRegistry metrics,
                      @ConfigProperty(name = "capsule.delivery.group", defaultValue = "channel-adapters") String group) {
+        this.metrics = metrics;
         this.channels = channels;
         this.lanes = lanes;
         this.deadLetters = deadLetters;
@@ -99,7 +105,8 @@ public class OutboundConsumer {
                     ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName(),
                     ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000,
                     ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 2_000)),
-                    new StringDeserializer(), new ByteArrayDeserializer())) {
+                    new StringDeserializer(), new ByteArrayDeserializer());
+                 KafkaClientMetrics metered = ClientMetrics.bind(c, metrics)) {
                 consumer = c;
                 c.subscribe(List.of(Topics.OUTBOUND_CHANNELS), new Rebalance(c));
                 try {

@@ -19,6 +19,11 @@ public class Deliveries {
     private final ConcurrentHashMap<String, Set<Consumer<OutboundFrame>>> sessions = new ConcurrentHashMap<>();
     /** Sessions with a turn waited for here, and how many. */
     private final ConcurrentHashMap<String, Integer> turnSessions = new ConcurrentHashMap<>();
+    private final FirstReplies firstReplies;
+
+    public Deliveries(FirstReplies firstReplies) {
+        this.firstReplies = firstReplies;
+    }
 
     /**
      * Starts waiting for the turn of inbound {@code message}; register before publishing it. A message
@@ -72,6 +77,7 @@ public class Deliveries {
 
     /** Hands {@code event} to whoever here waits for it; nobody waiting is normal (another replica serves that user). */
     public void dispatch(OutboundFrame event) {
+        firstReplies.delivered(event);
         TurnWaiter waiter = turns.get(event.inReplyTo());
         if (waiter != null) {
             waiter.accept(event);

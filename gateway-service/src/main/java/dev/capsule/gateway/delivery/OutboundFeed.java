@@ -2,7 +2,10 @@ package dev.capsule.gateway.delivery;
 
 import dev.capsule.events.EventDecodingException;
 import dev.capsule.events.Topics;
+import dev.capsule.kafka.ClientMetrics;
 import dev.capsule.kafka.KafkaConnection;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -38,10 +41,12 @@ public class OutboundFeed {
     private volatile boolean running = true;
     private volatile KafkaConsumer<String, byte[]> consumer;
     private Thread thread;
+    private final MeterRegistry metrics;
 
-    OutboundFeed(Deliveries deliveries, KafkaConnection kafka) {
+    OutboundFeed(Deliveries deliveries, KafkaConnection kafka, MeterRegistry metrics) {
         this.deliveries = deliveries;
         this.kafka = kafka;
+        this.metrics = metrics;
     }
 
     void start(@Observes StartupEvent ignored) {
@@ -61,7 +66,8 @@ public class OutboundFeed {
                     // answer a hundred empty fetches a second per replica at idle.
                     // Committed events only, so that events of an aborted Kafka transaction are never shown.
                     ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed")),
-                    new StringDeserializer(), new ByteArrayDeserializer())) {
+                    new StringDeserializer(), new ByteArrayDeserializer());
+                 KafkaClientMetrics metered = ClientMetrics.bind(c, metrics)) {
                 consumer = c;
                 List<TopicPartition> partitions = c.partitionsFor(Topics.OUTBOUND, Duration.ofSeconds(30)).stream()
                         .map(p -> new TopicPartition(p.topic(), p.partition())).toList();

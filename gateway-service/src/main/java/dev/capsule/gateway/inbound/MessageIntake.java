@@ -12,6 +12,7 @@ import dev.capsule.events.TraceContext;
 import dev.capsule.events.UserRef;
 import dev.capsule.gateway.auth.SessionOwnership;
 import dev.capsule.gateway.limits.RateLimits;
+import dev.capsule.gateway.delivery.FirstReplies;
 import dev.capsule.kafka.EventPublisher;
 import dev.capsule.kafka.MessageTraces;
 import io.smallrye.mutiny.Uni;
@@ -41,14 +42,17 @@ public class MessageIntake {
             + " {\"action\": {\"value\": \"...\", \"label\": \"...\"}}";
 
     private final EventPublisher publisher;
+    private final FirstReplies firstReplies;
     private final SessionOwnership ownership;
     private final MessageTraces traces;
     private final int maxBytes;
     private final RateLimits limits;
 
     MessageIntake(EventPublisher publisher, SessionOwnership ownership, MessageTraces traces, RateLimits limits,
+                  FirstReplies firstReplies,
                   @ConfigProperty(name = "capsule.gateway.max-message-bytes", defaultValue = "16384") int maxBytes) {
         this.publisher = publisher;
+        this.firstReplies = firstReplies;
         this.limits = limits;
         this.traces = traces;
         this.ownership = ownership;
@@ -230,7 +234,10 @@ public class MessageIntake {
 
     /** Publishes {@code message}; completes when Kafka has it, or fails with a 503 {@link Rejection} saying why not. */
     public Uni<Void> publish(InboundMessage message) {
-        return Uni.createFrom().completionStage(() -> publisher.publish(Topics.INBOUND, message))
+        return Uni.createFrom().completionStage(() -> {
+                    firstReplies.accepted(message.eventId());
+                    return publisher.publish(Topics.INBOUND, message);
+                })
                 .onFailure(e -> !(e instanceof Rejection)).transform(e -> {
                     LOG.warnf("message %s of session %s was not accepted: Kafka did not take it (%s)", message.eventId(),
                             message.sessionId(), e.toString());

@@ -49,9 +49,11 @@ public class EventConsumers {
     private final SessionOwners owners;
     private final DeadLetters deadLetters;
     private final Pool pool;
+    private final FoldMetrics metrics;
 
-    EventConsumers(EventFolds folds, SessionOwners owners, DeadLetters deadLetters, Pool pool) {
+    EventConsumers(EventFolds folds, SessionOwners owners, DeadLetters deadLetters, Pool pool, FoldMetrics metrics) {
         this.folds = folds;
+        this.metrics = metrics;
         this.owners = owners;
         this.deadLetters = deadLetters;
         this.pool = pool;
@@ -91,12 +93,13 @@ public class EventConsumers {
         Uni<List<PendingFold>> admitted = owners.admit(decoded).memoize().indefinitely();
         return deadLettered.chain(() -> admitted)
                 .chain(pending -> pool.withTransaction(tx -> writeAll(tx, pending.stream().map(PendingFold::write).toList())
-                        .chain(() -> tx.preparedQuery(POSITION).executeBatch(positionArgs)).replaceWithVoid()))
+                        .chain(() -> tx.preparedQuery(POSITION).executeBatch(positionArgs)).replaceWithVoid())
+                        .invoke(() -> metrics.committed(pending)))
                 // PostgreSQL refused a value (a NUL in a text, say): retrying the batch would fail forever and hold
                 // every topic back, so fold its records one by one and set aside the one refused.
                 .onFailure(EventConsumers::refusedByDatabase).recoverWithUni(e -> {
                     LOG.warnf("PostgreSQL refused a write in a batch of %d records (%s); folding them one by one", records.count(), e.getMessage());
-                    return admitted.chain(pending -> oneByOne(pending, positionArgs));
+                    return admitted.chain(pending -> oneByOne(pending, positionArgs).invoke(() -> metrics.committed(pending)));
                 })
                 .onFailure().invoke(e -> LOG.warnf("folding %d records (%s) failed, retrying: %s", records.count(),
                         positions.keySet(), e.getMessage()))
