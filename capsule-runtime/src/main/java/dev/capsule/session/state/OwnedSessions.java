@@ -42,6 +42,13 @@ public class OwnedSessions {
          */
         @WithDefault("P1D")
         Duration redisFor();
+
+        /**
+         * About how much of the heap the copies may take, in bytes (an estimate from their history's text, ids and
+         * data); past it Caffeine's policy (recency and frequency) picks which go. Default: a quarter of the heap. Bounding the count alone let
+         * sessions with full history windows fill the heap, and the service spent its time collecting garbage.
+         */
+        Optional<Long> cachedBytes();
     }
 
     private static final Logger LOG = Logger.getLogger(OwnedSessions.class);
@@ -53,7 +60,34 @@ public class OwnedSessions {
         if (config.cachedSessions() < 0) {
             throw new IllegalArgumentException("capsule.session.state.cached-sessions must be 0 or more, not " + config.cachedSessions());
         }
-        this.states = Caffeine.newBuilder().maximumSize(config.cachedSessions()).expireAfterAccess(config.cachedFor()).build();
+        long bytes = config.cachedBytes().orElse(Runtime.getRuntime().maxMemory() / 4);
+        if (bytes < 0) {
+            throw new IllegalArgumentException("capsule.session.state.cached-bytes must be 0 or more, not " + bytes);
+        }
+        // Both bounds as one weight: no copy weighs less than its share of the bytes for the count, so at most
+        // cached-sessions copies fit, and copies with long histories fit fewer.
+        long floor = config.cachedSessions() == 0 ? Long.MAX_VALUE : Math.max(1, bytes / config.cachedSessions());
+        this.states = Caffeine.newBuilder()
+                .maximumWeight(config.cachedSessions() == 0 ? 0 : bytes)
+                .weigher((String id, Entry entry) -> (int) Math.min(Integer.MAX_VALUE, Math.max(floor, weight(entry.state))))
+                .expireAfterAccess(config.cachedFor()).build();
+    }
+
+    /** Roughly the bytes a state takes in memory: its history's lines, the ids it remembers, its data's fields. */
+    static long weight(SessionState state) {
+        long bytes = 512;
+        for (var line : state.history()) {
+            bytes += 160 + 2L * line.text().length();
+        }
+        bytes += 96L * state.recentInbound().size();
+        bytes += 96L * state.data().size();
+        return bytes;
+    }
+
+    /** How many copies are kept, once pending evictions are done. */
+    long size() {
+        states.cleanUp();
+        return states.estimatedSize();
     }
 
     /** The assignment generation a turn loads under; pass it back to {@link #remember}. */

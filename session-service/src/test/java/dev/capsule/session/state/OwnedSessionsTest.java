@@ -4,10 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.capsule.events.HistoryLine;
 import dev.capsule.events.UserRef;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 /** The in-memory copies are dropped when partitions move, and a turn from before the move cannot put one back. */
@@ -17,10 +20,19 @@ class OwnedSessionsTest {
 
     /** Settings of the state's copies: 100 sessions in memory for a minute, and {@code redisFor} in Redis. */
     static OwnedSessions.Config config(Duration redisFor) {
+        return config(100, Optional.empty(), redisFor);
+    }
+
+    static OwnedSessions.Config config(long sessions, Optional<Long> bytes, Duration redisFor) {
         return new OwnedSessions.Config() {
             @Override
             public long cachedSessions() {
-                return 100;
+                return sessions;
+            }
+
+            @Override
+            public Optional<Long> cachedBytes() {
+                return bytes;
             }
 
             @Override
@@ -60,6 +72,33 @@ class OwnedSessionsTest {
         owned.remember(owned.generation(), state("s1", 1));
         owned.forget("s1");
         assertTrue(owned.get("s1").isEmpty());
+    }
+
+    @Test
+    void copiesWithLongHistoriesFitFewerSoThatTheHeapIsBoundedNotOnlyTheCount() {
+        OwnedSessions small = new OwnedSessions(config(100, Optional.of(200_000L), Duration.ofDays(1)));
+        List<HistoryLine> window = IntStream.range(0, 50)
+                .mapToObj(i -> new HistoryLine("e" + i, "user", "x".repeat(200), Instant.now())).toList();
+        for (int i = 0; i < 100; i++) {
+            small.remember(small.generation(), withHistory(state("s" + i, 1), window));
+        }
+        long kept = small.size();
+        assertTrue(kept > 0 && kept <= 200_000 / OwnedSessions.weight(withHistory(state("x", 1), window)),
+                "about 28 kB each within 200 kB: " + kept);
+    }
+
+    @Test
+    void theCountStillBoundsCopiesThatWeighLittle() {
+        OwnedSessions few = new OwnedSessions(config(10, Optional.of(100_000_000L), Duration.ofDays(1)));
+        for (int i = 0; i < 50; i++) {
+            few.remember(few.generation(), state("s" + i, 1));
+        }
+        assertTrue(few.size() <= 10, "at most cached-sessions: " + few.size());
+    }
+
+    private static SessionState withHistory(SessionState s, List<HistoryLine> history) {
+        return new SessionState(s.sessionId(), s.user(), s.channel(), s.createdAt(), s.version(), s.data(), history,
+                s.outboundSeq(), s.recentInbound(), s.closedAt(), s.handledUpTo());
     }
 
     private static SessionState state(String sessionId, long version) {
