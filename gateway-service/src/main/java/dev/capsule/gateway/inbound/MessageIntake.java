@@ -239,6 +239,7 @@ public class MessageIntake {
                     return publisher.publish(Topics.INBOUND, message);
                 })
                 .onFailure(e -> !(e instanceof Rejection)).transform(e -> {
+                    firstReplies.refused(message.eventId());
                     LOG.warnf("message %s of session %s was not accepted: Kafka did not take it (%s)", message.eventId(),
                             message.sessionId(), e.toString());
                     return new Rejection(503, "the message was not accepted: the event log cannot take it right now ("
