@@ -7,7 +7,7 @@ import java.time.Duration;
 /**
  * The session runtime's settings, {@code capsule.session.*}: an app's {@code application.properties}
  * (or the environment, {@code CAPSULE_SESSION_IDLE_TIMEOUT} and so on) overrides any of them. The
- * streams' and the state cache's settings have mappings of their own ({@code capsule.session.streams.*},
+ * streams' and the state copies' settings have mappings of their own ({@code capsule.session.streams.*},
  * {@code capsule.session.state.*}).
  */
 @ConfigMapping(prefix = "capsule.session")

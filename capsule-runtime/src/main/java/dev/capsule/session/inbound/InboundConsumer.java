@@ -20,12 +20,13 @@ import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -68,8 +69,6 @@ public class InboundConsumer {
     /** Sessions whose messages are being refused as busy, with how many so far: logged when it starts and ends. */
     private final ConcurrentHashMap<String, AtomicInteger> refusing = new ConcurrentHashMap<>();
     private final TurnMetrics metrics;
-    /** Turns given up, by event id, until their end is counted. */
-    private final Set<String> givenUp = ConcurrentHashMap.newKeySet();
 
     InboundConsumer(SessionLanes lanes, TurnRunner turns, EventPublisher publisher,
                     SessionConfig config, TurnMetrics metrics) {
@@ -309,11 +308,12 @@ public class InboundConsumer {
     private CompletableFuture<Void> untilDone(String sessionId, String eventId, Supplier<CompletableFuture<Void>> turn,
                                               Function<String, CompletableFuture<Void>> giveUp) {
         long start = System.nanoTime();
+        AtomicBoolean gaveUp = new AtomicBoolean();
         CompletableFuture<Void> done = new CompletableFuture<>();
-        attempt(sessionId, eventId, turn, giveUp, 1, 100, done);
+        attempt(sessionId, eventId, turn, reason -> giveUp.apply(reason).thenRun(() -> gaveUp.set(true)), 1, 100, done);
         return done.whenComplete((ok, failure) -> {
             if (failure == null) {
-                metrics.ended(start, givenUp.remove(eventId) ? TurnMetrics.Outcome.GIVEN_UP : TurnMetrics.Outcome.OK);
+                metrics.ended(start, gaveUp.get() ? TurnMetrics.Outcome.GIVEN_UP : TurnMetrics.Outcome.OK);
             } else if (causeOf(failure) instanceof StaleSessionException) {
                 metrics.ended(start, TurnMetrics.Outcome.MOVED);
             }
@@ -351,7 +351,6 @@ public class InboundConsumer {
         given.whenComplete((ok, failure) -> {
             Throwable cause = causeOf(failure);
             if (cause == null) {
-                givenUp.add(eventId);
                 done.complete(null);
             } else if (cause instanceof StaleSessionException) {
                 // Another replica holds the session now: giving the turn up is its to do, if it comes to that.

@@ -2,10 +2,7 @@ package dev.capsule.session.state;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import io.smallrye.config.ConfigMapping;
-import io.smallrye.config.WithDefault;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jboss.logging.Logger;
@@ -24,39 +21,12 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class OwnedSessions {
 
-    /** Settings of the in-memory copies of session state. */
-    @ConfigMapping(prefix = "capsule.session.state")
-    public interface Config {
-
-        /** How many sessions' state a replica keeps in memory; the least recently used go first (then Redis serves them). */
-        @WithDefault("100000")
-        long cachedSessions();
-
-        /** A session quiet for this long leaves memory (Redis still has it). */
-        @WithDefault("PT30M")
-        Duration cachedFor();
-
-        /**
-         * A session quiet for this long leaves Redis too, so that Redis holds the sessions in use rather than every
-         * session there ever was: its next message resumes it from PostgreSQL's snapshot.
-         */
-        @WithDefault("P1D")
-        Duration redisFor();
-
-        /**
-         * About how much of the heap the copies may take, in bytes (an estimate from their history's text, ids and
-         * data); past it Caffeine's policy (recency and frequency) picks which go. Default: a quarter of the heap. Bounding the count alone let
-         * sessions with full history windows fill the heap, and the service spent its time collecting garbage.
-         */
-        Optional<Long> cachedBytes();
-    }
-
     private static final Logger LOG = Logger.getLogger(OwnedSessions.class);
 
     private final Cache<String, Entry> states;
     private final AtomicLong generation = new AtomicLong();
 
-    OwnedSessions(Config config) {
+    OwnedSessions(StateConfig config) {
         if (config.cachedSessions() < 0) {
             throw new IllegalArgumentException("capsule.session.state.cached-sessions must be 0 or more, not " + config.cachedSessions());
         }

@@ -59,7 +59,7 @@ public class SessionStore {
     private List<PendingSave> queued = new ArrayList<>(); // guarded by this
     private boolean saving; // guarded by this: a batch is on its way
 
-    SessionStore(RedisDataSource redis, Redis pipeline, OwnedSessions.Config config) {
+    SessionStore(RedisDataSource redis, Redis pipeline, StateConfig config) {
         if (config.redisFor().toMillis() <= 0) {
             throw new IllegalArgumentException("capsule.session.state.redis-for must be a positive duration (such as P1D), not "
                     + config.redisFor());

@@ -413,21 +413,18 @@ public class TurnRunner {
         List<String> recent = new ArrayList<>(before.recentInbound());
         recent.addAll(handled.ids());
         List<String> remembered = recent.subList(Math.max(0, recent.size() - REMEMBERED_INBOUND), recent.size());
-        SessionState[] next = new SessionState[1];
-        StateChanged[] change = new StateChanged[1];
-        byte[][] encoded = new byte[1][];
+        NextState[] next = new NextState[1];
         CompletableFuture<Void> events = session.endTurn(last, lastSeq -> {
             SessionState after = new SessionState(before.sessionId(), before.user(), before.channel(), before.createdAt(),
                     before.version() + 1, nextData, session.history(historyWindow), lastSeq, remembered, closedAt,
                     handled.upTo() != null ? handled.upTo() : before.handledUpTo());
-            next[0] = after;
             // Checked again by the turn's last event, right after: the state change rides with it.
             session.lease().check();
-            change[0] = StateChanged.of(EventMeta.derived(before.sessionId(), trace, messageId + "/state"), after.version(),
-                    nextData, after.snapshot());
+            StateChanged change = StateChanged.of(EventMeta.derived(before.sessionId(), trace, messageId + "/state"),
+                    after.version(), nextData, after.snapshot());
             // Encoded once: Kafka gets these bytes, and Redis the same once Kafka has them.
-            encoded[0] = EventCodec.encode(change[0]);
-            return publisher.publish(Topics.CHANGES, change[0], encoded[0]);
+            next[0] = new NextState(after, change, EventCodec.encode(change));
+            return publisher.publish(Topics.CHANGES, change, next[0].encoded());
         });
         if (events.isCompletedExceptionally()) {
             // Refused before it left (an answer, or the state, too large for Kafka): the turn's end did not leave, and
@@ -438,7 +435,6 @@ public class TurnRunner {
                 throw new IllegalStateException("session " + session.id() + ": Kafka refused an event of the turn", failure);
             });
         }
-        SessionState after = next[0];
         // No timer of our own on the acknowledgements: the producer fails a send it could not deliver within its
         // delivery.timeout.ms (2 minutes), and a timer per turn cost a wake-up of the JDK's delay scheduler thread.
         return events
@@ -451,12 +447,12 @@ public class TurnRunner {
                 })
                 .thenCompose(acked -> {
                     session.lease().check();
-                    return store.saveAsync(change[0], encoded[0]);
+                    return store.saveAsync(next[0].change(), next[0].encoded());
                 })
                 .whenComplete((saved, failure) -> {
                     if (failure == null) {
                         seqsTried.remove(before.sessionId());
-                        owned.remember(generation, after);
+                        owned.remember(generation, next[0].state());
                     } else {
                         owned.forget(before.sessionId());
                     }
@@ -666,5 +662,9 @@ public class TurnRunner {
         static Handled only(String eventId) {
             return new Handled(List.of(eventId), null);
         }
+    }
+
+    /** A turn's next state, the {@link StateChanged} announcing it, and that event's bytes, sent to Kafka and saved in Redis. */
+    private record NextState(SessionState state, StateChanged change, byte[] encoded) {
     }
 }

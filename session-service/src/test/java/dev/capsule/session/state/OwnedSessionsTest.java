@@ -19,12 +19,12 @@ class OwnedSessionsTest {
     private final OwnedSessions owned = new OwnedSessions(config(Duration.ofDays(1)));
 
     /** Settings of the state's copies: 100 sessions in memory for a minute, and {@code redisFor} in Redis. */
-    static OwnedSessions.Config config(Duration redisFor) {
+    static StateConfig config(Duration redisFor) {
         return config(100, Optional.empty(), redisFor);
     }
 
-    static OwnedSessions.Config config(long sessions, Optional<Long> bytes, Duration redisFor) {
-        return new OwnedSessions.Config() {
+    static StateConfig config(long sessions, Optional<Long> bytes, Duration redisFor) {
+        return new StateConfig() {
             @Override
             public long cachedSessions() {
                 return sessions;
