@@ -58,7 +58,8 @@ class TelegramTest {
             String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
             assertTrue(metrics.contains("capsule_channel_deliveries_total{channel=\"" + FakeProviders.TELEGRAM
                     + "\",outcome=\"delivered\"}"), metrics);
-            assertTrue(metrics.contains("kafka_consumer_fetch_manager_records_consumed_total{"), "the delivery consumer's own metrics");
+            assertTrue(metrics.contains("kafka_consumer_fetch_manager_records_consumed_total{client_id=\"channel-adapters-delivery\""),
+                    "the delivery consumer's own metrics, under its name");
         });
     }
 

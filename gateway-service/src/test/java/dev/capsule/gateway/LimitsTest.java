@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.capsule.events.EventCodec;
 import dev.capsule.testing.KafkaResource;
 import dev.capsule.testing.PostgresResource;
+import dev.capsule.testing.PrometheusText;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -73,6 +74,7 @@ class LimitsTest {
 
     @Test
     void aSessionPastItsMessageRateGets429WithRetryAfterAndOtherSessionsGoOn() {
+        double refusedBefore = refused("messages-per-second-per-session");
         String flooded = Gateway.newSessionId();
         as("ana").body("{\"text\":\"one\"}").post("/api/sessions/{id}/messages", flooded).then().statusCode(200);
         as("ana").body("{\"text\":\"two\"}").post("/api/sessions/{id}/messages", flooded).then().statusCode(200);
@@ -94,6 +96,13 @@ class LimitsTest {
         as("ana").accept("text/event-stream").body("{\"text\":\"three\"}").post("/api/sessions/{id}/messages", streamed)
                 .then().statusCode(429).header("Retry-After", "1").body("error", containsString("takes at most 1 a second"));
         as("ana").body("{\"text\":\"elsewhere\"}").post("/api/sessions/{id}/messages", Gateway.newSessionId()).then().statusCode(200);
+        assertEquals(refusedBefore + 3, refused("messages-per-second-per-session"), "each 429 counted, early or not");
+    }
+
+    /** How many times {@code limit} refused, as /q/metrics says. */
+    private static double refused(String limit) {
+        return PrometheusText.value(given().get("/q/metrics").then().statusCode(200).extract().asString(),
+                "capsule_gateway_refused_total\\{limit=\"" + limit + "\"[^}]*}");
     }
 
     @Test
@@ -108,6 +117,7 @@ class LimitsTest {
 
     @Test
     void aUsersThirdSocketClosesWithTheReasonAndASocketFollowsAtMostTwoSessions() {
+        double refusedBefore = refused("sockets-per-user");
         List<JsonNode> frames = new CopyOnWriteArrayList<>();
         WebSocketClientConnection first = connect("bo", frames, new AtomicReference<>());
         WebSocketClientConnection second = connect("bo", new CopyOnWriteArrayList<>(), new AtomicReference<>());
@@ -116,6 +126,7 @@ class LimitsTest {
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(15)).until(() -> refused.get() != null);
         assertEquals(1008, refused.get().getCode());
         assertTrue(refused.get().getMessage().startsWith("too many chat sockets"), refused.get().getMessage());
+        assertEquals(refusedBefore + 1, refused("sockets-per-user"));
 
         for (int i = 0; i < 3; i++) {
             first.sendTextAndAwait(EventCodec.mapper().createObjectNode().put("type", "message")

@@ -1,5 +1,6 @@
 package dev.capsule.session;
 
+import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -11,6 +12,7 @@ import dev.capsule.events.TurnEnded;
 import dev.capsule.events.TurnFailed;
 import dev.capsule.testing.KafkaResource;
 import dev.capsule.testing.PostgresResource;
+import dev.capsule.testing.PrometheusText;
 import dev.capsule.testing.RedisResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -23,7 +25,10 @@ import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.Test;
 
-/** A session's queue is bounded: past it, a message is answered {@code session_busy} at once, and the session goes on. */
+/**
+ * A session's queue is bounded: past it, a message is answered {@code session_busy} at once, and the session goes on.
+ * The metrics show the queue's depth and count the refusals.
+ */
 @QuarkusTest
 @TestProfile(QueueLimitTest.ThreeWaiting.class)
 @QuarkusTestResource(value = KafkaResource.class, restrictToAnnotatedClass = false)
@@ -53,8 +58,12 @@ class QueueLimitTest {
             // Another session goes on meanwhile; the refusals take their place in the busy session's order.
             kafka.send(other, "u2", "hello");
             await().atMost(WAIT).until(() -> kafka.of(other, Reply.class).size() == 1);
+            // The queue depth shows the three waiting turns and the two refusals behind them; the refusals are counted.
+            await().atMost(WAIT).until(() -> PrometheusText.value(metrics(), "capsule_turns_queued") == 5);
+            assertEquals(2, PrometheusText.value(metrics(), "capsule_messages_refused_total\\{reason=\"session_busy\"[^}]*}"));
             TestApp.gate.countDown();
             await().atMost(WAIT).until(() -> kafka.of(s, TurnEnded.class).size() == 4 && kafka.of(s, TurnFailed.class).size() == 2);
+            assertEquals(0, PrometheusText.value(metrics(), "capsule_turns_queued"), "drained");
 
             assertEquals(List.of("#1: waited", "#2: a", "#3: b", "#4: c"), kafka.of(s, Reply.class).stream().map(Reply::text).toList());
             List<TurnFailed> refused = kafka.of(s, TurnFailed.class);
@@ -68,5 +77,9 @@ class QueueLimitTest {
             await().atMost(WAIT).until(() -> kafka.of(s, Reply.class).size() == 5);
             assertEquals("#5: f", kafka.of(s, Reply.class).getLast().text());
         }
+    }
+
+    private static String metrics() {
+        return given().get("/q/metrics").then().statusCode(200).extract().asString();
     }
 }

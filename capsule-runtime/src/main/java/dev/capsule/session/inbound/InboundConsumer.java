@@ -88,6 +88,7 @@ public class InboundConsumer {
         this.doubleTexting = policy(config.doubleTexting());
         this.metrics = metrics;
         metrics.inFlight(inFlight);
+        metrics.queued(lanes::queued);
     }
 
     @Incoming(CHANNEL)
@@ -248,6 +249,7 @@ public class InboundConsumer {
      */
     private CompletableFuture<Void> refuseBusy(InboundMessage inbound) {
         String sessionId = inbound.sessionId();
+        metrics.refusedBusy();
         if (refusing.computeIfAbsent(sessionId, id -> new AtomicInteger()).getAndIncrement() == 0) {
             LOG.warnf("session %s: %d messages wait behind its turn (capsule.session.max-queued-per-session); "
                     + "its next messages are answered session_busy until the queue drains", sessionId, maxQueued);

@@ -7,6 +7,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
@@ -20,6 +21,8 @@ public class SessionLanes {
     private final ConcurrentHashMap<String, CompletableFuture<Void>> tails = new ConcurrentHashMap<>();
     /** Tasks submitted and not done, per session: the one running and those waiting behind it. */
     private final ConcurrentHashMap<String, Integer> depths = new ConcurrentHashMap<>();
+    /** Tasks of every session waiting behind the one their session runs: the queue depth operators watch. */
+    private final AtomicInteger queued = new AtomicInteger();
     private final ExecutorService threads = Executors.newThreadPerTaskExecutor(
             Thread.ofVirtual().name("turn-", 0).factory());
 
@@ -57,7 +60,11 @@ public class SessionLanes {
         if (previous == null) {
             threads.execute(run);
         } else {
-            previous.whenComplete((ignored, alsoIgnored) -> threads.execute(run));
+            queued.incrementAndGet();
+            previous.whenComplete((ignored, alsoIgnored) -> {
+                queued.decrementAndGet();
+                threads.execute(run);
+            });
         }
         return outcome;
     }
@@ -66,6 +73,11 @@ public class SessionLanes {
     public int waiting(String sessionId) {
         Integer depth = depths.get(sessionId);
         return depth == null ? 0 : depth - 1;
+    }
+
+    /** How many tasks, of all sessions, wait behind the task their session runs now. */
+    public int queued() {
+        return queued.get();
     }
 
     /** Runs {@code task} on a virtual thread of its own after {@code delayMs}: a turn tried again after a failure. */

@@ -96,6 +96,8 @@ public class OutboundConsumer {
         while (running) {
             try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(kafka.with(Map.of(
                     ConsumerConfig.GROUP_ID_CONFIG, group,
+                    // Named, so that its lag and fetch metrics say whose they are (docs/operations.md).
+                    ConsumerConfig.CLIENT_ID_CONFIG, "channel-adapters-delivery",
                     ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
                     // A new group starts at the beginning: nothing produced before its first start is lost;
                     // delivery records (kept longer than the topic's retention) keep old events from going out twice.

@@ -60,6 +60,8 @@ public class OutboundFeed {
     private void loop() {
         while (running) {
             try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(kafka.with(Map.of(
+                    // Named, so that its lag and fetch metrics say whose they are (docs/operations.md).
+                    ConsumerConfig.CLIENT_ID_CONFIG, "gateway-outbound-feed",
                     ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
                     // No short fetch wait: the broker answers a waiting fetch as soon as any record
                     // arrives, so a long wait costs no latency, while a 10 ms one had the broker

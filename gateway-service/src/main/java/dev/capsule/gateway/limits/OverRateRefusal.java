@@ -48,6 +48,7 @@ class OverRateRefusal {
             context.next();
             return;
         }
+        limits.refusedOverSessionRate();
         // The same answer as the REST layer's for a limit (api/RejectionMapper): {"error": …} and Retry-After.
         context.response().setStatusCode(429).putHeader("Content-Type", "application/json").putHeader("Retry-After", "1")
                 .end(EventCodec.mapper().createObjectNode().put("error", refusal).toString());

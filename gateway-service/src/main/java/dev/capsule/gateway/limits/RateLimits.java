@@ -6,6 +6,9 @@ import dev.capsule.gateway.inbound.MessageIntake.Rejection;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.ConsumptionProbe;
 import io.github.bucket4j.EstimationProbe;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
@@ -13,8 +16,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The limits of {@link LimitsConfig}, in this replica's memory: a token bucket (Bucket4j) per session
- * and per user for messages, kept while in use, and a count of each user's open chat sockets.
+ * and per user for messages, kept while in use, and a count of each user's open chat sockets. What each limit refuses is
+ * counted at {@code /q/metrics}: {@code capsule_gateway_refused_total}, by {@code limit}, the setting's name.
  */
+// At start-up, so that the refusal counters are on /q/metrics, at 0, before a first message.
+@Startup
 @ApplicationScoped
 public class RateLimits {
 
@@ -24,9 +30,20 @@ public class RateLimits {
     private final Cache<String, Bucket> users = Caffeine.newBuilder().expireAfterAccess(Duration.ofMinutes(10))
             .maximumSize(1_000_000).build();
     private final ConcurrentHashMap<String, AtomicInteger> sockets = new ConcurrentHashMap<>();
+    private final Counter overSessionRate;
+    private final Counter overUserRate;
+    private final Counter overSockets;
 
-    RateLimits(LimitsConfig config) {
+    RateLimits(LimitsConfig config, MeterRegistry registry) {
         this.config = config;
+        this.overSessionRate = refusals(registry, "messages-per-second-per-session");
+        this.overUserRate = refusals(registry, "messages-per-second-per-user");
+        this.overSockets = refusals(registry, "sockets-per-user");
+    }
+
+    private static Counter refusals(MeterRegistry registry, String limit) {
+        return Counter.builder("capsule.gateway.refused").tag("limit", limit)
+                .description("Messages and chat sockets refused by a limit of capsule.gateway.limits").register(registry);
     }
 
     /**
@@ -35,8 +52,8 @@ public class RateLimits {
      * @throws Rejection 429, saying which limit and when to try again, when the message is one too many
      */
     public void takeMessage(String sessionId, String userId) {
-        take(sessions, sessionId, config.messagesPerSecondPerSession(), "session " + sessionId);
-        take(users, userId, config.messagesPerSecondPerUser(), "user " + userId);
+        take(sessions, sessionId, config.messagesPerSecondPerSession(), "session " + sessionId, overSessionRate);
+        take(users, userId, config.messagesPerSecondPerUser(), "user " + userId, overUserRate);
     }
 
     /**
@@ -59,7 +76,12 @@ public class RateLimits {
                 + Math.max(1, nanosToWait / 1_000_000) + " ms";
     }
 
-    private static void take(Cache<String, Bucket> buckets, String key, int perSecond, String who) {
+    /** Counts a message that {@link OverRateRefusal} refused for {@link #sessionOverRate}'s reason. */
+    void refusedOverSessionRate() {
+        overSessionRate.increment();
+    }
+
+    private static void take(Cache<String, Bucket> buckets, String key, int perSecond, String who, Counter refused) {
         if (perSecond <= 0) {
             return;
         }
@@ -67,6 +89,7 @@ public class RateLimits {
                 .addLimit(limit -> limit.capacity(2L * perSecond).refillGreedy(perSecond, Duration.ofSeconds(1))).build())
                 .tryConsumeAndReturnRemaining(1);
         if (!probe.isConsumed()) {
+            refused.increment();
             throw new Rejection(429, tooMany(who, perSecond, probe.getNanosToWaitForRefill()));
         }
     }
@@ -77,6 +100,7 @@ public class RateLimits {
         AtomicInteger open = sockets.computeIfAbsent(userId, k -> new AtomicInteger());
         if (open.incrementAndGet() > max && max > 0) {
             open.decrementAndGet();
+            overSockets.increment();
             return false;
         }
         return true;
