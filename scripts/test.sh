@@ -1,12 +1,13 @@
 # ./capsule test: the whole suite, unit and integration, in one Maven run. The tests start
 # their own Kafka broker (in-process), Redis and PostgreSQL (processes, on free ports), so
 # nothing needs to run beforehand; this only makes sure the programs are installed (and Chromium
-# for the web chat's browser tests). Sourced.
+# for the web chat's browser tests, and kubectl and the schemas for deploy-tests). Sourced.
 
 run_tests() {
   find_jdk
   ensure_servers_installed
   ensure_browser_installed
+  ensure_deploy_tools_installed
   say "Capsule: running the test suite with JDK $JAVA_VERSION ($JAVA_HOME)"
   local status=0
   mkdir -p "$CAPSULE_HOME"; touch "$CAPSULE_HOME/test-run.stamp"

@@ -47,7 +47,7 @@ public final class Topics {
 
     /**
      * Every topic, in the order the local stack creates them. The one list: {@code ./capsule up}
-     * asks {@link #main} for it, and a test holds {@code k8s/topics.yaml} to it.
+     * asks {@link #main} for it, and a test holds {@code k8s/base/topics.yaml} to it.
      */
     public static final java.util.List<String> ALL = java.util.List.of(INBOUND, OUTBOUND, OUTBOUND_CHANNELS, CHANGES, DEAD_LETTER);
 

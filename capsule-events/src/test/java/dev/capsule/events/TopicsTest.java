@@ -17,9 +17,9 @@ class TopicsTest {
     @Test
     void kubernetesManifestsCreateExactlyTheTopicsOfTheContract() throws IOException {
         // Surefire runs in the module's folder; the manifests are at the reactor's root.
-        String manifests = Files.readString(Path.of("..", "k8s", "topics.yaml"));
+        String manifests = Files.readString(Path.of("..", "k8s", "base", "topics.yaml"));
         List<String> declared = TOPIC_NAME.matcher(manifests).results().map(m -> m.group(1)).toList();
-        assertEquals(Topics.ALL, declared, "k8s/topics.yaml must declare every topic of Topics.ALL, in its order");
+        assertEquals(Topics.ALL, declared, "k8s/base/topics.yaml must declare every topic of Topics.ALL, in its order");
     }
 
     @Test
