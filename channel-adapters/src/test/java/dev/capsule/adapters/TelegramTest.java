@@ -17,6 +17,7 @@ import dev.capsule.events.InboundMessage;
 import dev.capsule.events.Reply;
 import dev.capsule.events.TraceContext;
 import dev.capsule.testing.KafkaResource;
+import dev.capsule.testing.MonitoringQueries;
 import dev.capsule.testing.RedisResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -60,6 +61,7 @@ class TelegramTest {
                     + "\",outcome=\"delivered\"}"), metrics);
             assertTrue(metrics.contains("kafka_consumer_fetch_manager_records_consumed_total{client_id=\"channel-adapters-delivery\""),
                     "the delivery consumer's own metrics, under its name");
+            MonitoringQueries.assertServed("channel-adapters", metrics);
         });
     }
 

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.capsule.testing.KafkaResource;
+import dev.capsule.testing.MonitoringQueries;
 import dev.capsule.testing.PrometheusText;
 import dev.capsule.testing.PostgresResource;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -44,6 +45,7 @@ class MetricsTest {
                     "the hand-built producer's own metrics");
             assertTrue(metrics.contains("kafka_consumer_fetch_manager_records_lag_max{client_id=\"gateway-outbound-feed\""),
                     "the outbound feed's own metrics, under its name: " + metrics);
+            MonitoringQueries.assertServed("gateway-service", metrics);
         });
     }
 }

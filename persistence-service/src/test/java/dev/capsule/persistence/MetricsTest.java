@@ -9,6 +9,7 @@ import dev.capsule.events.InboundMessage;
 import dev.capsule.events.Topics;
 import dev.capsule.events.TraceContext;
 import dev.capsule.testing.KafkaResource;
+import dev.capsule.testing.MonitoringQueries;
 import dev.capsule.testing.PrometheusText;
 import dev.capsule.testing.PostgresResource;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -33,5 +34,6 @@ class MetricsTest extends FoldTestBase {
         assertTrue(PrometheusText.value(metrics, "capsule_fold_lag_seconds_count") >= 1, metrics);
         assertTrue(metrics.contains("capsule_fold_lag_seconds_bucket{"), "a histogram, for its p99");
         assertTrue(metrics.contains("kafka_consumer_fetch_manager_records_lag"), "the consumer's lag per partition");
+        MonitoringQueries.assertServed("persistence-service", metrics);
     }
 }

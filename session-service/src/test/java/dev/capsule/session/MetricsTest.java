@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.capsule.events.Topics;
 import dev.capsule.events.TurnEnded;
 import dev.capsule.testing.KafkaResource;
+import dev.capsule.testing.MonitoringQueries;
 import dev.capsule.testing.PrometheusText;
 import dev.capsule.testing.PostgresResource;
 import dev.capsule.testing.RedisResource;
@@ -45,6 +46,7 @@ class MetricsTest {
             assertTrue(PrometheusText.value(metrics, "kafka_producer_record_send_total\\{[^}]*client_id=\"session-service-events\"[^}]*}") >= 1,
                     "the hand-built producer's own metrics: " + metrics);
             assertTrue(metrics.contains("kafka_consumer_fetch_manager_records_lag"), "consumer lag of the inbound consumer");
+            MonitoringQueries.assertServed("session-service", metrics);
         });
     }
 }
