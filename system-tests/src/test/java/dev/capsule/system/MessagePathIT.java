@@ -27,6 +27,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.IntStream;
 import java.util.stream.StreamSupport;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -67,6 +68,8 @@ class MessagePathIT {
         env.putAll(identity.env());
         traces = new TraceCollector();
         env.putAll(traces.env());
+        // JSON logs, as in k8s: withJsonLogsATurnsLinesCarryItsSessionMessageAndTraceIds reads them.
+        env.put("CAPSULE_LOG_FORMAT", "json");
 
         int a = Ports.free();
         int b = Ports.free();
@@ -278,6 +281,39 @@ class MessagePathIT {
         assertTrue(said.get(5).startsWith("app:block:Ship the demo [open]"), said.get(5));
         assertEquals("user:text:last", said.get(6));
         assertEquals("app:text:#4: last", said.get(7), "the redelivered message was not run again: turn 4, not 5");
+    }
+
+    @Test
+    void withJsonLogsATurnsLinesCarryItsSessionMessageAndTraceIds() throws Exception {
+        String s = "it-" + UUID.randomUUID();
+        say(gatewayA, s, "eve", "mine");
+        // Another user's message straight onto the log (the gateway would refuse it): session-service drops it, saying so.
+        String traceId = "4bf92f3577b34da6a3ce929d0e0e" + String.format("%04x", ThreadLocalRandom.current().nextInt(0x10000));
+        InboundMessage foreign = new InboundMessage(UUID.randomUUID().toString(), "1.0", s, java.time.Instant.now(),
+                new TraceContext("00-" + traceId + "-00f067aa0ba902b7-01", null), new UserRef("mallory", null, "mallory"),
+                "api", "theirs", null, null);
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TestStack.kafka().bootstrapServers()),
+                new StringSerializer(), new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(Topics.INBOUND, s, EventCodec.encode(foreign))).get();
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> jsonLogLines("session-").anyMatch(line ->
+                line.path("message").asText().contains("from user mallory dropped")
+                        && line.path("mdc").path("sessionId").asText().equals(s)
+                        && line.path("mdc").path("messageId").asText().equals(foreign.eventId())
+                        && line.path("mdc").path("traceId").asText().equals(traceId)
+                        && line.path("level").asText().equals("WARN")));
+    }
+
+    /** The JSON lines of the services whose names start with {@code prefix}: not the JVM's own warnings before them. */
+    static java.util.stream.Stream<JsonNode> jsonLogLines(String prefix) {
+        return services.stream().filter(p -> p.name.startsWith(prefix)).flatMap(p -> {
+            try {
+                return Files.readAllLines(p.log).stream().filter(line -> line.startsWith("{")).map(MessagePathIT::json);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
     }
 
     @Test

@@ -9,8 +9,10 @@ import dev.capsule.events.InboundDue;
 import dev.capsule.events.InboundMessage;
 import dev.capsule.events.InboundPosition;
 import dev.capsule.events.ProactiveMessage;
+import dev.capsule.events.TraceContext;
 import dev.capsule.kafka.DeadLetter;
 import dev.capsule.kafka.EventPublisher;
+import dev.capsule.kafka.LogContext;
 import dev.capsule.session.lanes.SessionLanes;
 import dev.capsule.session.state.StaleSessionException;
 import dev.capsule.session.turn.TurnRunner;
@@ -190,7 +192,7 @@ public class InboundConsumer {
      */
     private CompletableFuture<Void> onLane(CapsuleEvent event, Supplier<CompletableFuture<Void>> turn) {
         batches.remove(event.sessionId());
-        return counted(lanes.submit(event.sessionId(), () -> untilDone(event.sessionId(), event.eventId(), turn,
+        return counted(lanes.submit(event.sessionId(), () -> untilDone(event.sessionId(), event.eventId(), event.trace(), turn,
                 reason -> deadLetter(List.of(event.eventId()), reason))));
     }
 
@@ -255,7 +257,7 @@ public class InboundConsumer {
                     + "its next messages are answered session_busy until the queue drains", sessionId, maxQueued);
         }
         InboundPosition position = positionOf(inbound.eventId());
-        return lanes.submit(sessionId, () -> untilDone(sessionId, inbound.eventId(), () -> turns.refuseBusy(inbound, position),
+        return lanes.submit(sessionId, () -> untilDone(sessionId, inbound.eventId(), inbound.trace(), () -> turns.refuseBusy(inbound, position),
                 reason -> turns.giveUp(List.of(inbound), position, reason)
                         .thenCompose(ended -> deadLetter(List.of(inbound.eventId()), reason))));
     }
@@ -297,7 +299,7 @@ public class InboundConsumer {
         InboundMessage last = batch.get(batch.size() - 1);
         List<String> ids = batch.stream().map(InboundMessage::eventId).toList();
         InboundPosition position = positionOf(last.eventId());
-        return untilDone(last.sessionId(), last.eventId(), () -> turns.run(batch, position),
+        return untilDone(last.sessionId(), last.eventId(), last.trace(), () -> turns.run(batch, position),
                 reason -> turns.giveUp(batch, position, reason).thenCompose(ended -> deadLetter(ids, reason)));
     }
 
@@ -307,12 +309,12 @@ public class InboundConsumer {
         return record == null ? null : new InboundPosition(record.partition(), record.offset());
     }
 
-    private CompletableFuture<Void> untilDone(String sessionId, String eventId, Supplier<CompletableFuture<Void>> turn,
-                                              Function<String, CompletableFuture<Void>> giveUp) {
+    private CompletableFuture<Void> untilDone(String sessionId, String eventId, TraceContext trace,
+                                              Supplier<CompletableFuture<Void>> turn, Function<String, CompletableFuture<Void>> giveUp) {
         long start = System.nanoTime();
         AtomicBoolean gaveUp = new AtomicBoolean();
         CompletableFuture<Void> done = new CompletableFuture<>();
-        attempt(sessionId, eventId, turn, reason -> giveUp.apply(reason).thenRun(() -> gaveUp.set(true)), 1, 100, done);
+        attempt(sessionId, eventId, trace, turn, reason -> giveUp.apply(reason).thenRun(() -> gaveUp.set(true)), 1, 100, done);
         return done.whenComplete((ok, failure) -> {
             if (failure == null) {
                 metrics.ended(start, gaveUp.get() ? TurnMetrics.Outcome.GIVEN_UP : TurnMetrics.Outcome.OK);
@@ -365,11 +367,12 @@ public class InboundConsumer {
         });
     }
 
-    private void attempt(String sessionId, String eventId, Supplier<CompletableFuture<Void>> turn,
+    private void attempt(String sessionId, String eventId, TraceContext trace, Supplier<CompletableFuture<Void>> turn,
                          Function<String, CompletableFuture<Void>> giveUp, int attempt, long backoff,
                          CompletableFuture<Void> done) {
         CompletableFuture<Void> tried;
-        try {
+        // The turn's own lines, the handler's among them, say which session, message and trace they are about.
+        try (LogContext ids = LogContext.of(sessionId, eventId, trace)) {
             tried = turn.get();
         } catch (RuntimeException e) {
             tried = CompletableFuture.failedFuture(e);
@@ -389,7 +392,7 @@ public class InboundConsumer {
                 LOG.warnf(cause, "session %s: turn of message %s failed (attempt %d); running it again in %d ms",
                         sessionId, eventId, attempt, backoff);
                 metrics.retried();
-                lanes.later(backoff, () -> attempt(sessionId, eventId, turn, giveUp, attempt + 1, Math.min(backoff * 2, 5000), done));
+                lanes.later(backoff, () -> attempt(sessionId, eventId, trace, turn, giveUp, attempt + 1, Math.min(backoff * 2, 5000), done));
             }
         });
     }

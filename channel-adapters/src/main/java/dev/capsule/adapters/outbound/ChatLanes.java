@@ -4,6 +4,7 @@ import dev.capsule.adapters.ChannelAdapters;
 import dev.capsule.adapters.config.BoundChannel;
 import dev.capsule.adapters.inbound.Conversations;
 import dev.capsule.events.OutboundEvent;
+import dev.capsule.kafka.LogContext;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
@@ -170,7 +171,8 @@ public class ChatLanes {
         private void process(Work work) {
             boolean settled = false;
             busy.incrementAndGet();
-            try {
+            // This delivery's lines say which session, message (the one answered) and trace they are about.
+            try (LogContext ids = LogContext.of(work.event().sessionId(), work.event().inReplyTo(), work.event().trace())) {
                 Duration wait = Duration.ofMillis(200);
                 // Left unsettled, a record is not committed: the partition's next owner (another replica,
                 // or this one after a restart) delivers it.

@@ -14,6 +14,7 @@ import dev.capsule.gateway.auth.SessionOwnership;
 import dev.capsule.gateway.limits.RateLimits;
 import dev.capsule.gateway.delivery.FirstReplies;
 import dev.capsule.kafka.EventPublisher;
+import dev.capsule.kafka.LogContext;
 import dev.capsule.kafka.MessageTraces;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -240,8 +241,10 @@ public class MessageIntake {
                 })
                 .onFailure(e -> !(e instanceof Rejection)).transform(e -> {
                     firstReplies.refused(message.eventId());
-                    LOG.warnf("message %s of session %s was not accepted: Kafka did not take it (%s)", message.eventId(),
-                            message.sessionId(), e.toString());
+                    try (LogContext ids = LogContext.of(message.sessionId(), message.eventId(), message.trace())) {
+                        LOG.warnf("message %s of session %s was not accepted: Kafka did not take it (%s)", message.eventId(),
+                                message.sessionId(), e.toString());
+                    }
                     return new Rejection(503, "the message was not accepted: the event log cannot take it right now ("
                             + e.getClass().getSimpleName() + "); send it again shortly");
                 });
