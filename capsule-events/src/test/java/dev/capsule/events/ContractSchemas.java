@@ -90,13 +90,8 @@ public final class ContractSchemas {
      * dead-letter schema instead (it is a redacted copy, not an event).
      */
     public List<String> problems(String topic, byte[] value) {
-        JsonNode tree;
-        try {
-            tree = EventCodec.mapper().readTree(value);
-        } catch (IOException e) {
-            return List.of("not JSON: " + e.getMessage());
-        }
-        if (tree == null || !tree.isObject()) {
+        JsonNode tree = jsonOf(value);
+        if (tree == null) {
             return List.of("not a JSON object");
         }
         if (Topics.DEAD_LETTER.equals(topic)) {
@@ -119,6 +114,16 @@ public final class ContractSchemas {
         // Formats are only annotations in draft 2020-12 unless asked for; the contract's date-times must be dates.
         List<Error> errors = schema.validate(instance, context -> context.executionConfig(c -> c.formatAssertionsEnabled(true)));
         return errors.stream().map(e -> e.getInstanceLocation() + ": " + e.getMessage()).toList();
+    }
+
+    /** {@code value} parsed, or null when it is not a JSON object. */
+    public static JsonNode jsonOf(byte[] value) {
+        try {
+            JsonNode tree = EventCodec.mapper().readTree(value);
+            return tree != null && tree.isObject() ? tree : null;
+        } catch (IOException e) {
+            return null;
+        }
     }
 
     /** The JSON file at classpath {@code path}, parsed. */
