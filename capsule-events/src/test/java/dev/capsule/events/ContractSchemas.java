@@ -81,7 +81,7 @@ public final class ContractSchemas {
         if (!hasSchema(type.textValue())) {
             return List.of("no schema for type '" + type.textValue() + "'");
         }
-        return problems(schemaPathOf(type.textValue()), event);
+        return problemsAgainst(schemaPathOf(type.textValue()), event);
     }
 
     /**
@@ -95,7 +95,7 @@ public final class ContractSchemas {
             return List.of("not a JSON object");
         }
         if (Topics.DEAD_LETTER.equals(topic)) {
-            return problems(DEAD_LETTER_SCHEMA, tree);
+            return problemsAgainst(DEAD_LETTER_SCHEMA, tree);
         }
         List<String> found = new ArrayList<>(problems(tree));
         String type = tree.path("type").asText();
@@ -109,7 +109,7 @@ public final class ContractSchemas {
     }
 
     /** What is wrong with {@code instance} against the schema at classpath {@code path}. */
-    public List<String> problems(String path, JsonNode instance) {
+    public List<String> problemsAgainst(String path, JsonNode instance) {
         Schema schema = schemas.computeIfAbsent(path, p -> REGISTRY.getSchema(SchemaLocation.of("classpath:" + p)));
         // Formats are only annotations in draft 2020-12 unless asked for; the contract's date-times must be dates.
         List<Error> errors = schema.validate(instance, context -> context.executionConfig(c -> c.formatAssertionsEnabled(true)));

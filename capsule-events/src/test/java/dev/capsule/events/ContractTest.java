@@ -89,6 +89,12 @@ class ContractTest {
     }
 
     @Test
+    void theAsyncApiDocumentIsOfTheSchemaVersionTheCodeWrites() {
+        // A new minor version is a change to the contract: its document says so, or this fails.
+        assertEquals(SchemaVersion.CURRENT, CONTRACT.asyncApi().path("info").path("version").asText());
+    }
+
+    @Test
     void everyMessageOfTheAsyncApiDocumentPointsAtASchemaThatExists() {
         CONTRACT.asyncApi().path("components").path("messages").properties().forEach(m -> {
             String ref = m.getValue().path("payload").path("schema").path("$ref").asText();
