@@ -95,6 +95,14 @@ class ContractTest {
     }
 
     @Test
+    void everyMessageOfAChannelIsTheMessageOfTheTypeItIsListedAs() {
+        // The channels' keys are what typesByTopic reads; a key must not point at another type's message.
+        CONTRACT.asyncApi().path("channels").properties().forEach(channel -> channel.getValue().path("messages").properties()
+                .forEach(m -> assertEquals("#/components/messages/" + m.getKey(), m.getValue().path("$ref").asText(),
+                        "channel " + channel.getKey() + " lists " + m.getKey())));
+    }
+
+    @Test
     void everyMessageOfTheAsyncApiDocumentPointsAtASchemaThatExists() {
         CONTRACT.asyncApi().path("components").path("messages").properties().forEach(m -> {
             String ref = m.getValue().path("payload").path("schema").path("$ref").asText();
