@@ -1,7 +1,9 @@
 package dev.capsule.events;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Stream;
 
 /** Events of the contract for tests, here and in the modules that read them (this module's test jar). */
@@ -39,6 +41,23 @@ public final class SampleEvents {
                 InboundClose.of(meta(), USER),
                 InboundClose.idle(meta(), USER),
                 InboundDue.of(meta(), USER, "remind", data, java.time.Instant.parse("2026-01-02T03:04:05Z"), false));
+    }
+
+    /** Every event record of the contract: the leaves of {@link CapsuleEvent}'s sealed hierarchy. */
+    public static Set<Class<?>> declaredTypes() {
+        Set<Class<?>> leaves = new HashSet<>();
+        collectLeaves(CapsuleEvent.class, leaves);
+        return leaves;
+    }
+
+    private static void collectLeaves(Class<?> type, Set<Class<?>> into) {
+        if (type.isRecord()) {
+            into.add(type);
+            return;
+        }
+        for (Class<?> sub : type.getPermittedSubclasses()) {
+            collectLeaves(sub, into);
+        }
     }
 
     public static EventMeta meta() {

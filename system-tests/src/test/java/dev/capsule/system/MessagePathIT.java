@@ -83,11 +83,29 @@ class MessagePathIT {
         gatewayB = "http://127.0.0.1:" + b;
     }
 
+    /** The types the tests of this class make the services write, each of which the contract audit must meet. */
+    static final Set<String> AUDITED = Set.of("inbound.message", "inbound.close", "reply", "notify", "stream.chunk", "stream.end",
+            "show", "turn.ended", "session.opened", "session.closed", "state.changed", "document.changed");
+
+    /**
+     * Stops the services, then holds every record they wrote in this class's tests to the published event contract
+     * (issue 17): after they stop, so that what they flushed on the way out is checked too.
+     */
     @AfterAll
     static void stopServices() {
-        services.forEach(ServiceProcess::close);
-        if (traces != null) {
-            traces.close();
+        try {
+            if (gatewayA != null) {
+                // The one kind of answer no test here asks for: a block.
+                say(gatewayA, "it-" + UUID.randomUUID(), "audit", "/card");
+            }
+        } finally {
+            services.forEach(ServiceProcess::close);
+            if (traces != null) {
+                traces.close();
+            }
+        }
+        if (gatewayA != null) {
+            ContractAudit.ofEveryRecordOnTheTopics().assertChecked(AUDITED);
         }
     }
 
