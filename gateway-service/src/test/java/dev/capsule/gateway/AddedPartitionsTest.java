@@ -49,7 +49,8 @@ import org.junit.jupiter.api.Test;
  * session-service once its producer's metadata shows them.
  *
  * <p>Partitions cannot be removed, so this gateway runs against a Kafka broker of its own (its profile starts it),
- * not the module's shared one, whose three partitions per topic every other test relies on.
+ * not the module's shared one, whose three partitions per topic every other test relies on. That broker listens in
+ * plain text only, so this is the one gateway test whose Kafka clients do not sign in.
  */
 @QuarkusTest
 @TestProfile(AddedPartitionsTest.OwnBroker.class)
@@ -72,20 +73,16 @@ class AddedPartitionsTest {
 
     /**
      * The gateway's {@code kafka.*} settings for the broker of this test, which starts once per JVM: Quarkus may load
-     * this class in more than one class loader, so the broker's addresses are kept in system properties, as
-     * {@link TestStack} does.
+     * this class in more than one class loader, so where it listens is kept in a system property, as {@link TestStack}
+     * does. In plain text, unlike the shared broker: see {@link KafkaBroker#startPlainOnly()}.
      */
     private static synchronized Map<String, String> gatewayKafkaConfig() {
         if (System.getProperty(BROKER) == null) {
-            KafkaBroker broker = KafkaBroker.start();
+            KafkaBroker broker = KafkaBroker.startPlainOnly();
             Runtime.getRuntime().addShutdownHook(new Thread(broker::close, "stop-added-partitions-kafka"));
-            broker.securedClientSettings().forEach((name, value) -> System.setProperty(BROKER + ".kafka." + name, value));
             System.setProperty(BROKER, broker.bootstrapServers());
         }
-        Map<String, String> config = new HashMap<>();
-        System.getProperties().stringPropertyNames().stream().filter(name -> name.startsWith(BROKER + "."))
-                .forEach(name -> config.put(name.substring(BROKER.length() + 1), System.getProperty(name)));
-        return config;
+        return Map.of("kafka.bootstrap.servers", plainBootstrap(), "kafka.security.protocol", "PLAINTEXT");
     }
 
     /** The plain-text listener of this test's broker, for the test's own clients. */
