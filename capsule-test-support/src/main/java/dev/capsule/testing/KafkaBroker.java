@@ -2,12 +2,14 @@ package dev.capsule.testing;
 
 import dev.capsule.events.Topics;
 import io.smallrye.reactive.messaging.kafka.companion.test.EmbeddedKafkaBroker;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.Endpoint;
 import org.apache.kafka.common.security.auth.SecurityProtocol;
 
 /**
@@ -40,15 +42,32 @@ public final class KafkaBroker implements AutoCloseable {
     }
 
     public static KafkaBroker start() {
+        return start(true);
+    }
+
+    /**
+     * A broker of its own for a test that changes what the others share (adds partitions, say), listening in plain
+     * text only. No SASL listener, on purpose: the JVM registers one SASL/PLAIN server provider, from the class
+     * loader of the first broker that starts one, and a second SASL broker started from another test profile's
+     * class loader would break sign-in at whichever came second.
+     */
+    public static KafkaBroker startPlainOnly() {
+        return start(false);
+    }
+
+    private static KafkaBroker start(boolean secured) {
         int plain = Ports.free();
-        int secured = Ports.free();
+        int sasl = secured ? Ports.free() : -1;
+        List<Endpoint> listeners = new ArrayList<>();
+        listeners.add(EmbeddedKafkaBroker.endpoint("PLAINTEXT", SecurityProtocol.PLAINTEXT, "localhost", plain));
+        if (secured) {
+            listeners.add(EmbeddedKafkaBroker.endpoint("SASL", SecurityProtocol.SASL_PLAINTEXT, "localhost", sasl));
+        }
         EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker()
                 .withNodeId(0)
                 .withKafkaPort(plain)
                 .withControllerPort(Ports.free())
-                .withAdvertisedListeners(
-                        EmbeddedKafkaBroker.endpoint("PLAINTEXT", SecurityProtocol.PLAINTEXT, "localhost", plain),
-                        EmbeddedKafkaBroker.endpoint("SASL", SecurityProtocol.SASL_PLAINTEXT, "localhost", secured))
+                .withAdvertisedListeners(listeners.toArray(Endpoint[]::new))
                 .withDeleteLogDirsOnClose(true)
                 .withAdditionalProperties(p -> {
                     // One broker: transactions and offsets cannot ask for more replicas than there are.
@@ -57,13 +76,15 @@ public final class KafkaBroker implements AutoCloseable {
                     p.put("offsets.topic.replication.factor", "1");
                     p.put("offsets.topic.num.partitions", "3");
                     p.put("group.initial.rebalance.delay.ms", "0");
-                    p.put("sasl.enabled.mechanisms", "PLAIN");
-                    p.put("listener.name.sasl.plain.sasl.jaas.config",
-                            "org.apache.kafka.common.security.plain.PlainLoginModule required user_" + SASL_USER
-                                    + "=\"" + SASL_PASSWORD + "\";");
+                    if (secured) {
+                        p.put("sasl.enabled.mechanisms", "PLAIN");
+                        p.put("listener.name.sasl.plain.sasl.jaas.config",
+                                "org.apache.kafka.common.security.plain.PlainLoginModule required user_" + SASL_USER
+                                        + "=\"" + SASL_PASSWORD + "\";");
+                    }
                 })
                 .start();
-        KafkaBroker kafka = new KafkaBroker(broker, "localhost:" + plain, "localhost:" + secured);
+        KafkaBroker kafka = new KafkaBroker(broker, "localhost:" + plain, secured ? "localhost:" + sasl : null);
         kafka.createTopics(Topics.ALL, PARTITIONS);
         return kafka;
     }

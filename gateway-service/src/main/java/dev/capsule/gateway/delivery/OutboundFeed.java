@@ -11,13 +11,17 @@ import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -29,6 +33,13 @@ import org.jboss.logging.Logger;
  * (it cannot know in advance which replica a user's request lands on); from the end because
  * a replica serves only requests and sockets opened after it started. The replica is ready
  * only once the feed has its positions, so no reply to a request it accepted can be missed.
+ *
+ * <p>Partitions added to the topic while the replica runs are taken up from their beginning, within
+ * {@code capsule.gateway.outbound-feed.partition-refresh}: producers write to them as soon as their own
+ * metadata shows them (a session's key may now land there), so by the time the feed notices, a new
+ * partition may already hold replies that requests and sockets here are waiting for; from its end they
+ * would be lost. Everything in it is younger than the partition, so its beginning is at most a refresh
+ * period of events back.
  */
 @ApplicationScoped
 public class OutboundFeed {
@@ -42,11 +53,13 @@ public class OutboundFeed {
     private volatile KafkaConsumer<String, byte[]> consumer;
     private Thread thread;
     private final MeterRegistry metrics;
+    private final Duration partitionRefresh;
 
-    OutboundFeed(Deliveries deliveries, KafkaConnection kafka, MeterRegistry metrics) {
+    OutboundFeed(Deliveries deliveries, KafkaConnection kafka, MeterRegistry metrics, OutboundFeedConfig config) {
         this.deliveries = deliveries;
         this.kafka = kafka;
         this.metrics = metrics;
+        this.partitionRefresh = config.partitionRefresh();
     }
 
     void start(@Observes StartupEvent ignored) {
@@ -67,7 +80,9 @@ public class OutboundFeed {
                     // arrives, so a long wait costs no latency, while a 10 ms one had the broker
                     // answer a hundred empty fetches a second per replica at idle.
                     // Committed events only, so that events of an aborted Kafka transaction are never shown.
-                    ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed")),
+                    ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                    // The consumer refreshes the topic's metadata this often; takeUpNewPartitions reads it.
+                    ConsumerConfig.METADATA_MAX_AGE_CONFIG, partitionRefresh.toMillis())),
                     new StringDeserializer(), new ByteArrayDeserializer());
                  KafkaClientMetrics metered = ClientMetrics.bind(c, metrics)) {
                 consumer = c;
@@ -82,6 +97,7 @@ public class OutboundFeed {
                     for (ConsumerRecord<String, byte[]> record : c.poll(Duration.ofMillis(500))) {
                         deliver(record);
                     }
+                    takeUpNewPartitions(c);
                 }
             } catch (WakeupException e) {
                 // shutting down
@@ -91,6 +107,33 @@ public class OutboundFeed {
                 pause();
             }
         }
+    }
+
+    /**
+     * Adds the partitions the consumer's metadata shows beyond those it reads, from their beginning (see the
+     * class comment). On the poll thread, as the consumer requires; a look at metadata the consumer already
+     * holds, so cheap enough for every poll. A topic's partitions are only ever added, so a count that has
+     * not grown means nothing changed.
+     */
+    private void takeUpNewPartitions(KafkaConsumer<String, byte[]> c) {
+        List<PartitionInfo> now;
+        try {
+            now = c.partitionsFor(Topics.OUTBOUND, Duration.ZERO);
+        } catch (TimeoutException e) {
+            return; // the topic is missing from the metadata for now: the next poll looks again
+        }
+        Set<TopicPartition> assigned = c.assignment();
+        if (now.size() <= assigned.size()) {
+            return;
+        }
+        List<TopicPartition> added = now.stream().map(p -> new TopicPartition(p.topic(), p.partition()))
+                .filter(p -> !assigned.contains(p)).toList();
+        Set<TopicPartition> all = new HashSet<>(assigned);
+        all.addAll(added);
+        c.assign(all); // the partitions already read keep their positions
+        c.seekToBeginning(added);
+        LOG.infof("outbound feed reads %d new partitions of %s from their beginning: %s (now %d)", added.size(),
+                Topics.OUTBOUND, added.stream().map(TopicPartition::partition).sorted().toList(), all.size());
     }
 
     private void deliver(ConsumerRecord<String, byte[]> record) {
