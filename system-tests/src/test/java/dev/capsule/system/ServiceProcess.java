@@ -43,6 +43,9 @@ final class ServiceProcess implements AutoCloseable {
             List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
                     "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar", jar.toString()));
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+            // A stopped session-service waits this long at most for the turns under way: one a test left waiting (an
+            // outage it caused) must not hold the suite for the turn timeout. A test may ask for longer.
+            pb.environment().put("CAPSULE_SESSION_SHUTDOWN_DRAIN", "PT10S");
             pb.environment().putAll(env);
             pb.environment().put("QUARKUS_HTTP_PORT", String.valueOf(port));
             return new ServiceProcess(name, port, log, pb.start());

@@ -2,6 +2,10 @@ package dev.capsule.system;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.capsule.testing.Ports;
 import java.time.Duration;
@@ -9,20 +13,27 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.nio.file.Files;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * Time in sessions on the packaged services, two session-service replicas, the demo app: idle
  * sessions close (exit() once) whatever happens to the replica that owns them, and jobs scheduled
- * with /remind fire once, with two replicas and across a restart of them all. The idle timeout is
- * four seconds here (CAPSULE_SESSION_IDLE_TIMEOUT).
+ * with /remind fire once, with two replicas and across a restart of them all, and replicas told to stop finish
+ * the turns they run first. The idle timeout is four seconds here (CAPSULE_SESSION_IDLE_TIMEOUT).
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SessionTimeIT {
 
     static final Duration WAIT = Duration.ofSeconds(90);
@@ -38,6 +49,7 @@ class SessionTimeIT {
         api = new GatewayApi(identity);
         env.putAll(identity.env());
         env.put("CAPSULE_SESSION_IDLE_TIMEOUT", "PT4S");
+        env.put("CAPSULE_SESSION_SHUTDOWN_DRAIN", "PT60S");
         int port = Ports.free();
         services.add(ServiceProcess.start("persistence-service", "time-persistence", Ports.free(), env));
         services.add(sessionService());
@@ -57,6 +69,7 @@ class SessionTimeIT {
     }
 
     @Test
+    @Order(1)
     void idleSessionsCloseOnceEachThoughRedisLosesEverythingAndTheirReplicaIsKilledMidClose() throws Exception {
         String user = "idle-" + UUID.randomUUID();
         List<String> sessions = IntStream.range(0, 16).mapToObj(i -> "idle-" + UUID.randomUUID()).toList();
@@ -83,6 +96,7 @@ class SessionTimeIT {
     }
 
     @Test
+    @Order(2)
     void aRemindFiresOnceWithTwoReplicasAndAJobDueWhileEveryReplicaIsDownFiresOnceAfterTheRestart() {
         String user = "remind-" + UUID.randomUUID();
         List<String> sessions = IntStream.range(0, 6).mapToObj(i -> "remind-" + UUID.randomUUID()).toList();
@@ -105,6 +119,39 @@ class SessionTimeIT {
             List<String> texts = api.historyTexts(gateway, s, user);
             return texts.stream().filter("first"::equals).count() == 1 && texts.stream().filter("second"::equals).count() == 1;
         }));
+    }
+
+    /** Last, since it stops every session-service replica for good. */
+    @Test
+    @Order(3)
+    void replicasToldToStopFinishTheTurnsTheyRunFirst() throws Exception {
+        String s = "drain-" + UUID.randomUUID();
+        String user = "drain-" + UUID.randomUUID();
+        // A 15-second stream, longer than the Kafka connector's own wait at close for records in flight. Both replicas
+        // get SIGTERM (a rolling update's) while it runs, and none is left to run it again: its answer comes whole only
+        // if the replica running it lets it finish before leaving.
+        CompletableFuture<JsonNode> answer = CompletableFuture.supplyAsync(() -> api.say(gateway, s, user, "/stream 150 10"));
+        Thread.sleep(2_000);
+        assertFalse(answer.isDone(), "the stream is still running when the replicas are told to stop");
+        List<ServiceProcess> replicas = services.stream().filter(p -> p.name.startsWith("time-session-")).toList();
+        replicas.parallelStream().forEach(ServiceProcess::close);
+        services.removeAll(replicas);
+
+        JsonNode events = answer.get();
+        JsonNode end = StreamSupport.stream(events.get("events").spliterator(), false)
+                .filter(e -> e.get("type").asText().equals("stream.end")).findFirst().orElseThrow(() -> new AssertionError(events));
+        assertEquals(150, end.get("text").asText().strip().split("\\s+").length, end.toString());
+        assertFalse(end.get("cancelled").asBoolean());
+        assertTrue(replicas.stream().anyMatch(p -> logOf(p).contains("stopping: the turns under way are done")),
+                "a replica waited for its turn");
+    }
+
+    private static String logOf(ServiceProcess process) {
+        try {
+            return Files.readString(process.log);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private static Map<String, Long> closesBySession(String user) {

@@ -25,6 +25,14 @@ public interface SessionConfig {
     Duration turnTimeout();
 
     /**
+     * How long a replica told to stop (SIGTERM: a rolling update, a scale-down) waits for the turns it runs to finish
+     * before it leaves its consumer group; by default the longest a turn may run. A turn still running past it is run
+     * again by the replica that takes its partition. Kubernetes' {@code terminationGracePeriodSeconds} must exceed it.
+     */
+    @WithDefault("${capsule.session.turn-timeout}")
+    Duration shutdownDrain();
+
+    /**
      * How long a read of PostgreSQL (a session's snapshot, the owner's collections) waits for
      * persistence-service to fold the writes it must see.
      */

@@ -19,7 +19,11 @@ import dev.capsule.session.turn.TurnRunner;
 import io.smallrye.reactive.messaging.kafka.KafkaRecord;
 import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
+import io.quarkus.runtime.ShutdownEvent;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -71,6 +75,9 @@ public class InboundConsumer {
     /** Sessions whose messages are being refused as busy, with how many so far: logged when it starts and ends. */
     private final ConcurrentHashMap<String, AtomicInteger> refusing = new ConcurrentHashMap<>();
     private final TurnMetrics metrics;
+    private final Duration shutdownDrain;
+    /** Set once the replica is told to stop: polls that arrive after it are left to the partitions' next owner. */
+    private volatile boolean draining;
 
     InboundConsumer(SessionLanes lanes, TurnRunner turns, EventPublisher publisher,
                     SessionConfig config, TurnMetrics metrics) {
@@ -89,6 +96,7 @@ public class InboundConsumer {
         this.maxQueued = config.maxQueuedPerSession();
         this.doubleTexting = policy(config.doubleTexting());
         this.metrics = metrics;
+        this.shutdownDrain = config.shutdownDrain();
         metrics.inFlight(inFlight);
         metrics.queued(lanes::queued);
     }
@@ -97,6 +105,11 @@ public class InboundConsumer {
     @Acknowledgment(Acknowledgment.Strategy.MANUAL)
     public CompletionStage<Void> onBatch(KafkaRecordBatch<String, byte[]> batch) {
         List<KafkaRecord<String, byte[]>> records = batch.getRecords();
+        if (draining) {
+            // Neither run nor acknowledged, so never committed: the replica that takes the partitions reads them again.
+            LOG.debugf("stopping: %d records left to the next owner of their partitions", records.size());
+            return DONE;
+        }
         CompletableFuture<?>[] done = new CompletableFuture<?>[records.size()];
         Set<TopicPartition> leftToOthers = ConcurrentHashMap.newKeySet();
         for (int i = 0; i < done.length; i++) {
@@ -199,6 +212,31 @@ public class InboundConsumer {
     /** What failed: the cause a {@link CompletionException} wraps, or the failure itself. */
     private static Throwable causeOf(Throwable failure) {
         return failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+    }
+
+    /**
+     * A replica told to stop lets the turns it runs finish, up to {@code capsule.session.shutdown-drain}, while it still
+     * holds their partitions and its Kafka and Redis clients are open: cut short, a turn would run again on the replica
+     * that takes its partition, and its user would wait for it twice. It runs before the other shutdown observers, which
+     * stop what turns use (the streams' timer, the turn-timeout watchdog).
+     */
+    void drain(@Observes @Priority(1) ShutdownEvent ignored) throws InterruptedException {
+        draining = true;
+        int running = inFlight.get();
+        if (running == 0) {
+            return;
+        }
+        LOG.infof("stopping: waiting up to %s (capsule.session.shutdown-drain) for %d turns under way", shutdownDrain, running);
+        long deadline = System.nanoTime() + shutdownDrain.toNanos();
+        while (inFlight.get() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        if (inFlight.get() > 0) {
+            LOG.warnf("stopping with %d turns still under way after %s: the replicas that take their partitions run them again",
+                    inFlight.get(), shutdownDrain);
+        } else {
+            LOG.infof("stopping: the turns under way are done");
+        }
     }
 
     /** Counts the work in flight until it is done. */
