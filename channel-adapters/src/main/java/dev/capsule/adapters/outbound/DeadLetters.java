@@ -1,7 +1,10 @@
 package dev.capsule.adapters.outbound;
 
+import dev.capsule.kafka.ClientMetrics;
 import dev.capsule.kafka.DeadLetter;
 import dev.capsule.kafka.KafkaConnection;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
@@ -24,10 +27,12 @@ public class DeadLetters {
     private static final Logger LOG = Logger.getLogger(DeadLetters.class);
 
     private final KafkaProducer<String, byte[]> producer;
+    private final KafkaClientMetrics metrics;
 
-    DeadLetters(KafkaConnection kafka,
+    DeadLetters(KafkaConnection kafka, MeterRegistry registry,
                 @ConfigProperty(name = "quarkus.application.name") String application) {
         this.producer = DeadLetter.producer(kafka, application + "-deadletter");
+        this.metrics = ClientMetrics.bind(producer, registry);
     }
 
     /**
@@ -62,6 +67,7 @@ public class DeadLetters {
 
     @PreDestroy
     void close() {
+        metrics.close();
         producer.close(Duration.ofSeconds(5));
     }
 }

@@ -1,9 +1,13 @@
 package dev.capsule.persistence.fold;
 
 import dev.capsule.events.Topics;
+import dev.capsule.kafka.ClientMetrics;
 import dev.capsule.kafka.DeadLetter;
 import dev.capsule.kafka.KafkaConnection;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.Startup;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -18,15 +22,19 @@ import org.jboss.logging.Logger;
  * Explicit rather than SmallRye's failure strategy because the folds take records in batches,
  * and one bad record must not carry its good neighbours away with it.
  */
+// At start-up, so that its producer's metrics (its errors among them) are on /q/metrics before a first dead letter.
+@Startup
 @ApplicationScoped
 public class DeadLetters {
 
     private static final Logger LOG = Logger.getLogger(DeadLetters.class);
 
     private final KafkaProducer<String, byte[]> producer;
+    private final KafkaClientMetrics metrics;
 
-    DeadLetters(KafkaConnection kafka) {
+    DeadLetters(KafkaConnection kafka, MeterRegistry registry) {
         this.producer = DeadLetter.producer(kafka, "persistence-service-dead-letters");
+        this.metrics = ClientMetrics.bind(producer, registry);
     }
 
     /** Completes once Kafka has {@code record} on the dead-letter topic. */
@@ -48,6 +56,7 @@ public class DeadLetters {
     }
 
     void close(@Observes ShutdownEvent ignored) {
+        metrics.close();
         producer.close();
     }
 }
