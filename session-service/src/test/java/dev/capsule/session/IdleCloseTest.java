@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.capsule.events.EventMeta;
+import dev.capsule.session.idle.IdleReaper;
 import dev.capsule.events.InboundClose;
 import dev.capsule.events.Reply;
 import dev.capsule.events.SessionClosed;
@@ -23,9 +24,15 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.quartz.Scheduler;
 
 /**
  * Idle closes (capsule.session.idle-timeout is PT3S in the test profile): the reaper finds the session
@@ -44,6 +51,12 @@ class IdleCloseTest {
     @Inject
     Pool pool;
 
+    @Inject
+    IdleReaper reaper;
+
+    @Inject
+    Scheduler quartz;
+
     KafkaTestClient kafka;
 
     @BeforeEach
@@ -54,6 +67,24 @@ class IdleCloseTest {
     @AfterEach
     void disconnect() {
         kafka.close();
+    }
+
+    @Test
+    void replicasStartingAtOnceEachStoreTheSweepWithoutFailing() throws Exception {
+        // What eight replicas starting together do at start; each replaces the job under Quartz's lock.
+        ExecutorService starts = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<Void>> started = IntStream.range(0, 8).mapToObj(i -> starts.submit(() -> {
+                reaper.schedule(null, quartz);
+                return (Void) null;
+            })).toList();
+            for (Future<Void> start : started) {
+                start.get(30, TimeUnit.SECONDS);
+            }
+        } finally {
+            starts.shutdownNow();
+        }
+        assertEquals(1, quartz.getTriggersOfJob(IdleReaper.JOB).size(), "one sweep for the cluster");
     }
 
     @Test

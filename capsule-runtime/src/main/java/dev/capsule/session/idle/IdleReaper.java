@@ -9,8 +9,9 @@ import dev.capsule.events.TraceContext;
 import dev.capsule.events.UserRef;
 import dev.capsule.kafka.EventPublisher;
 import dev.capsule.session.config.SessionConfig;
+import io.quarkus.arc.Unremovable;
 import io.quarkus.runtime.ShutdownEvent;
-import io.quarkus.scheduler.Scheduled;
+import io.quarkus.runtime.StartupEvent;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -22,9 +23,23 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
+import org.quartz.DisallowConcurrentExecution;
+import org.quartz.Job;
+import org.quartz.JobBuilder;
+import org.quartz.JobDetail;
+import org.quartz.JobExecutionContext;
+import org.quartz.JobExecutionException;
+import org.quartz.JobKey;
+import org.quartz.ObjectAlreadyExistsException;
+import org.quartz.Scheduler;
+import org.quartz.SchedulerException;
+import org.quartz.SimpleScheduleBuilder;
+import org.quartz.Trigger;
+import org.quartz.TriggerBuilder;
 
 /**
  * Closes sessions idle past {@code capsule.session.idle-timeout}. Due times live in PostgreSQL
@@ -38,9 +53,15 @@ import org.jboss.logging.Logger;
  * session's state (closed, with the close's id among those handled) drops any repeat.
  */
 @ApplicationScoped
-public class IdleReaper {
+@Unremovable
+@DisallowConcurrentExecution
+public class IdleReaper implements Job {
 
     private static final Logger LOG = Logger.getLogger(IdleReaper.class);
+    /** The sweep's job in the cluster's Quartz store. */
+    public static final JobKey JOB = JobKey.jobKey("capsule-idle-reaper", "capsule");
+    /** Where releases before kept the sweep: a Quarkus {@code @Scheduled} method's job, whose group is the API's name. */
+    private static final JobKey QUARKUS_SCHEDULED = JobKey.jobKey("capsule-idle-reaper", "io.quarkus.scheduler.Scheduler");
     /** Open sessions (as {@code sessions_open_by_activity} indexes them) idle since before $1. */
     private static final String IDLE = """
             SELECT session_id, user_id, owner_id, last_activity_at FROM sessions
@@ -69,8 +90,39 @@ public class IdleReaper {
         this.publisher = publisher;
     }
 
-    @Scheduled(identity = "capsule-idle-reaper", every = "${capsule.session.idle-check-interval:PT1S}",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    /**
+     * Stores the sweep's job in the cluster, replacing what is there. Not a {@code @Scheduled} method: Quarkus stores
+     * those by checking that the job is missing and then inserting it, so two replicas starting at once (a deployment, a
+     * scale-up) both found it missing, and the second insert failed the replica's start. Replacing happens under
+     * Quartz's lock, so the later replica's replaces the earlier's.
+     */
+    public void schedule(@Observes StartupEvent ignored, Scheduler quartz) throws SchedulerException {
+        if (quartz.deleteJob(QUARKUS_SCHEDULED)) {
+            LOG.info("removed the idle sweep's job of an earlier release (a Quarkus @Scheduled one)");
+        }
+        JobDetail job = JobBuilder.newJob(IdleReaper.class).withIdentity(JOB).storeDurably().build();
+        Trigger every = TriggerBuilder.newTrigger().withIdentity(JOB.getName(), JOB.getGroup()).forJob(job)
+                .withSchedule(SimpleScheduleBuilder.simpleSchedule()
+                        .withIntervalInMilliseconds(config.idleCheckInterval().toMillis()).repeatForever()
+                        // A sweep missed while no replica ran is not made up for: the next one finds the same sessions.
+                        .withMisfireHandlingInstructionNextWithRemainingCount())
+                .build();
+        try {
+            quartz.scheduleJob(job, Set.of(every), true);
+        } catch (ObjectAlreadyExistsException e) {
+            LOG.debugf("the idle sweep's job was stored by another replica meanwhile: %s", e.getMessage());
+        }
+    }
+
+    @Override
+    public void execute(JobExecutionContext context) throws JobExecutionException {
+        try {
+            sweep();
+        } catch (RuntimeException e) {
+            throw new JobExecutionException("the idle sweep failed; the next one tries again", e);
+        }
+    }
+
     void sweep() {
         if (!config.closesIdleSessions() || stopping) {
             return;
