@@ -26,7 +26,8 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 /**
  * Reads every record on Capsule's topics from the beginning and holds each one a service wrote to the published
  * contract (capsule-events' {@code contract/}): its value conforms to the JSON Schema of its type, its type is one the
- * AsyncAPI document puts on that topic, its key is its session, and its {@code capsule-type} header is its type.
+ * AsyncAPI document puts on that topic, its key is its session, its {@code capsule-type} header is its type, and on the
+ * outbound topics its {@code capsule-seq} and {@code capsule-in-reply-to} headers are its seq and inReplyTo.
  * A service's records are those with the {@code capsule-type} header, which every Capsule producer sets; records
  * without it were written by the tests themselves, some malformed on purpose, and are passed over.
  */
@@ -84,6 +85,14 @@ final class ContractAudit {
         }
     }
 
+    private static void expectHeader(ConsumerRecord<String, byte[]> record, String name, String expected, List<String> problems) {
+        Header header = record.headers().lastHeader(name);
+        String value = header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+        if (!expected.equals(value)) {
+            problems.add("header " + name + " is " + (value == null ? "missing" : "'" + value + "'") + ", not '" + expected + "'");
+        }
+    }
+
     private void check(ContractSchemas contract, ConsumerRecord<String, byte[]> record) {
         Header typeHeader = record.headers().lastHeader(Topics.TYPE_HEADER);
         if (typeHeader == null) {
@@ -100,6 +109,12 @@ final class ContractAudit {
             }
             if (event != null && !event.path("sessionId").asText().equals(record.key())) {
                 problems.add("keyed '" + record.key() + "', not by its session " + event.path("sessionId"));
+            }
+            boolean outbound = Topics.OUTBOUND.equals(record.topic()) || Topics.OUTBOUND_CHANNELS.equals(record.topic());
+            if (event != null && outbound) {
+                // The headers the gateway routes and orders by without decoding: they must say what the event says.
+                expectHeader(record, Topics.SEQ_HEADER, event.path("seq").asText(), problems);
+                expectHeader(record, Topics.IN_REPLY_TO_HEADER, event.path("inReplyTo").asText(), problems);
             }
         } else {
             type = "dead-letter";
