@@ -8,6 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.capsule.testing.Ports;
+import dev.capsule.testing.PrometheusText;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -131,9 +136,10 @@ class SessionTimeIT {
         // get SIGTERM (a rolling update's) while it runs, and none is left to run it again: its answer comes whole only
         // if the replica running it lets it finish before leaving.
         CompletableFuture<JsonNode> answer = CompletableFuture.supplyAsync(() -> api.say(gateway, s, user, "/stream 150 10"));
-        Thread.sleep(2_000);
-        assertFalse(answer.isDone(), "the stream is still running when the replicas are told to stop");
         List<ServiceProcess> replicas = services.stream().filter(p -> p.name.startsWith("time-session-")).toList();
+        // Told to stop once a replica runs the turn (its metrics count it in flight), while the stream still runs.
+        await().atMost(WAIT).until(() -> replicas.stream().anyMatch(p -> turnsInFlight(p) >= 1));
+        assertFalse(answer.isDone(), "the stream is still running when the replicas are told to stop");
         replicas.parallelStream().forEach(ServiceProcess::close);
         services.removeAll(replicas);
 
@@ -144,6 +150,20 @@ class SessionTimeIT {
         assertFalse(end.get("cancelled").asBoolean());
         assertTrue(replicas.stream().anyMatch(p -> logOf(p).contains("stopping: the turns under way are done")),
                 "a replica waited for its turn");
+    }
+
+    /** The replica's turns in flight, as its /q/metrics says. */
+    private static double turnsInFlight(ServiceProcess process) {
+        try {
+            HttpResponse<String> metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + process.port + "/q/metrics")).build(), HttpResponse.BodyHandlers.ofString());
+            return PrometheusText.value(metrics.body(), "capsule_turns_in_flight");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     private static String logOf(ServiceProcess process) {

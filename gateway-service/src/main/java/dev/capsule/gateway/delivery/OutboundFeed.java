@@ -54,6 +54,9 @@ public class OutboundFeed {
     private Thread thread;
     private final MeterRegistry metrics;
     private final Duration partitionRefresh;
+    /** How often the poll loop looks at the metadata for new partitions. */
+    private static final long PARTITION_LOOK_NANOS = Duration.ofSeconds(1).toNanos();
+    private long nextPartitionLook; // the poll thread's own
 
     OutboundFeed(Deliveries deliveries, KafkaConnection kafka, MeterRegistry metrics, OutboundFeedConfig config) {
         this.deliveries = deliveries;
@@ -97,7 +100,12 @@ public class OutboundFeed {
                     for (ConsumerRecord<String, byte[]> record : c.poll(Duration.ofMillis(500))) {
                         deliver(record);
                     }
-                    takeUpNewPartitions(c);
+                    if (System.nanoTime() >= nextPartitionLook) {
+                        // Not after every poll: under load a poll returns at each chunk, and the metadata changes only
+                        // once a refresh period.
+                        nextPartitionLook = System.nanoTime() + PARTITION_LOOK_NANOS;
+                        takeUpNewPartitions(c);
+                    }
                 }
             } catch (WakeupException e) {
                 // shutting down
@@ -112,7 +120,7 @@ public class OutboundFeed {
     /**
      * Adds the partitions the consumer's metadata shows beyond those it reads, from their beginning (see the
      * class comment). On the poll thread, as the consumer requires; a look at metadata the consumer already
-     * holds, so cheap enough for every poll. A topic's partitions are only ever added, so a count that has
+     * holds, done once a second. A topic's partitions are only ever added, so a count that has
      * not grown means nothing changed.
      */
     private void takeUpNewPartitions(KafkaConsumer<String, byte[]> c) {
