@@ -4,19 +4,14 @@
 # generated once into $CAPSULE_HOME/channels/ (one file per secret, mode 600; see
 # docs/channels/README.md) and the providers' API base URLs pointing at the fake providers:
 # WireMock, started by hand with `./capsule fake-providers`, serving the stub mappings the
-# tests use (docs/channels/fakes/mappings).
+# tests use (docs/channels/fakes/mappings), GitHub's for the integrations (scripts/integrations.sh) among them.
 
 CAPSULE_FAKE_PROVIDERS_PORT=${CAPSULE_FAKE_PROVIDERS_PORT:-8090}
 CAPSULE_FAKE_PROVIDERS_URL=${CAPSULE_FAKE_PROVIDERS_URL:-http://localhost:$CAPSULE_FAKE_PROVIDERS_PORT}
 CHANNELS_DIR=$CAPSULE_HOME/channels
 
-channel_secret() { # file: the secret kept in $CHANNELS_DIR/<file>, made on first use
-  local f=$CHANNELS_DIR/$1
-  if [ ! -s "$f" ]; then
-    mkdir -p "$CHANNELS_DIR"; chmod 700 "$CHANNELS_DIR"
-    (umask 077; openssl rand -hex 24 >"$f") || die "openssl could not make the secret $f"
-  fi
-  cat "$f"
+channel_secret() { # file: the secret kept in $CHANNELS_DIR/<file>, made on first use (scripts/common.sh)
+  kept_secret "$CHANNELS_DIR/$1" openssl rand -hex 24
 }
 
 # Writes the channels' configuration (secrets included, mode 600) and points channel-adapters
@@ -45,7 +40,8 @@ EOC
   export QUARKUS_CONFIG_LOCATIONS=$conf
 }
 
-# ./capsule fake-providers [stop]: WireMock standing in for the Telegram, Slack and WhatsApp APIs.
+# ./capsule fake-providers [stop]: WireMock standing in for the Telegram, Slack and WhatsApp APIs, and for
+# GitHub's OAuth and REST API (the demo's integration, scripts/integrations.sh).
 run_fake_providers() {
   local jar version log=$CAPSULE_LOG_DIR/fake-providers.log
   if [ "${1:-}" = stop ]; then stop_component fake-providers; return; fi
@@ -67,7 +63,8 @@ run_fake_providers() {
   await_port fake-providers "$CAPSULE_FAKE_PROVIDERS_PORT" 60 "$log"
   cat <<MSG
 Fake providers up: Telegram $CAPSULE_FAKE_PROVIDERS_URL/telegram, Slack $CAPSULE_FAKE_PROVIDERS_URL/slack,
-WhatsApp $CAPSULE_FAKE_PROVIDERS_URL/whatsapp. What they were asked:
+WhatsApp $CAPSULE_FAKE_PROVIDERS_URL/whatsapp, GitHub $CAPSULE_FAKE_PROVIDERS_URL/github (OAuth sign-in as octocat,
+and its API at /github/api). What they were asked:
   curl -s $CAPSULE_FAKE_PROVIDERS_URL/__admin/requests | jq '.requests[].request | {url, body}'
 Stop them with ./capsule fake-providers stop. Try a channel: docs/channels/README.md.
 MSG

@@ -16,6 +16,8 @@ CAPSULE_KAFKA_CONTROLLER_PORT=${CAPSULE_KAFKA_CONTROLLER_PORT:-9093}
 CAPSULE_REDIS_PORT=${CAPSULE_REDIS_PORT:-6379}
 CAPSULE_PG_PORT=${CAPSULE_PG_PORT:-5432}
 CAPSULE_PARTITIONS=${CAPSULE_PARTITIONS:-6}
+# The gateway as the browser sees it: OAuth providers send the user back to it (scripts/integrations.sh).
+CAPSULE_PUBLIC_URL=${CAPSULE_PUBLIC_URL:-http://localhost:$CAPSULE_GATEWAY_PORT}
 
 # Heaps sized so that Kafka, Redis, PostgreSQL and four services share 2 cores and 24 GiB
 # with room to spare for a test run or a benchmark beside them.
@@ -38,6 +40,22 @@ step() { printf '• %s\n' "$*"; }
 warn() { printf 'capsule: warning: %s\n' "$*" >&2; }
 # Fails fast; during `up`, also stops what that start began, so nothing is left half-started.
 die()  { printf 'capsule: %s\n' "$*" >&2; declare -F rollback >/dev/null && rollback; exit 1; }
+
+# --- Secrets of the local stack, each generated once into a file of its own. -------------------
+# Prints the secret kept in file $1, made on first use by the command after it (mode 600, its folder
+# 700). It is made aside and linked into place: two services starting at once never get two secrets.
+kept_secret() { # file command...
+  local f=$1 tmp; shift
+  if [ ! -s "$f" ]; then
+    mkdir -p "$(dirname "$f")" && chmod 700 "$(dirname "$f")" || die "could not make the folder of $f"
+    tmp=$(mktemp "$f.XXXXXX") || die "could not write beside $f"
+    if ! "$@" >"$tmp" 2>/dev/null || [ ! -s "$tmp" ]; then rm -f "$tmp"; die "$1 could not make the secret $f"; fi
+    [ -e "$f" ] && [ ! -s "$f" ] && rm -f "$f"   # an empty one left by an interrupted start
+    ln "$tmp" "$f" 2>/dev/null || [ -s "$f" ] || { rm -f "$tmp"; die "could not keep the secret $f"; }
+    rm -f "$tmp"
+  fi
+  cat "$f"
+}
 
 # --- The JDK: JAVA_HOME, then java on the PATH, then /usr/lib/jvm; 21 or newer. --------------
 java_major() { # prints the major version of the java binary $1

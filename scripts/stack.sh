@@ -2,6 +2,7 @@
 # process of its own with a PID file, a log and a data folder under .capsule/. Sourced.
 
 . "$ROOT/scripts/channels.sh"   # the demo channels and the fake providers
+. "$ROOT/scripts/integrations.sh"   # the OAuth integrations (GitHub, at the fake providers)
 KAFKA_LIBS=$CAPSULE_HOME/kafka/libs
 JWT_DIR=$CAPSULE_HOME/jwt
 STARTED=()   # what this `up` started, to stop again if a later step fails
@@ -203,6 +204,7 @@ service_env() { # name: exports what service $name needs to reach the local stac
   export QUARKUS_DATASOURCE_JDBC_URL=jdbc:postgresql://127.0.0.1:$CAPSULE_PG_PORT/capsule
   export CAPSULE_JWT_PUBLIC_KEY=$JWT_DIR/public.pem
   if [ "$1" = channel-adapters ]; then demo_channels_env; fi   # scripts/channels.sh
+  case $1 in gateway-service|session-service) integrations_env "$1" ;; esac   # scripts/integrations.sh
   # The chat page signs the dev user in with this token (gateway-service GET /auth/dev-token); local stack only.
   export CAPSULE_DEV_TOKEN_FILE=$CAPSULE_HOME/dev-token
 }

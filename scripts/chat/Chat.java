@@ -388,7 +388,7 @@ public final class Chat {
         }
     }
 
-    /** A task card or a choice list, its buttons numbered; another kind of block by its fallback text. */
+    /** A task card or a choice list, its buttons numbered; an integration prompt with its link; another kind of block by its fallback text. */
     private void showBlock(Map<String, Object> block) {
         List<String> lines = new ArrayList<>();
         List<Button> offered = new ArrayList<>();
@@ -405,6 +405,14 @@ public final class Chat {
             case "choice_list" -> {
                 lines.add(Json.string(block, "prompt"));
                 Json.objects(block, "choices").forEach(c -> offered.add(new Button(Json.string(c, "label"), Json.string(c, "value"))));
+            }
+            case "integration_prompt" -> {
+                String text = Json.string(block, "text");
+                if (!text.isEmpty()) {
+                    lines.add(text);
+                }
+                // a terminal cannot press a link: the address is there to open in a browser
+                lines.add("  [" + Json.string(block, "label") + "] " + Json.string(block, "url"));
             }
             default -> {
                 String fallback = Json.string(block, "fallbackText");

@@ -458,7 +458,7 @@ function markUnconfirmed(item) {
   item.append(note);
 }
 
-/** A show block as a card: task cards and choice lists; any other kind as its fallback text. */
+/** A show block as a card: task cards, choice lists and integration prompts; any other kind as its fallback text. */
 function addBlock(block) {
   const item = addMessage('app', '');
   const body = item.querySelector('.body');
@@ -491,6 +491,19 @@ function addBlock(block) {
   } else if (block.kind === 'choice_list') {
     heading.textContent = block.prompt;
     buttons = (block.choices || []).map((c) => button(c.label, c.value));
+  } else if (block.kind === 'integration_prompt') {
+    heading.textContent = block.text || block.label || block.fallbackText || block.kind;
+    if (webUrl(block.url) && block.label) {
+      const link = document.createElement('a');
+      link.className = 'button';
+      link.setAttribute('href', block.url);
+      link.textContent = block.label;
+      link.dataset.integration = block.integration || '';
+      const row = document.createElement('div');
+      row.className = 'actions';
+      row.append(link);
+      card.append(row);
+    }
   } else {
     heading.textContent = block.fallbackText || block.kind || 'Block';
   }
@@ -510,6 +523,16 @@ function addBlock(block) {
   }
   body.append(card);
   return item;
+}
+
+/** Whether `url` is an absolute http(s) address: a javascript: or data: link would run in the chat's page. */
+function webUrl(url) {
+  try {
+    const { protocol } = new URL(url);
+    return protocol === 'http:' || protocol === 'https:';
+  } catch {
+    return false;
+  }
 }
 
 function button(label, value) {

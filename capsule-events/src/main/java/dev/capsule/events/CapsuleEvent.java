@@ -31,11 +31,12 @@ import java.time.Instant;
         @JsonSubTypes.Type(ProactiveMessage.class),
         @JsonSubTypes.Type(InboundCancel.class),
         @JsonSubTypes.Type(InboundClose.class),
-        @JsonSubTypes.Type(InboundDue.class)
+        @JsonSubTypes.Type(InboundDue.class),
+        @JsonSubTypes.Type(InboundConnected.class)
 })
 public sealed interface CapsuleEvent
         permits InboundMessage, OutboundEvent, SessionOpened, SessionClosed, StateChanged, DocumentChanged,
-        ProactiveMessage, InboundCancel, InboundClose, InboundDue {
+        ProactiveMessage, InboundCancel, InboundClose, InboundDue, InboundConnected {
 
     /** Unique id of this event; folds use it as their idempotency key. */
     String eventId();

@@ -15,9 +15,10 @@ public final class SchemaVersion {
      * {@code InboundMessage.action} (a button press); 1.6 added {@code InboundClose} and
      * {@code SessionSnapshot.closedAt}; 1.7 added {@code InboundClose.reason} (the idle reaper's closes) and
      * {@code InboundDue} (a scheduled job's due time); 1.8 added {@code SessionSnapshot.handledUpTo} (the inbound
-     * position of the last message a session handled).
+     * position of the last message a session handled); 1.9 added {@code InboundConnected} (a user connected an
+     * integration).
      */
-    public static final int MINOR = 8;
+    public static final int MINOR = 9;
 
     /** The version written into every event produced by this code. */
     public static final String CURRENT = MAJOR + "." + MINOR;

@@ -40,7 +40,8 @@ public final class SampleEvents {
                 InboundCancel.of(meta(), USER, "m-1"),
                 InboundClose.of(meta(), USER),
                 InboundClose.idle(meta(), USER),
-                InboundDue.of(meta(), USER, "remind", data, java.time.Instant.parse("2026-01-02T03:04:05Z"), false));
+                InboundDue.of(meta(), USER, "remind", data, java.time.Instant.parse("2026-01-02T03:04:05Z"), false),
+                InboundConnected.of(meta(), "u1", "github"));
     }
 
     /** Every event record of the contract: the leaves of {@link CapsuleEvent}'s sealed hierarchy. */

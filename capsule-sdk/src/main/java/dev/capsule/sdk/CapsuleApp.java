@@ -35,6 +35,14 @@ public interface CapsuleApp {
     }
 
     /**
+     * Runs when the user has connected an integration through the prompt {@link Integrations#require} showed in this
+     * session, on the session's lane like a message, in order with them: what it sends reaches the user and is kept in
+     * the history. Carry on with what needed the connection here. The default does nothing.
+     */
+    default void onConnected(Session session, Connection connection) {
+    }
+
+    /**
      * Runs once when a session is closed ({@link Session#close()}, the user's close, or its idle timeout), after
      * every message accepted before the close has been handled, with the session's data, history
      * and collections at hand. A session is idle when nothing was said in it, either way, for

@@ -23,6 +23,11 @@ public interface ReactiveCapsuleApp {
                 + "' came due, but the app does not implement onScheduled(Session, ScheduledJob)"));
     }
 
+    /** Runs when the user has connected an integration; see {@link CapsuleApp#onConnected}. */
+    default Uni<Void> onConnected(Session session, Connection connection) {
+        return Uni.createFrom().voidItem();
+    }
+
     /** Runs once when a session is closed; see {@link CapsuleApp#exit}. */
     default Uni<Void> exit(Session session) {
         return Uni.createFrom().voidItem();

@@ -34,6 +34,14 @@ public interface Session {
     /** The user's durable collections, scoped to {@code user().ownerId()}. */
     Db db();
 
+    /**
+     * The user's connected integrations (GitHub, Google, ...): their access tokens, and the prompt to connect one.
+     */
+    default Integrations integrations() {
+        throw new UnsupportedOperationException("This session has no integrations; "
+                + "call integrations() on the Session a Capsule runtime (or the test kit's TestSession) hands to your handler.");
+    }
+
     /** Sends a complete reply message; it is kept in the history. */
     void reply(String text);
 

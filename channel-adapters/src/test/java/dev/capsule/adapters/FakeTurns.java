@@ -25,7 +25,8 @@ import java.util.concurrent.TimeUnit;
  * message of a named channel gets a turn on {@code capsule.outbound.channels}, keyed and sequenced per
  * session, copying the message's channel and route as session-service does.
  * {@code /stream} streams {@link #STREAM} in chunks 40 ms apart; {@code /card} shows a choice
- * list ({@code /long-card} one with a value too long for a Telegram button); {@code /notify} sends a status, then a reply; anything else is answered {@code echo: <text>}.
+ * list ({@code /long-card} one with a value too long for a Telegram button); {@code /connect} shows an
+ * integration prompt; {@code /notify} sends a status, then a reply; anything else is answered {@code echo: <text>}.
  */
 final class FakeTurns {
 
@@ -52,6 +53,7 @@ final class FakeTurns {
             }
             case "/card" -> turn.add(Show.of(meta(m), m.eventId(), seq(m), m.channel(), m.route(), choices()));
             case "/long-card" -> turn.add(Show.of(meta(m), m.eventId(), seq(m), m.channel(), m.route(), longChoices()));
+            case "/connect" -> turn.add(Show.of(meta(m), m.eventId(), seq(m), m.channel(), m.route(), integrationPrompt()));
             case "/notify" -> {
                 turn.add(Notify.of(meta(m), m.eventId(), seq(m), m.channel(), m.route(), "Looking that up…"));
                 turn.add(Reply.of(meta(m), m.eventId(), seq(m), m.channel(), m.route(), "done looking"));
@@ -83,6 +85,14 @@ final class FakeTurns {
         block.put("kind", "choice_list");
         block.put("fallbackText", "Which plan?\n- Basic\n- Team");
         return block;
+    }
+
+    static final String CONNECT_URL = "http://localhost:8080/integrations/github/connect?ticket=abc123";
+
+    /** An integration prompt as the show event carries it: its link is for the provider to open, not a value to press. */
+    static ObjectNode integrationPrompt() {
+        return JsonNodeFactory.instance.objectNode().put("kind", "integration_prompt").put("integration", "github")
+                .put("label", "Connect GitHub").put("url", CONNECT_URL).put("text", "Connect GitHub to go on.");
     }
 
     static final String LONG_VALUE = "plan=team;seats=25;billing=yearly;coupon=WINTER-2026-EARLY-BIRD;region=eu-west";

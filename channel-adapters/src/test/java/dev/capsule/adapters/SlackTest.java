@@ -121,6 +121,31 @@ class SlackTest {
     }
 
     @Test
+    void anIntegrationPromptIsASectionWithALinkButtonWhosePressIsAcknowledgedAndNotTakenForAnAction() {
+        String dm = "D" + Providers.newChatId();
+        signed(directMessage("Ev" + dm, dm, "/connect")).post(WEBHOOK).then().statusCode(200);
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> posts(dm).size() == 1);
+        JsonNode prompt = posts(dm).getFirst();
+        assertEquals("Connect GitHub to go on.", prompt.path("text").asText(), "the plain-text fallback for notifications");
+        JsonNode section = prompt.path("blocks").get(0);
+        assertEquals("section", section.path("type").asText());
+        assertEquals("Connect GitHub to go on.", section.path("text").path("text").asText());
+        JsonNode button = section.path("accessory");
+        assertEquals("button", button.path("type").asText());
+        assertEquals("Connect GitHub", button.path("text").path("text").asText());
+        assertEquals(FakeTurns.CONNECT_URL, button.path("url").asText());
+        assertFalse(button.path("action_id").asText().isEmpty(), "Slack posts the press with it: " + button);
+
+        String payload = linkPress(dm, button.path("action_id").asText());
+        signed("payload=" + URLEncoder.encode(payload, StandardCharsets.UTF_8), "application/x-www-form-urlencoded")
+                .post(WEBHOOK).then().statusCode(200);
+        signed(directMessage("Ev2" + dm, dm, "after")).post(WEBHOOK).then().statusCode(200);
+        assertEquals(List.of("/connect", "after"), kafka.inbound("slack:" + FakeProviders.SLACK + ":" + dm, 2).stream()
+                .map(InboundMessage::text).toList(), "nothing was published for the press");
+    }
+
+    @Test
     void theSameEventRetriedBySlackMakesOneTurnAndOneReply() {
         String dm = "D" + Providers.newChatId();
         String body = directMessage("Ev" + dm, dm, "once please");
@@ -226,5 +251,21 @@ class SlackTest {
                  "actions": [{"action_id": "capsule-0", "block_id": "%s", "text": {"type": "plain_text", "text": "Yes"},
                               "value": "%s", "type": "button", "action_ts": "1764000001.000200"}]}"""
                 .formatted(USER, channel, channel, blockId, value);
+    }
+
+    /**
+     * A block_actions interaction for a press of a link button: Slack opens the link and posts the
+     * press too, without a value and under the block_id it gave the section.
+     */
+    static String linkPress(String channel, String actionId) {
+        return """
+                {"type": "block_actions", "user": {"id": "%s", "username": "ana", "team_id": "T123ABC456"},
+                 "api_app_id": "A123ABC456", "token": "XXYYZZ", "trigger_id": "12466734323.1395872398.ab14",
+                 "team": {"id": "T123ABC456", "domain": "example"},
+                 "container": {"type": "message", "message_ts": "1764000000.000100", "channel_id": "%s", "is_ephemeral": false},
+                 "channel": {"id": "%s", "name": "directmessage"},
+                 "actions": [{"action_id": "%s", "block_id": "Vx1q", "text": {"type": "plain_text", "text": "Connect GitHub"},
+                              "type": "button", "action_ts": "1764000001.000300"}]}"""
+                .formatted(USER, channel, channel, actionId);
     }
 }

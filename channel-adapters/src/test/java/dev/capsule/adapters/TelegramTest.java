@@ -9,6 +9,7 @@ import static com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED;
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -125,6 +126,22 @@ class TelegramTest {
         assertEquals(List.of("/long-card", FakeTurns.LONG_VALUE), inbound.stream().map(InboundMessage::text).toList());
         // The update carries no reply_markup here (Telegram leaves it out of messages too old), so the value is the label.
         assertEquals(new InboundMessage.Action(FakeTurns.LONG_VALUE, FakeTurns.LONG_VALUE), inbound.get(1).action());
+    }
+
+    @Test
+    void anIntegrationPromptIsItsTextWithAUrlButtonThatOpensTheLinkInsteadOfCallingBack() {
+        String chat = Providers.newChatId();
+        deliver(message(1, chat, "/connect")).then().statusCode(200);
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> Providers.telegram("sendMessage", chat).size() == 1);
+        JsonNode prompt = Providers.telegram("sendMessage", chat).getFirst();
+        assertEquals("Connect GitHub to go on.", prompt.path("text").asText());
+        JsonNode keyboard = prompt.path("reply_markup").path("inline_keyboard");
+        assertEquals(1, keyboard.size());
+        JsonNode button = keyboard.get(0).get(0);
+        assertEquals("Connect GitHub", button.path("text").asText());
+        assertEquals(FakeTurns.CONNECT_URL, button.path("url").asText());
+        assertFalse(button.has("callback_data"), "a button has exactly one of url and callback_data: " + button);
     }
 
     @Test

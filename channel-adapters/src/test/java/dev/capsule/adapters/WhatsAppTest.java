@@ -107,6 +107,23 @@ class WhatsAppTest {
     }
 
     @Test
+    void anIntegrationPromptIsACallToActionUrlButton() {
+        String from = Providers.newChatId();
+        signed(text(from, "wamid.i" + from, "/connect")).post(WEBHOOK).then().statusCode(200);
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> sends(from).size() == 1);
+        JsonNode prompt = sends(from).getFirst();
+        assertEquals("interactive", prompt.path("type").asText());
+        JsonNode interactive = prompt.path("interactive");
+        assertEquals("cta_url", interactive.path("type").asText());
+        assertEquals("Connect GitHub to go on.", interactive.path("body").path("text").asText());
+        assertEquals("cta_url", interactive.path("action").path("name").asText());
+        JsonNode parameters = interactive.path("action").path("parameters");
+        assertEquals("Connect GitHub", parameters.path("display_text").asText());
+        assertEquals(FakeTurns.CONNECT_URL, parameters.path("url").asText());
+    }
+
+    @Test
     void theSameWamidDeliveredThreeTimesMakesOneTurnAndOneReply() {
         String from = Providers.newChatId();
         String body = text(from, "wamid.d" + from, "once please");

@@ -5,6 +5,7 @@ import dev.capsule.events.EventCodec;
 import dev.capsule.events.EventMeta;
 import dev.capsule.events.InboundCancel;
 import dev.capsule.events.InboundClose;
+import dev.capsule.events.InboundConnected;
 import dev.capsule.events.InboundMessage;
 import dev.capsule.events.OutboundEvent;
 import dev.capsule.events.Reply;
@@ -51,6 +52,8 @@ public class FakeSessionService {
     private final Map<String, List<InboundMessage>> received = new ConcurrentHashMap<>();
     private final Map<String, List<InboundCancel>> cancels = new ConcurrentHashMap<>();
     private final Map<String, List<InboundClose>> closes = new ConcurrentHashMap<>();
+    private final Map<String, List<InboundConnected>> connected = new ConcurrentHashMap<>();
+    private final List<String> everything = new CopyOnWriteArrayList<>();
     private final Map<String, Long> seqs = new HashMap<>();
     private KafkaConsumer<String, byte[]> consumer;
     private EventPublisher publisher;
@@ -87,6 +90,16 @@ public class FakeSessionService {
         return List.copyOf(closes.getOrDefault(sessionId, List.of()));
     }
 
+    /** The integrations connected in {@code sessionId}, as the gateway's OAuth callback told of them. */
+    public List<InboundConnected> connected(String sessionId) {
+        return List.copyOf(connected.getOrDefault(sessionId, List.of()));
+    }
+
+    /** Every inbound record seen so far, as the bytes on the topic read as text: what a scan for secrets reads. */
+    public List<String> everythingSeen() {
+        return List.copyOf(everything);
+    }
+
     /** The inbound messages of {@code sessionId} seen so far, in order. */
     public List<InboundMessage> received(String sessionId) {
         return List.copyOf(received.getOrDefault(sessionId, List.of()));
@@ -96,7 +109,12 @@ public class FakeSessionService {
         try {
             while (running) {
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(100))) {
+                    everything.add(new String(record.value(), java.nio.charset.StandardCharsets.UTF_8));
                     CapsuleEvent event = EventCodec.decode(record.value());
+                    if (event instanceof InboundConnected c) {
+                        connected.computeIfAbsent(c.sessionId(), k -> new CopyOnWriteArrayList<>()).add(c);
+                        continue;
+                    }
                     if (event instanceof InboundCancel cancel) {
                         cancels.computeIfAbsent(cancel.sessionId(), k -> new CopyOnWriteArrayList<>()).add(cancel);
                         continue;

@@ -176,6 +176,11 @@ public class TestApp implements CapsuleApp {
             String[] a = text.split(" ");
             session.reply(String.join("|", session.history().before(a[1], Integer.parseInt(a[2])).stream()
                     .map(h -> h.role() + ":" + h.text()).toList()));
+        } else if (text.startsWith("/integration ")) {
+            String name = text.substring("/integration ".length());
+            session.integrations().require(name).ifPresent(c -> session.reply("connected " + name + " token=" + c.accessToken()));
+        } else if (text.startsWith("/disconnect ")) {
+            session.reply("disconnected=" + session.integrations().disconnect(text.substring("/disconnect ".length())));
         } else if (text.equals("/whoami")) {
             AtomicReference<String> inThread = new AtomicReference<>("none");
             Thread background = Thread.ofVirtual().start(Capsule.propagate(
@@ -185,6 +190,13 @@ public class TestApp implements CapsuleApp {
         } else {
             session.reply("#" + turn + ": " + text);
         }
+    }
+
+    /** Says which integration was connected, with its token and the session current while it runs. */
+    @Override
+    public void onConnected(Session session, dev.capsule.sdk.Connection connection) {
+        session.reply("onConnected " + connection.integration() + " token=" + connection.accessToken() + " current="
+                + Helper.sessionIdOrNone());
     }
 
     /** A job came due: says which, with its text and the session current while it runs. */

@@ -1,6 +1,7 @@
 package dev.capsule.session.app;
 
 import dev.capsule.sdk.CapsuleApp;
+import dev.capsule.sdk.Connection;
 import dev.capsule.sdk.Message;
 import dev.capsule.sdk.ReactiveCapsuleApp;
 import dev.capsule.sdk.ScheduledJob;
@@ -80,6 +81,14 @@ public class AppInvoker {
             blocking.onScheduled(session, job);
         } else {
             ((ReactiveCapsuleApp) app).onScheduled(session, job).await().indefinitely();
+        }
+    }
+
+    public void onConnected(Session session, Connection connection) {
+        if (app instanceof CapsuleApp blocking) {
+            blocking.onConnected(session, connection);
+        } else {
+            ((ReactiveCapsuleApp) app).onConnected(session, connection).await().indefinitely();
         }
     }
 

@@ -5,6 +5,7 @@ import dev.capsule.events.EventDecodingException;
 import dev.capsule.events.CapsuleEvent;
 import dev.capsule.events.InboundCancel;
 import dev.capsule.events.InboundClose;
+import dev.capsule.events.InboundConnected;
 import dev.capsule.events.InboundDue;
 import dev.capsule.events.InboundMessage;
 import dev.capsule.events.InboundPosition;
@@ -179,6 +180,9 @@ public class InboundConsumer {
             }
             if (event instanceof InboundDue due) {
                 return onLane(due, () -> turns.due(due, positionOf(due.eventId())));
+            }
+            if (event instanceof InboundConnected connected) {
+                return onLane(connected, () -> turns.connected(connected, positionOf(connected.eventId())));
             }
             if (!(event instanceof InboundMessage message)) {
                 throw new EventDecodingException("expected an InboundMessage event but got '" + event.type() + "'");

@@ -7,6 +7,7 @@ import dev.capsule.events.EventMeta;
 import dev.capsule.events.HistoryLine;
 import dev.capsule.events.InboundCancel;
 import dev.capsule.events.InboundClose;
+import dev.capsule.events.InboundConnected;
 import dev.capsule.events.InboundDue;
 import dev.capsule.events.InboundMessage;
 import dev.capsule.events.InboundPosition;
@@ -28,6 +29,7 @@ import dev.capsule.sdk.ScheduledJob;
 import dev.capsule.sdk.SessionData;
 import dev.capsule.session.app.AppInvoker;
 import dev.capsule.session.collections.Collections;
+import dev.capsule.session.integrations.SessionIntegrations;
 import dev.capsule.session.config.SessionConfig;
 import dev.capsule.session.schedule.JobRequest;
 import dev.capsule.session.schedule.SessionJobs;
@@ -78,6 +80,7 @@ public class TurnRunner {
     private final OwnedSessions owned;
     private final SnapshotReader snapshots;
     private final Collections collections;
+    private final SessionIntegrations integrations;
     private final HistoryPages historyPages;
     private final EventPublisher publisher;
     private final AppInvoker app;
@@ -99,8 +102,9 @@ public class TurnRunner {
 
     TurnRunner(SessionStore store, OwnedSessions owned, SnapshotReader snapshots, Collections collections, HistoryPages historyPages,
                EventPublisher publisher, AppInvoker app, StreamCoalescing coalescing, SessionConfig config, SessionJobs jobs,
-               PartitionFence fence) {
+               PartitionFence fence, SessionIntegrations integrations) {
         this.fence = fence;
+        this.integrations = integrations;
         this.store = store;
         this.owned = owned;
         this.snapshots = snapshots;
@@ -180,6 +184,7 @@ public class TurnRunner {
         SessionData data = SessionData.of(before.data());
         TurnSession session = new TurnSession(inbound, data, history, before.outboundSeq(), publisher, lease,
                 collections.forTurn(before.user().ownerId(), sessionId, inbound.trace(), inbound.eventId(), lease), historyPages, coalescing);
+        session.useIntegrations(integrations.forTurn(session));
         for (InboundMessage absorbed : fresh.subList(0, fresh.size() - 1)) {
             session.emit(s -> TurnEnded.of(session.meta(), absorbed.eventId(), s, absorbed.channel(), absorbed.route(), 0));
         }
@@ -580,6 +585,52 @@ public class TurnRunner {
     }
 
     /**
+     * Runs the app's {@code onConnected} on the session's lane like a turn, once the gateway's callback has stored the
+     * user's new connection ({@link InboundConnected}): in order with the session's messages, with the connection as
+     * the store holds it now (a fresh token). A session unknown or another user's by now, or a connection already gone
+     * again (disconnected meanwhile), runs nothing. A failure is logged, as a due job's: the user's connection stands.
+     */
+    public CompletableFuture<Void> connected(InboundConnected connected, InboundPosition position) {
+        String sessionId = connected.sessionId();
+        long generation = owned.generation();
+        SessionState before = load(sessionId);
+        PartitionFence.Lease lease = fence.lease(sessionId, position);
+        lease.check(); // a turn taken before its partition moved away does not start: another replica runs it
+        if (before == null) {
+            LOG.warnf("session %s does not exist; %s connected by %s not told to the app", sessionId, connected.integration(),
+                    connected.userId());
+            return DONE;
+        }
+        if (!before.user().id().equals(connected.userId())) {
+            LOG.warnf("session %s belongs to user %s; %s connected by user %s not told to it", sessionId, before.user().id(),
+                    connected.integration(), connected.userId());
+            return DONE;
+        }
+        if (before.recentInbound().contains(connected.eventId())) {
+            return DONE; // a redelivery
+        }
+        SessionData data = SessionData.of(before.data());
+        TurnSession session = standInTurn(connected, before, data, lease);
+        Throwable failure = runHooks(session, () -> Capsule.runWith(session, () -> session.integrations().get(connected.integration())
+                .ifPresentOrElse(connection -> app.onConnected(session, connection),
+                        () -> LOG.infof("session %s: %s was connected, then gone before the app heard of it", sessionId,
+                                connected.integration()))));
+        Instant closedAt = before.closedAt();
+        if (failure == null) {
+            scheduleJobs(session, before.user(), connected.eventId());
+            if (session.closeRequested() && !before.closed()) {
+                closedAt = exitAndClose(session, connected.trace(), connected.eventId(), SessionClosed.EXPLICIT);
+            }
+        } else {
+            LOG.errorf(failure, "session %s: onConnected for %s failed", sessionId, connected.integration());
+        }
+        ObjectNode nextData = failure == null ? data.toJson() : before.data();
+        return finish(generation, before, session,
+                s -> TurnEnded.of(session.meta(), connected.eventId(), s, before.channel(), null, session.events()),
+                nextData, Handled.only(connected.eventId()), connected.trace(), connected.eventId(), closedAt);
+    }
+
+    /**
      * A turn for an event that is not a user's message (a proactive message, a close, a due job): the event
      * stands in for an inbound message, which the history does not keep. Its events answer the event's id on
      * the session's own channel, with no route (no replica waits), so channel-adapters find the chat from the
@@ -588,9 +639,11 @@ public class TurnRunner {
     private TurnSession standInTurn(CapsuleEvent event, SessionState before, SessionData data, PartitionFence.Lease lease) {
         InboundMessage as = new InboundMessage(event.eventId(), event.schemaVersion(), event.sessionId(), event.timestamp(),
                 event.trace(), before.user(), before.channel(), "", null, null);
-        return new TurnSession(as, data, before.history(), before.outboundSeq(), publisher, lease,
+        TurnSession session = new TurnSession(as, data, before.history(), before.outboundSeq(), publisher, lease,
                 collections.forTurn(before.user().ownerId(), event.sessionId(), event.trace(), event.eventId(), lease), historyPages,
                 coalescing);
+        session.useIntegrations(integrations.forTurn(session));
+        return session;
     }
 
     /**

@@ -17,6 +17,7 @@ import dev.capsule.kafka.EventPublisher;
 import dev.capsule.sdk.Channel;
 import dev.capsule.sdk.History;
 import dev.capsule.sdk.HistoryEntry;
+import dev.capsule.sdk.Integrations;
 import dev.capsule.sdk.ReplyStream;
 import dev.capsule.sdk.Session;
 import dev.capsule.sdk.SessionData;
@@ -81,6 +82,7 @@ final class TurnSession implements Session {
     private int events;
     /** The turn's right to act for the session: checked before each event leaves. */
     private final PartitionFence.Lease lease;
+    private Integrations integrations;
 
     TurnSession(InboundMessage inbound, SessionData data, List<HistoryLine> history, long seq, EventPublisher publisher,
                 PartitionFence.Lease lease, Db db, HistoryPages pages, StreamCoalescing coalescing) {
@@ -145,6 +147,19 @@ final class TurnSession implements Session {
     @Override
     public Db db() {
         return db;
+    }
+
+    /** Set by the runner once the turn's session exists: the prompt {@code require} shows is this session's. */
+    void useIntegrations(Integrations integrations) {
+        this.integrations = integrations;
+    }
+
+    @Override
+    public Integrations integrations() {
+        if (integrations == null) {
+            return Session.super.integrations();
+        }
+        return integrations;
     }
 
     @Override

@@ -3,6 +3,8 @@ package dev.capsule.adapters.outbound;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.capsule.adapters.config.BoundChannel;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.http.HttpRequest;
 
 /**
@@ -24,6 +26,26 @@ public abstract class JsonApi implements ProviderApi {
         this.channel = channel;
         this.http = http;
         this.bearer = bearer;
+    }
+
+    /** An integration prompt's text, else its label, else {@code fallback}. */
+    protected static String promptText(JsonNode block, String fallback) {
+        String text = block.path("text").asText("");
+        String label = block.path("label").asText("");
+        return !text.isBlank() ? text : !label.isBlank() ? label : fallback;
+    }
+
+    /**
+     * Only an absolute http(s) address becomes a link button: each provider refuses the whole message over a
+     * button's bad URL, and a link of another scheme ({@code javascript:}) is no place to send a user.
+     */
+    protected static boolean webUrl(String url) {
+        try {
+            URI uri = new URI(url);
+            return ("http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme())) && uri.getHost() != null;
+        } catch (URISyntaxException e) {
+            return false;
+        }
     }
 
     /**

@@ -23,6 +23,8 @@ final class SlackApi extends JsonApi {
     static final int MAX_TEXT = 4000;
     private static final int MAX_BUTTON_TEXT = 75;
     private static final int MAX_BUTTON_VALUE = 2000;
+    private static final int MAX_BUTTON_URL = 3000;
+    private static final int MAX_SECTION_TEXT = 3000;
     /** Errors that say "try again later", as opposed to a mistake that will not change. */
     private static final Set<String> TRANSIENT = Set.of("internal_error", "fatal_error", "service_unavailable",
             "request_timeout", "ratelimited", "team_added_to_org");
@@ -89,6 +91,21 @@ final class SlackApi extends JsonApi {
                 }
                 buttons(blocks, target, block.path("actions"));
             }
+            case "integration_prompt" -> {
+                String text = promptText(block, fallback);
+                body.put("text", text);
+                ObjectNode section = blocks.addObject().put("type", "section");
+                section.putObject("text").put("type", "plain_text").put("text", truncate(text, MAX_SECTION_TEXT));
+                String label = block.path("label").asText("");
+                String url = block.path("url").asText("");
+                if (webUrl(url) && url.length() <= MAX_BUTTON_URL && !label.isBlank()) {
+                    // Slack still posts a press of a link button to the interactivity URL: with no value and a
+                    // block_id not ours, SlackAdapter acknowledges it and takes it for no action
+                    ObjectNode button = section.putObject("accessory").put("type", "button").put("action_id", "capsule-link")
+                            .put("url", url);
+                    button.putObject("text").put("type", "plain_text").put("text", truncate(label, MAX_BUTTON_TEXT));
+                }
+            }
             default -> {
                 // an unknown kind: its fallback text alone
             }
@@ -115,6 +132,8 @@ final class SlackApi extends JsonApi {
             blocks.addObject().put("type", "actions").put("block_id", SlackAdapter.BLOCK_PREFIX + target.route()).set("elements", elements);
         }
     }
+
+
 
     private static ObjectNode message(Target target, String text) {
         ObjectNode body = JSON.objectNode().put("channel", target.chat()).put("text", text);

@@ -68,6 +68,15 @@ final class TelegramApi extends JsonApi {
                 block.path("choices").forEach(c -> button(rows, c));
             }
             case "task_card" -> block.path("actions").forEach(a -> button(rows, a));
+            case "integration_prompt" -> {
+                // without its button the prompt's text goes alone: a link Telegram would refuse fails the whole message
+                text = fallback = promptText(block, fallback);
+                String label = block.path("label").asText("");
+                String url = block.path("url").asText("");
+                if (webUrl(url) && !label.isBlank()) {
+                    rows.addArray().addObject().put("text", label).put("url", url);
+                }
+            }
             default -> {
                 // an unknown kind: its fallback text
             }
@@ -90,6 +99,8 @@ final class TelegramApi extends JsonApi {
         rows.addArray().addObject().put("text", option.path("label").asText(value))
                 .put("callback_data", buttons.callbackData(channel, value));
     }
+
+
 
     /** Stops the pressed button's spinner; {@code notice}, when not null, shows to the user as a brief notice. */
     void answerCallbackQuery(String callbackQueryId, String notice) {

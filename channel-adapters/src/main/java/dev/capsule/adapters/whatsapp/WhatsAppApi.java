@@ -15,13 +15,15 @@ import java.util.Set;
 
 /**
  * The WhatsApp Cloud API messages endpoint, {@code POST /{phone-number-id}/messages}: text
- * messages, interactive reply buttons (up to 3 choices) or a list (up to 10) for show, and the
- * typing indicator for notify. WhatsApp cannot edit a message, so a stream arrives finished.
+ * messages, interactive reply buttons (up to 3 choices), a list (up to 10) or a URL button (an
+ * integration prompt) for show, and the typing indicator for notify. WhatsApp cannot edit a
+ * message, so a stream arrives finished.
  */
 final class WhatsAppApi extends JsonApi {
 
     static final int MAX_TEXT = 4096;
     private static final int MAX_BODY = 1024;
+    private static final int MAX_DISPLAY_TEXT = 20;
     /** Graph API error codes that mean "slow down" or "try again later" (throughput, pair rate, service). */
     private static final Set<Integer> TRANSIENT = Set.of(1, 2, 4, 80007, 130429, 131000, 131016, 131056);
 
@@ -72,6 +74,9 @@ final class WhatsAppApi extends JsonApi {
                 prompt = block.path("prompt").asText(fallback);
             }
             case "task_card" -> block.path("actions").forEach(options::add);
+            case "integration_prompt" -> {
+                return link(target, block, fallback);
+            }
             default -> {
                 // an unknown kind: its fallback text
             }
@@ -87,6 +92,28 @@ final class WhatsAppApi extends JsonApi {
         body.set("interactive", interactive);
         return sent(call(target.chat(), body, false));
     }
+
+    /**
+     * An integration prompt as a call-to-action URL button (cta_url); without a web address and a
+     * label for it, its text alone, since WhatsApp refuses the whole message over a bad button.
+     */
+    private String link(Target target, JsonNode block, String fallback) {
+        String label = block.path("label").asText("");
+        String text = block.path("text").asText("");
+        text = !text.isBlank() ? text : !label.isBlank() ? label : fallback;
+        String url = block.path("url").asText("");
+        if (!webUrl(url) || label.isBlank()) {
+            return send(target, truncate(text, MAX_TEXT));
+        }
+        ObjectNode interactive = JSON.objectNode().put("type", "cta_url");
+        interactive.putObject("body").put("text", truncate(text, MAX_BODY));
+        interactive.putObject("action").put("name", "cta_url").putObject("parameters")
+                .put("display_text", truncate(label, MAX_DISPLAY_TEXT)).put("url", url);
+        ObjectNode body = envelope(target).put("type", "interactive");
+        body.set("interactive", interactive);
+        return sent(call(target.chat(), body, false));
+    }
+
 
     private static boolean fits(JsonNode option, int maxTitle) {
         String value = option.path("value").asText();

@@ -3,6 +3,7 @@ package dev.capsule.examples.demo;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.capsule.sdk.Action;
 import dev.capsule.sdk.CapsuleApp;
+import dev.capsule.sdk.Connection;
 import dev.capsule.sdk.Message;
 import dev.capsule.sdk.ScheduledJob;
 import dev.capsule.sdk.Session;
@@ -29,6 +30,7 @@ import java.util.concurrent.ScheduledExecutorService;
  * collection, {@code /notes} lists them, newest first, {@code /summary} keeps and streams a
  * summary of them, and {@code /remind <seconds> <text>} schedules {@code <text>} into the session that many
  * seconds later (a job of the cluster's scheduler: a restart does not lose it);
+ * {@code /github} shows a button to connect GitHub, and once connected answers "connected as <login>";
  * {@code /bye} says "Bye!" and closes the session, whose {@code exit()} keeps a note of it in the owner's
  * {@code closed-sessions} collection (at {@code /api/collections/closed-sessions}).
  * {@code /oversized reply} and {@code /oversized state} answer, or keep in the session's data, 2 MiB of text: more
@@ -54,7 +56,7 @@ public class DemoApp implements CapsuleApp {
 
     @Override
     public void enter(Session session) {
-        session.notify("Welcome! Try /stream, /notify, /card, /remember <text>, /notes, /remind 3 hello or /bye.");
+        session.notify("Welcome! Try /stream, /notify, /card, /remember <text>, /notes, /remind 3 hello, /github or /bye.");
     }
 
     /** Keeps a note of the closed session, with the turns it had, for {@code /api/collections/closed-sessions}. */
@@ -87,6 +89,7 @@ public class DemoApp implements CapsuleApp {
         }
         switch (text) {
             case "/notes" -> listNotes(session);
+            case "/github" -> github(session);
             case "/oversized reply" -> session.reply("#" + turn + ": " + "x".repeat(OVERSIZED_CHARS));
             case "/oversized state" -> {
                 session.data().put("oversized", "x".repeat(OVERSIZED_CHARS));
@@ -107,6 +110,20 @@ public class DemoApp implements CapsuleApp {
                     List.of(new TaskCard.Field("Turn", String.valueOf(turn)), new TaskCard.Field("Owner", session.user().id())),
                     List.of(new TaskCard.Action("Mark done", "done"), new TaskCard.Action("Snooze", "snooze"))));
             default -> session.reply("#" + turn + ": " + text);
+        }
+    }
+
+    /** Who the user is on GitHub, once they have connected it; until then, the button to connect. */
+    private static void github(Session session) {
+        session.integrations().require("github")
+                .ifPresent(github -> session.reply("connected as " + GitHubLogin.of(github)));
+    }
+
+    /** The user connected through the button {@code /github} showed: carry on with what they asked. */
+    @Override
+    public void onConnected(Session session, Connection connection) {
+        if (connection.integration().equals("github")) {
+            session.reply("connected as " + GitHubLogin.of(connection));
         }
     }
 
