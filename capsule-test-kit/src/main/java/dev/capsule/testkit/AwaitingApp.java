@@ -1,6 +1,7 @@
 package dev.capsule.testkit;
 
 import dev.capsule.sdk.CapsuleApp;
+import dev.capsule.sdk.Connection;
 import dev.capsule.sdk.Message;
 import dev.capsule.sdk.ReactiveCapsuleApp;
 import dev.capsule.sdk.ScheduledJob;
@@ -36,6 +37,11 @@ final class AwaitingApp implements CapsuleApp {
     @Override
     public void onScheduled(Session session, ScheduledJob job) {
         await(app.onScheduled(session, job), "onScheduled");
+    }
+
+    @Override
+    public void onConnected(Session session, Connection connection) {
+        await(app.onConnected(session, connection), "onConnected");
     }
 
     @Override

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.capsule.sdk.Capsule;
 import dev.capsule.sdk.CapsuleApp;
 import dev.capsule.sdk.Channel;
+import dev.capsule.sdk.Connection;
 import dev.capsule.sdk.History;
 import dev.capsule.sdk.HistoryEntry;
 import dev.capsule.sdk.Message;
@@ -64,6 +65,10 @@ import java.util.concurrent.TimeoutException;
  *   <li>{@code schedule(...)} keeps a job once its turn succeeds ({@link #scheduled()});
  *       {@link #runScheduled} runs the jobs through {@code onScheduled}, each a turn of its own,
  *       without waiting for their time.</li>
+ *   <li>{@link #integrations()} holds the user's connections, which the test gives with
+ *       {@link TestIntegrations#connect}; {@code require} of a missing one shows the connect prompt.
+ *       {@link #connectByUser} connects as the user does after that prompt, and runs {@code onConnected}
+ *       as a turn of its own.</li>
  * </ul>
  * Unlike the runtime, {@link #streamReplyFrom} drains its publisher before it returns, so that
  * a stream's chunks sit in the events where the handler asked for them. {@code sendTo} is only
@@ -93,16 +98,19 @@ public final class TestSession implements Session {
     private boolean entered;
     private int delivered;
     private int closes;
+    private int connects;
     private volatile boolean closeRequested;
     private boolean closed;
     /** The running turn's jobs, kept only if it succeeds. */
     private final List<ScheduledJob> requested = new ArrayList<>();
     private final List<ScheduledJob> scheduled = new ArrayList<>();
     private RuntimeException exitFailure;
+    private final TestIntegrations integrations;
 
     private TestSession(String id) {
         this.id = id;
         this.transcript = new Transcript(id, history);
+        this.integrations = new TestIntegrations(this::show);
     }
 
     /** A new session {@code id} of {@link #DEFAULT_USER} on the web chat, with empty data, history and collections. */
@@ -388,6 +396,12 @@ public final class TestSession implements Session {
         return db.owner(user.ownerId());
     }
 
+    /** The user's connections, which the test gives with {@link TestIntegrations#connect}; see {@link TestIntegrations}. */
+    @Override
+    public TestIntegrations integrations() {
+        return integrations;
+    }
+
     @Override
     public void reply(String text) {
         transcript.reply(text);
@@ -468,6 +482,44 @@ public final class TestSession implements Session {
     /** {@link #runScheduled(CapsuleApp)} for a reactive app, awaiting the {@code Uni} its onScheduled returns. */
     public List<TurnEvent> runScheduledReactive(ReactiveCapsuleApp app) {
         return runScheduled(new AwaitingApp(Objects.requireNonNull(app, "app"), timeout));
+    }
+
+    /**
+     * Connects {@code name} with {@code accessToken} as the user does by following the prompt {@code require} showed;
+     * see {@link #connectByUser(CapsuleApp, Connection)}.
+     */
+    public List<TurnEvent> connectByUser(CapsuleApp app, String name, String accessToken) {
+        Objects.requireNonNull(app, "app");
+        return connectByUser(app, integrations.connect(name, accessToken));
+    }
+
+    /**
+     * Connects as the user does by following the prompt {@code require} showed: the user has {@code connection} from
+     * then on, and {@code app.onConnected} runs with it as a turn of its own, with the session current, as the runtime
+     * runs it once the provider has sent the user back. A closed session runs it without a new life. A session that has
+     * had no message yet runs nothing, as in the runtime, where it does not exist yet; the connection stands all the same.
+     *
+     * @return what {@code onConnected} said; empty when nothing ran
+     * @throws TurnFailedException when {@code onConnected} failed (the runtime logs it; the connection stands)
+     */
+    public List<TurnEvent> connectByUser(CapsuleApp app, Connection connection) {
+        Objects.requireNonNull(app, "app");
+        integrations.connect(connection);
+        if (delivered == 0) {
+            return List.of();
+        }
+        Message stand = new Message(id + "/connected/" + connection.integration() + "/" + ++connects, "", Instant.now());
+        return runTurn(transcript.beginTurn(stand.id()), stand, () -> app.onConnected(this, connection), app);
+    }
+
+    /** {@link #connectByUser(CapsuleApp, String, String)} for a reactive app, awaiting the {@code Uni} its onConnected returns. */
+    public List<TurnEvent> connectByUserReactive(ReactiveCapsuleApp app, String name, String accessToken) {
+        return connectByUser(new AwaitingApp(Objects.requireNonNull(app, "app"), timeout), name, accessToken);
+    }
+
+    /** {@link #connectByUser(CapsuleApp, Connection)} for a reactive app, awaiting the {@code Uni} its onConnected returns. */
+    public List<TurnEvent> connectByUserReactive(ReactiveCapsuleApp app, Connection connection) {
+        return connectByUser(new AwaitingApp(Objects.requireNonNull(app, "app"), timeout), connection);
     }
 
     /** Records the message; delivering it is the receiving session's business. */

@@ -25,8 +25,13 @@ final class RoundRobinProxy implements AutoCloseable {
     private volatile boolean running = true;
 
     RoundRobinProxy(List<Integer> backends) throws IOException {
+        this(backends, 0);
+    }
+
+    /** On {@code port}: the gateways must know their public URL (for OAuth's redirect URI) before the proxy exists. */
+    RoundRobinProxy(List<Integer> backends, int port) throws IOException {
         this.backends = List.copyOf(backends);
-        this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        this.server = new ServerSocket(port, 50, InetAddress.getLoopbackAddress());
         Thread.ofVirtual().name("proxy-accept").start(this::accept);
     }
 

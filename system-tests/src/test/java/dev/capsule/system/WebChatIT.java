@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import dev.capsule.testing.Ports;
 import java.io.File;
 import java.io.IOException;
@@ -56,6 +58,7 @@ class WebChatIT {
     static final Map<Integer, ServiceProcess> gateways = new HashMap<>();
     static StackIdentity identity;
     static RoundRobinProxy proxy;
+    static WireMockServer fakeProviders;
     static String base;
     static ChromeDriver browser;
 
@@ -71,6 +74,13 @@ class WebChatIT {
         // Small enough that a long /remember fails its turn (the demo app has no other way to fail), large enough for /summary.
         env.put("CAPSULE_DB_MAX_DOCUMENT_BYTES", "6000");
 
+        // The demo's /github against the fake GitHub that ./capsule fake-providers serves, from the same mappings.
+        fakeProviders = new WireMockServer(WireMockConfiguration.options().dynamicPort()
+                .usingFilesUnderDirectory(ServiceProcess.ROOT.resolve("docs/channels/fakes").toString()));
+        fakeProviders.start();
+        int proxyPort = Ports.free();
+        env.put("QUARKUS_CONFIG_LOCATIONS", integrations("http://127.0.0.1:" + proxyPort, "http://localhost:" + fakeProviders.port()).toString());
+
         services.add(ServiceProcess.start("persistence-service", "web-persistence", Ports.free(), env));
         services.add(ServiceProcess.start("session-service", "web-session", Ports.free(), env));
         for (String name : List.of("web-gateway-a", "web-gateway-b")) {
@@ -78,7 +88,7 @@ class WebChatIT {
             services.add(gateway);
             gateways.put(gateway.port, gateway);
         }
-        proxy = new RoundRobinProxy(List.copyOf(gateways.keySet()));
+        proxy = new RoundRobinProxy(List.copyOf(gateways.keySet()), proxyPort);
         base = "http://127.0.0.1:" + proxy.port() + "/";
         browser = chromium();
         services.forEach(s -> s.awaitReady(Duration.ofSeconds(120)));
@@ -114,6 +124,25 @@ class WebChatIT {
             proxy.close();
         }
         services.forEach(ServiceProcess::close);
+        if (fakeProviders != null) {
+            fakeProviders.stop();
+        }
+    }
+
+    /** The demo's GitHub integration, as scripts/integrations.sh writes it for ./capsule up. */
+    static Path integrations(String publicUrl, String fake) throws IOException {
+        byte[] key = new byte[32];
+        new java.security.SecureRandom().nextBytes(key);
+        Path file = Files.createTempFile("capsule-web-integrations", ".properties");
+        Files.writeString(file, String.join("\n",
+                "capsule.oauth.public-url=" + publicUrl,
+                "capsule.oauth.token-key=" + java.util.Base64.getEncoder().encodeToString(key),
+                "capsule.integrations.github.client-id=capsule-demo",
+                "capsule.integrations.github.client-secret=web-chat-test-secret",
+                "capsule.integrations.github.authorize-url=" + fake + "/github/login/oauth/authorize",
+                "capsule.integrations.github.token-url=" + fake + "/github/login/oauth/access_token",
+                "demo.github.api-url=" + fake + "/github/api", ""));
+        return file;
     }
 
     @BeforeEach
@@ -192,6 +221,31 @@ class WebChatIT {
         browser.navigate().refresh();
         awaitOpen();
         await().atMost(Duration.ofSeconds(30)).until(() -> texts("#transcript .message.user .body"), List.of("/card", "Mark done")::equals);
+    }
+
+    @Test
+    void connectingGitHubFromItsButtonGoesThroughTheProvidersConsentAndBackToTheChatWhichGoesOn() {
+        openChat();
+        say("/github");
+        WebElement connect = await().atMost(Duration.ofSeconds(30)).until(() -> first("a[data-integration='github']"), c -> c != null);
+        assertEquals("Connect GitHub", connect.getText());
+        screenshot("connect-button");
+        connect.click();
+
+        // The fake GitHub's consent page, then back through the gateway's callback into the same conversation.
+        WebElement authorize = await().atMost(Duration.ofSeconds(30)).until(() -> first("#authorize"), a -> a != null);
+        assertTrue(browser.getCurrentUrl().startsWith("http://localhost:" + fakeProviders.port() + "/github/login/oauth/authorize"),
+                browser.getCurrentUrl());
+        authorize.click();
+        awaitOpen();
+        await().atMost(Duration.ofSeconds(30)).until(() -> texts("#transcript .message.app .body").contains("connected as octocat"));
+        assertTrue(browser.getCurrentUrl().startsWith(base), browser.getCurrentUrl());
+        screenshot("connected");
+
+        say("/github");
+        await().atMost(Duration.ofSeconds(30)).until(() -> texts("#transcript .message.app .body").stream()
+                .filter("connected as octocat"::equals).count() == 2);
+        assertEquals(1, all("a[data-integration='github']").size(), "no second prompt once connected");
     }
 
     @Test
