@@ -99,7 +99,7 @@ async function api(path, options = {}) {
   });
   if (!r.ok) {
     const body = await r.json().catch(() => ({}));
-    throw Object.assign(new Error(body.message || r.statusText), { status: r.status });
+    throw Object.assign(new Error(body.error || body.message || r.statusText), { status: r.status });
   }
   return r.json();
 }
@@ -214,10 +214,32 @@ function follow() {
   }
 }
 
-/** Sends what the user typed. */
+/** Sends what the user typed; "/link <code>" confirms a link code another channel showed, and is not sent. */
 function sendMessage(text) {
   if (!text.trim()) return;
+  const link = LINK_CODE.exec(text.trim());
+  if (link) {
+    confirmLink(link[1]);
+    return;
+  }
   send({ text }, text);
+}
+
+// The code a named channel's /link shows (docs/integrations.md): typed here, it makes that channel's conversations this
+// user's. The runtime owns the command, on both sides.
+const LINK_CODE = /^\/link\s+([A-Za-z0-9]{4}-?[A-Za-z0-9]{4})$/i;
+
+async function confirmLink(code) {
+  try {
+    const linked = await api('/api/identity/links', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ code }),
+    });
+    addNote('Linked ' + linked.channelUserId + ': its conversations are yours now.');
+  } catch (e) {
+    addNote('Not linked: ' + e.message);
+  }
 }
 
 /**

@@ -32,11 +32,12 @@ import java.time.Instant;
         @JsonSubTypes.Type(InboundCancel.class),
         @JsonSubTypes.Type(InboundClose.class),
         @JsonSubTypes.Type(InboundDue.class),
-        @JsonSubTypes.Type(InboundConnected.class)
+        @JsonSubTypes.Type(InboundConnected.class),
+        @JsonSubTypes.Type(InboundLinked.class)
 })
 public sealed interface CapsuleEvent
         permits InboundMessage, OutboundEvent, SessionOpened, SessionClosed, StateChanged, DocumentChanged,
-        ProactiveMessage, InboundCancel, InboundClose, InboundDue, InboundConnected {
+        ProactiveMessage, InboundCancel, InboundClose, InboundDue, InboundConnected, InboundLinked {
 
     /** Unique id of this event; folds use it as their idempotency key. */
     String eventId();

@@ -16,7 +16,7 @@ public final class SchemaVersion {
      * {@code SessionSnapshot.closedAt}; 1.7 added {@code InboundClose.reason} (the idle reaper's closes) and
      * {@code InboundDue} (a scheduled job's due time); 1.8 added {@code SessionSnapshot.handledUpTo} (the inbound
      * position of the last message a session handled); 1.9 added {@code InboundConnected} (a user connected an
-     * integration).
+     * integration) and {@code InboundLinked} (a channel identity linked to an app user).
      */
     public static final int MINOR = 9;
 

@@ -41,7 +41,8 @@ public final class SampleEvents {
                 InboundClose.of(meta(), USER),
                 InboundClose.idle(meta(), USER),
                 InboundDue.of(meta(), USER, "remind", data, java.time.Instant.parse("2026-01-02T03:04:05Z"), false),
-                InboundConnected.of(meta(), "u1", "github"));
+                InboundConnected.of(meta(), "u1", "github"),
+                InboundLinked.of(meta(), "telegram:support:42", USER));
     }
 
     /** Every event record of the contract: the leaves of {@link CapsuleEvent}'s sealed hierarchy. */

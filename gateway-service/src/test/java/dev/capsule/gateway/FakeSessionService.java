@@ -123,7 +123,9 @@ public class FakeSessionService {
                         closes.computeIfAbsent(close.sessionId(), k -> new CopyOnWriteArrayList<>()).add(close);
                         continue;
                     }
-                    InboundMessage message = (InboundMessage) event;
+                    if (!(event instanceof InboundMessage message)) {
+                        continue; // another request on a session's lane (a link, say): kept in everythingSeen() only
+                    }
                     received.computeIfAbsent(message.sessionId(), k -> new CopyOnWriteArrayList<>()).add(message);
                     // Sends leave in order; waiting for the last acknowledgement waits for them all.
                     turnOf(message).stream().map(e -> publisher.publish(Topics.OUTBOUND, e)).toList().getLast().join();

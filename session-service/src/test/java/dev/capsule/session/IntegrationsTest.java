@@ -20,7 +20,6 @@ import dev.capsule.testing.PostgresResource;
 import dev.capsule.testing.RedisResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.vertx.VertxContextSupport;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -88,7 +87,7 @@ class IntegrationsTest {
         assertTrue(request.getBoolean("ten_minutes"));
 
         // The gateway's callback stores the grant, then tells the session.
-        onContext(() -> connections.connect(user, catalog.require("github"), new TokenGrant("tok-1", null, null, List.of("read:user"))));
+        OnVertxContext.await(() -> connections.connect(user, catalog.require("github"), new TokenGrant("tok-1", null, null, List.of("read:user"))));
         InboundConnected connected = InboundConnected.of(EventMeta.derived(s, TraceContext.NONE, "connected/" + ticket), user, "github");
         kafka.sendRaw(connected);
         await().atMost(WAIT).until(() -> replies(s).contains("onConnected github token=tok-1 current=" + s));
@@ -112,7 +111,7 @@ class IntegrationsTest {
     @Test
     void disconnectingForgetsTheConnectionForEverySessionOfTheUser() {
         String user = "u-" + UUID.randomUUID();
-        onContext(() -> connections.connect(user, catalog.require("github"), new TokenGrant("tok-2", null, null, List.of())));
+        OnVertxContext.await(() -> connections.connect(user, catalog.require("github"), new TokenGrant("tok-2", null, null, List.of())));
         String a = "int-" + UUID.randomUUID();
         String b = "int-" + UUID.randomUUID();
         kafka.send(a, user, "/integration github");
@@ -125,13 +124,5 @@ class IntegrationsTest {
 
     private List<String> replies(String sessionId) {
         return kafka.of(sessionId, Reply.class).stream().map(Reply::text).toList();
-    }
-
-    private static <T> T onContext(java.util.function.Supplier<io.smallrye.mutiny.Uni<T>> work) {
-        try {
-            return VertxContextSupport.subscribeAndAwait(work::get);
-        } catch (Throwable t) {
-            throw new AssertionError(t);
-        }
     }
 }

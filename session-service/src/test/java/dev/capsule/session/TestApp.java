@@ -181,6 +181,8 @@ public class TestApp implements CapsuleApp {
             session.integrations().require(name).ifPresent(c -> session.reply("connected " + name + " token=" + c.accessToken()));
         } else if (text.startsWith("/disconnect ")) {
             session.reply("disconnected=" + session.integrations().disconnect(text.substring("/disconnect ".length())));
+        } else if (text.equals("/me")) {
+            session.reply("user=" + session.user().id() + " owner=" + session.user().ownerId() + " turn=" + turn);
         } else if (text.equals("/whoami")) {
             AtomicReference<String> inThread = new AtomicReference<>("none");
             Thread background = Thread.ofVirtual().start(Capsule.propagate(

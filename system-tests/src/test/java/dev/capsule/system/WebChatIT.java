@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import dev.capsule.testing.Ports;
+import dev.capsule.testing.PostgresServer;
+import dev.capsule.testing.TestStack;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -59,6 +61,7 @@ class WebChatIT {
     static StackIdentity identity;
     static RoundRobinProxy proxy;
     static WireMockServer fakeProviders;
+    static String devUser;
     static String base;
     static ChromeDriver browser;
 
@@ -69,7 +72,8 @@ class WebChatIT {
         identity = new StackIdentity();
         env.putAll(identity.env());
         Path devToken = Files.createTempFile("capsule-web-dev-token", "");
-        Files.writeString(devToken, token("web-dev-" + UUID.randomUUID()));
+        devUser = "web-dev-" + UUID.randomUUID();
+        Files.writeString(devToken, token(devUser));
         env.put("CAPSULE_DEV_TOKEN_FILE", devToken.toString());
         // Small enough that a long /remember fails its turn (the demo app has no other way to fail), large enough for /summary.
         env.put("CAPSULE_DB_MAX_DOCUMENT_BYTES", "6000");
@@ -246,6 +250,33 @@ class WebChatIT {
         await().atMost(Duration.ofSeconds(30)).until(() -> texts("#transcript .message.app .body").stream()
                 .filter("connected as octocat"::equals).count() == 2);
         assertEquals(1, all("a[data-integration='github']").size(), "no second prompt once connected");
+    }
+
+    @Test
+    void aLinkCodeTypedInTheChatLinksTheChannelIdentityToTheSignedInUserOnce() throws Exception {
+        String telegramUser = "telegram:demo-telegram:" + UUID.randomUUID();
+        // What session-service stores when that Telegram user types /link (LinkingTest covers that side).
+        try (java.sql.Connection db = java.sql.DriverManager.getConnection(TestStack.postgres().jdbcUrl(), PostgresServer.USER,
+                PostgresServer.PASSWORD)) {
+            db.createStatement().executeUpdate("INSERT INTO identity_link_codes (code, channel_user_id, session_id, expires_at) "
+                    + "VALUES ('WEBL2345', '" + telegramUser + "', 'telegram:demo-telegram:c1', now() + interval '10 minutes')");
+        }
+        openChat();
+        say("/link webl-2345");
+        await().atMost(Duration.ofSeconds(30)).until(() -> texts("#transcript .message.note").contains(
+                "Linked " + telegramUser + ": its conversations are yours now."));
+        say("/link WEBL-2345");
+        await().atMost(Duration.ofSeconds(30)).until(() -> texts("#transcript .message.note").stream()
+                .anyMatch(n -> n.startsWith("Not linked: that link code is unknown, used or expired")));
+        assertEquals(List.of(), texts("#transcript .message.user .body"), "the codes were confirmed, not sent to the app");
+        try (java.sql.Connection db = java.sql.DriverManager.getConnection(TestStack.postgres().jdbcUrl(), PostgresServer.USER,
+                PostgresServer.PASSWORD);
+             java.sql.ResultSet row = db.createStatement().executeQuery(
+                     "SELECT user_id FROM identity_links WHERE channel_user_id = '" + telegramUser + "'")) {
+            assertTrue(row.next());
+            assertEquals(devUser, row.getString(1));
+        }
+        screenshot("linked");
     }
 
     @Test

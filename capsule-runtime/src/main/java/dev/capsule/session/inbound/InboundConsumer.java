@@ -7,6 +7,7 @@ import dev.capsule.events.InboundCancel;
 import dev.capsule.events.InboundClose;
 import dev.capsule.events.InboundConnected;
 import dev.capsule.events.InboundDue;
+import dev.capsule.events.InboundLinked;
 import dev.capsule.events.InboundMessage;
 import dev.capsule.events.InboundPosition;
 import dev.capsule.events.ProactiveMessage;
@@ -183,6 +184,9 @@ public class InboundConsumer {
             }
             if (event instanceof InboundConnected connected) {
                 return onLane(connected, () -> turns.connected(connected, positionOf(connected.eventId())));
+            }
+            if (event instanceof InboundLinked linked) {
+                return onLane(linked, () -> turns.linked(linked, positionOf(linked.eventId())));
             }
             if (!(event instanceof InboundMessage message)) {
                 throw new EventDecodingException("expected an InboundMessage event but got '" + event.type() + "'");

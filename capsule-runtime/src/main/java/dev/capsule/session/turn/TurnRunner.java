@@ -9,6 +9,7 @@ import dev.capsule.events.InboundCancel;
 import dev.capsule.events.InboundClose;
 import dev.capsule.events.InboundConnected;
 import dev.capsule.events.InboundDue;
+import dev.capsule.events.InboundLinked;
 import dev.capsule.events.InboundMessage;
 import dev.capsule.events.InboundPosition;
 import dev.capsule.events.OutboundEvent;
@@ -29,6 +30,7 @@ import dev.capsule.sdk.ScheduledJob;
 import dev.capsule.sdk.SessionData;
 import dev.capsule.session.app.AppInvoker;
 import dev.capsule.session.collections.Collections;
+import dev.capsule.session.identity.LinkedIdentities;
 import dev.capsule.session.integrations.SessionIntegrations;
 import dev.capsule.session.config.SessionConfig;
 import dev.capsule.session.schedule.JobRequest;
@@ -81,6 +83,7 @@ public class TurnRunner {
     private final SnapshotReader snapshots;
     private final Collections collections;
     private final SessionIntegrations integrations;
+    private final LinkedIdentities identities;
     private final HistoryPages historyPages;
     private final EventPublisher publisher;
     private final AppInvoker app;
@@ -102,9 +105,10 @@ public class TurnRunner {
 
     TurnRunner(SessionStore store, OwnedSessions owned, SnapshotReader snapshots, Collections collections, HistoryPages historyPages,
                EventPublisher publisher, AppInvoker app, StreamCoalescing coalescing, SessionConfig config, SessionJobs jobs,
-               PartitionFence fence, SessionIntegrations integrations) {
+               PartitionFence fence, SessionIntegrations integrations, LinkedIdentities identities) {
         this.fence = fence;
         this.integrations = integrations;
+        this.identities = identities;
         this.store = store;
         this.owned = owned;
         this.snapshots = snapshots;
@@ -163,7 +167,8 @@ public class TurnRunner {
             return DONE;
         }
         Set<String> handled = before == null ? Set.of() : Set.copyOf(before.recentInbound());
-        List<InboundMessage> fresh = batch.stream().filter(m -> !handled.contains(m.eventId())).toList();
+        // A linked channel identity's messages are its app user's: the session, its collections and integrations are theirs.
+        List<InboundMessage> fresh = identities.resolve(batch.stream().filter(m -> !handled.contains(m.eventId())).toList());
         if (fresh.isEmpty()) {
             LOG.debugf("session %s: message %s was handled already (a redelivery); skipped", sessionId, last.eventId());
             return DONE;
@@ -198,7 +203,14 @@ public class TurnRunner {
                                 inbound.user(), inbound.channel())));
                 Capsule.runWith(session, () -> app.enter(session));
             }
-            Capsule.runWith(session, () -> app.onMessage(session, message));
+            if (identities.asksForLinkCode(inbound.channel(), message.text())) {
+                // The runtime's own command: the app never sees it. The code is the channel identity's, linked or not.
+                String code = identities.newCode(last.user().id(), sessionId);
+                session.reply("Your link code is " + code + ". Signed in to the web chat, send /link " + code
+                        + " there to make this conversation yours across channels. It works once, for a few minutes.");
+            } else {
+                Capsule.runWith(session, () -> app.onMessage(session, message));
+            }
         });
         if (failure != null && !session.timedOut() && StoreUnavailableException.in(failure)) {
             // Not the app's failure: Kafka, Redis or PostgreSQL did not answer the runtime. The turn runs again, with the
@@ -628,6 +640,44 @@ public class TurnRunner {
         return finish(generation, before, session,
                 s -> TurnEnded.of(session.meta(), connected.eventId(), s, before.channel(), null, session.events()),
                 nextData, Handled.only(connected.eventId()), connected.trace(), connected.eventId(), closedAt);
+    }
+
+    /**
+     * Hands the session to the app user its channel identity has just been linked to ({@link InboundLinked}), on the
+     * session's lane, in order with its messages, and says so in the conversation. From then on the channel identity's
+     * messages, here and in its other sessions, are the app user's. A session of someone else by now is left as it is.
+     */
+    public CompletableFuture<Void> linked(InboundLinked linked, InboundPosition position) {
+        String sessionId = linked.sessionId();
+        identities.forget(linked.channelUserId());
+        long generation = owned.generation();
+        SessionState before = load(sessionId);
+        PartitionFence.Lease lease = fence.lease(sessionId, position);
+        lease.check(); // a turn taken before its partition moved away does not start: another replica runs it
+        if (before == null) {
+            LOG.infof("session %s does not exist; %s is linked to user %s all the same", sessionId, linked.channelUserId(),
+                    linked.user().id());
+            return DONE;
+        }
+        String owner = before.user().id();
+        if (!owner.equals(linked.channelUserId()) && !owner.equals(linked.user().id())) {
+            LOG.warnf("session %s belongs to user %s; the link of %s to %s is not announced in it", sessionId, owner,
+                    linked.channelUserId(), linked.user().id());
+            return DONE;
+        }
+        if (before.recentInbound().contains(linked.eventId())) {
+            return DONE; // a redelivery
+        }
+        SessionState mine = new SessionState(before.sessionId(), linked.user(), before.channel(), before.createdAt(), before.version(),
+                before.data(), before.history(), before.outboundSeq(), before.recentInbound(), before.closedAt(), before.handledUpTo());
+        SessionData data = SessionData.of(mine.data());
+        TurnSession session = standInTurn(linked, mine, data, lease);
+        String who = linked.user().email() != null ? linked.user().email() : linked.user().id();
+        session.reply("Linked: this conversation is now " + who + "'s, with their collections, connections and messages.");
+        LOG.infof("session %s handed from %s to user %s, to whom it is linked", sessionId, linked.channelUserId(), linked.user().id());
+        return finish(generation, mine, session,
+                s -> TurnEnded.of(session.meta(), linked.eventId(), s, before.channel(), null, session.events()),
+                data.toJson(), Handled.only(linked.eventId()), linked.trace(), linked.eventId(), mine.closedAt());
     }
 
     /**

@@ -31,10 +31,12 @@ class SessionClaims {
 
     private final MessageIntake intake;
     private final JsonWebToken token;
+    private final CurrentUser users;
 
-    SessionClaims(MessageIntake intake, JsonWebToken token) {
+    SessionClaims(MessageIntake intake, JsonWebToken token, CurrentUser users) {
         this.intake = intake;
         this.token = token;
+        this.users = users;
     }
 
     /** Lets the request through (a null response) once the session is the user's, or answers the refusal. */
@@ -42,7 +44,7 @@ class SessionClaims {
     @ClaimedFirst
     Uni<Response> claim(UriInfo uri) {
         String sessionId = uri.getPathParameters().getFirst("id");
-        return intake.claimForMessage(sessionId, CurrentUser.from(token))
+        return intake.claimForMessage(sessionId, users.of(token))
                 .replaceWith((Response) null)
                 .onFailure(MessageIntake.Rejection.class).recoverWithItem(e -> RejectionMapper.answer((MessageIntake.Rejection) e));
     }

@@ -54,17 +54,19 @@ public class SessionsResource {
     private final HistoryReader history;
     private final SessionStatusReader status;
     private final JsonWebToken token;
+    private final CurrentUser users;
     private final Sse sse;
     private final Duration turnTimeout;
 
     SessionsResource(MessageIntake intake, Deliveries deliveries, HistoryReader history, SessionStatusReader status,
-                     JsonWebToken token, Sse sse,
+                     JsonWebToken token, CurrentUser users, Sse sse,
                      @ConfigProperty(name = "capsule.gateway.turn-timeout", defaultValue = "PT60S") Duration turnTimeout) {
         this.intake = intake;
         this.deliveries = deliveries;
         this.history = history;
         this.status = status;
         this.token = token;
+        this.users = users;
         this.sse = sse;
         this.turnTimeout = turnTimeout;
     }
@@ -227,6 +229,6 @@ public class SessionsResource {
     }
 
     private UserRef user() {
-        return CurrentUser.from(token);
+        return users.of(token);
     }
 }

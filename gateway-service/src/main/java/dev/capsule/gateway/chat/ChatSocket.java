@@ -87,12 +87,13 @@ public class ChatSocket {
     private final Deliveries deliveries;
     private final OutboundReplay replay;
     private final SecurityIdentity identity;
+    private final CurrentUser users;
     private final Vertx vertx;
     private final RateLimits limits;
     private final LimitsConfig limitsConfig;
     private final int maxFrameBytes;
 
-    ChatSocket(MessageIntake intake, Deliveries deliveries, OutboundReplay replay, SecurityIdentity identity, Vertx vertx,
+    ChatSocket(MessageIntake intake, Deliveries deliveries, OutboundReplay replay, SecurityIdentity identity, CurrentUser users, Vertx vertx,
                RateLimits limits, LimitsConfig limitsConfig,
                @ConfigProperty(name = "quarkus.websockets-next.server.max-message-size") int maxFrameBytes) {
         this.intake = intake;
@@ -103,6 +104,7 @@ public class ChatSocket {
         this.deliveries = deliveries;
         this.replay = replay;
         this.identity = identity;
+        this.users = users;
     }
 
     @OnOpen
@@ -110,7 +112,7 @@ public class ChatSocket {
         UserRef user;
         JsonWebToken token = (JsonWebToken) identity.getPrincipal();
         try {
-            user = CurrentUser.from(token);
+            user = users.of(token);
         } catch (IllegalArgumentException e) {
             return connection.close(new CloseReason(POLICY_VIOLATION, e.getMessage()));
         }

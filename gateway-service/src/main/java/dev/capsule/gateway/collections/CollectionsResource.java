@@ -29,10 +29,12 @@ public class CollectionsResource {
 
     private final DocumentReader reader;
     private final JsonWebToken token;
+    private final CurrentUser users;
 
-    CollectionsResource(DocumentReader reader, JsonWebToken token) {
+    CollectionsResource(DocumentReader reader, JsonWebToken token, CurrentUser users) {
         this.reader = reader;
         this.token = token;
+        this.users = users;
     }
 
     /** A page of the collection's documents, newest first, with a cursor to the next page if there is one. */
@@ -54,7 +56,7 @@ public class CollectionsResource {
     }
 
     private String ownerId() {
-        return CurrentUser.from(token).ownerId();
+        return users.of(token).ownerId();
     }
 
     private static String checked(String name) {

@@ -1,13 +1,13 @@
 package dev.capsule.gateway.integrations;
 
 import dev.capsule.gateway.auth.CurrentUser;
+import dev.capsule.gateway.inbound.MessageIntake;
 import dev.capsule.integrations.Connections;
 import dev.capsule.integrations.config.IntegrationCatalog;
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
-import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.core.Response;
@@ -23,11 +23,13 @@ public class IntegrationsResource {
     private final Connections connections;
     private final IntegrationCatalog catalog;
     private final JsonWebToken token;
+    private final CurrentUser users;
 
-    IntegrationsResource(Connections connections, IntegrationCatalog catalog, JsonWebToken token) {
+    IntegrationsResource(Connections connections, IntegrationCatalog catalog, JsonWebToken token, CurrentUser users) {
         this.connections = connections;
         this.catalog = catalog;
         this.token = token;
+        this.users = users;
     }
 
     /** One connection as the API shows it: no token. */
@@ -40,21 +42,21 @@ public class IntegrationsResource {
 
     @GET
     public Uni<Listing> list() {
-        return connections.list(CurrentUser.from(token).id()).map(all -> new Listing(
+        return connections.list(users.of(token).id()).map(all -> new Listing(
                 catalog.all().stream().map(i -> i.name()).toList(),
                 all.stream().map(c -> new ConnectionView(c.integration(), c.scopes(), c.expiresAt(), c.connectedAt())).toList()));
     }
 
-    /** Disconnects: revokes the tokens at the provider where it can, and forgets them. 204, or 404 when not connected. */
+    /** Disconnects: revokes the tokens at the provider where it can, and forgets them. 204, or 404 ({@code {"error"}}) when not connected. */
     @DELETE
     @Path("/{name}")
     public Uni<Response> disconnect(@PathParam("name") String name) {
         if (catalog.find(name).isEmpty()) {
-            throw new NotFoundException("no integration named '" + name + "' is configured");
+            throw new MessageIntake.Rejection(404, "no integration named '" + name + "' is configured");
         }
-        return connections.disconnect(CurrentUser.from(token).id(), name).map(deleted -> {
+        return connections.disconnect(users.of(token).id(), name).map(deleted -> {
             if (!deleted) {
-                throw new NotFoundException("you have no " + name + " connection");
+                throw new MessageIntake.Rejection(404, "you have no " + name + " connection");
             }
             return Response.noContent().build();
         });
