@@ -224,7 +224,11 @@ class ChatIT {
         static final List<Chat> started = new java.util.concurrent.CopyOnWriteArrayList<>();
 
         static Chat start(Map<String, String> env, String... args) {
-            List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"), CHAT.toString()));
+            // Through env --default-signal=INT, which execs the JVM in its place (same pid): a suite started in the
+            // background by a shell without job control (CI, fresh-check) runs with SIGINT ignored, which children
+            // inherit, and a JVM that starts with SIGINT ignored lets no handler have it, so Ctrl-C would do nothing.
+            List<String> cmd = new ArrayList<>(List.of("env", "--default-signal=INT",
+                    ProcessHandle.current().info().command().orElse("java"), CHAT.toString()));
             cmd.addAll(List.of(args));
             ProcessBuilder pb = new ProcessBuilder(cmd);
             Map<String, String> environment = pb.environment();

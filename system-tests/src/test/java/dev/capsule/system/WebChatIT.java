@@ -228,7 +228,7 @@ class WebChatIT {
     }
 
     @Test
-    void connectingGitHubFromItsButtonGoesThroughTheProvidersConsentAndBackToTheChatWhichGoesOn() {
+    void connectingGitHubFromItsButtonGoesThroughTheProvidersConsentAndBackToTheChatWhichGoesOn() throws IOException {
         openChat();
         say("/github");
         WebElement connect = await().atMost(Duration.ofSeconds(30)).until(() -> first("a[data-integration='github']"), c -> c != null);
@@ -250,6 +250,51 @@ class WebChatIT {
         await().atMost(Duration.ofSeconds(30)).until(() -> texts("#transcript .message.app .body").stream()
                 .filter("connected as octocat"::equals).count() == 2);
         assertEquals(1, all("a[data-integration='github']").size(), "no second prompt once connected");
+
+        // The tokens the fake GitHub granted are on no topic and in no service's log.
+        List<String> tokens = fakeProviders.getAllServeEvents().stream()
+                .filter(e -> e.getRequest().getUrl().startsWith("/github/login/oauth/access_token"))
+                .flatMap(e -> java.util.stream.Stream.of("access_token", "refresh_token")
+                        .map(field -> jsonField(e.getResponse().getBodyAsString(), field)))
+                .toList();
+        assertTrue(!tokens.isEmpty() && tokens.stream().allMatch(t -> t != null && t.length() > 10), "granted: " + tokens.size());
+        List<String> records = everyRecordOnTheTopics();
+        assertTrue(records.size() > 10, "read " + records.size() + " records");
+        for (String token : tokens) {
+            assertTrue(records.stream().noneMatch(r -> r.contains(token)), "a token is on a topic");
+            for (ServiceProcess service : services) {
+                assertTrue(!Files.readString(service.log).contains(token), "a token is in " + service.log);
+            }
+        }
+    }
+
+    private static String jsonField(String json, String field) {
+        try {
+            return new com.fasterxml.jackson.databind.ObjectMapper().readTree(json).path(field).asText(null);
+        } catch (IOException e) {
+            throw new AssertionError("not JSON: " + json, e);
+        }
+    }
+
+    /** Every record on Capsule's topics, as text. */
+    private static List<String> everyRecordOnTheTopics() {
+        try (org.apache.kafka.clients.consumer.KafkaConsumer<String, byte[]> consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<>(
+                Map.of("bootstrap.servers", TestStack.kafka().bootstrapServers()),
+                new org.apache.kafka.common.serialization.StringDeserializer(),
+                new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
+            List<org.apache.kafka.common.TopicPartition> partitions = dev.capsule.events.Topics.ALL.stream()
+                    .flatMap(topic -> consumer.partitionsFor(topic).stream()
+                            .map(p -> new org.apache.kafka.common.TopicPartition(topic, p.partition()))).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<org.apache.kafka.common.TopicPartition, Long> ends = consumer.endOffsets(partitions);
+            List<String> records = new ArrayList<>();
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p)) && System.nanoTime() < deadline) {
+                consumer.poll(Duration.ofMillis(200)).forEach(r -> records.add(new String(r.value(), java.nio.charset.StandardCharsets.UTF_8)));
+            }
+            return records;
+        }
     }
 
     @Test

@@ -18,6 +18,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import dev.capsule.gateway.FakeSessionService;
 import dev.capsule.integrations.Connections;
+import dev.capsule.integrations.config.Integration;
+import dev.capsule.integrations.config.IntegrationCatalog;
+import dev.capsule.integrations.oauth.TokenGrant;
 import dev.capsule.integrations.oauth.Pkce;
 import dev.capsule.testing.KafkaResource;
 import dev.capsule.testing.PostgresResource;
@@ -34,10 +37,12 @@ import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -65,6 +70,9 @@ class ConnectFlowTest {
 
     @Inject
     Connections connections;
+
+    @Inject
+    IntegrationCatalog catalog;
 
     private String user;
     private String sessionId;
@@ -196,6 +204,16 @@ class ConnectFlowTest {
         assertTrue(onContext(() -> connections.fresh(user, "github")).isEmpty());
         assertEquals(0, pool.preparedQuery("SELECT 1 FROM integration_connections WHERE user_id = $1").execute(Tuple.of(user))
                 .await().indefinitely().size(), "a connection that cannot be refreshed is dropped");
+    }
+
+    @Test
+    void anExpiredTokenWithoutARefreshTokenIsMissingWhileOneAboutToExpireIsStillHandedOut() {
+        Integration github = catalog.require("github");
+        onContext(() -> connections.connect(user, github, new TokenGrant("gho_old", null, Instant.now().minusSeconds(5), List.of())));
+        assertTrue(onContext(() -> connections.fresh(user, "github")).isEmpty());
+        onContext(() -> connections.connect(user, github, new TokenGrant("gho_soon", null, Instant.now().plusSeconds(30), List.of())));
+        assertEquals("gho_soon", onContext(() -> connections.fresh(user, "github")).orElseThrow().accessToken());
+        FakeGitHub.server.verify(0, postRequestedFor(urlPathEqualTo("/login/oauth/access_token")));
     }
 
     private void connectThroughTheFlow() {
