@@ -225,6 +225,32 @@ function sendMessage(text) {
   send({ text }, text);
 }
 
+/**
+ * The Connect button: posts the link's ticket with the user's token, which proves who connects (the gateway refuses a
+ * web chat ticket without it), then goes to the provider's consent page it answers with.
+ */
+async function startConnect(url) {
+  const target = new URL(url, location.href);
+  try {
+    const r = await fetch(target.pathname, {
+      method: 'POST',
+      headers: {
+        Authorization: 'Bearer ' + state.token,
+        Accept: 'application/json',
+        'Content-Type': 'application/x-www-form-urlencoded',
+      },
+      body: new URLSearchParams({ ticket: target.searchParams.get('ticket') || '' }),
+    });
+    if (!r.ok) {
+      throw new Error(r.status === 410 ? 'the link has expired or was used; ask again' : r.status === 403
+        ? 'the link was made for another user' : 'the gateway answered ' + r.status);
+    }
+    location.href = (await r.json()).location;
+  } catch (e) {
+    addNote('Could not connect: ' + e.message);
+  }
+}
+
 // The code a named channel's /link shows (docs/integrations.md): typed here, it makes that channel's conversations this
 // user's. The runtime owns the command, on both sides.
 const LINK_CODE = /^\/link\s+([A-Za-z0-9]{4}-?[A-Za-z0-9]{4})$/i;
@@ -521,6 +547,10 @@ function addBlock(block) {
       link.setAttribute('href', block.url);
       link.textContent = block.label;
       link.dataset.integration = block.integration || '';
+      link.addEventListener('click', (event) => {
+        event.preventDefault();
+        startConnect(block.url);
+      });
       const row = document.createElement('div');
       row.className = 'actions';
       row.append(link);

@@ -24,6 +24,13 @@ public class IntegrationStore {
         return sessions.withTransaction(s -> s.persist(request));
     }
 
+    /** The request of {@code ticket} while it waits to start: empty once it is unknown, started or expired. */
+    public Uni<Optional<ConnectRequest>> waiting(String ticket) {
+        Instant now = Instant.now();
+        return sessions.withSession(s -> s.find(ConnectRequest.class, ticket))
+                .map(r -> r == null || r.state != null || r.expired(now) ? Optional.<ConnectRequest>empty() : Optional.of(r));
+    }
+
     /**
      * Starts the flow of {@code ticket} once: records its state, PKCE verifier and browser binding. Empty for a ticket
      * unknown, expired or already started.

@@ -27,6 +27,7 @@ import dev.capsule.testing.PostgresResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.vertx.VertxContextSupport;
+import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 import io.smallrye.jwt.build.Jwt;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -96,9 +97,9 @@ class ConnectFlowTest {
     @Test
     void aConnectLinkLeadsToTheProviderWithStateAndPkceAndTheCallbackStoresSealedTokensAndTellsTheSession() {
         String ticket = ticket(Duration.ofMinutes(10), "web");
-        Response connect = given().redirects().follow(false).get("/integrations/github/connect?ticket=" + ticket);
-        connect.then().statusCode(303);
-        URI consent = URI.create(connect.header("Location"));
+        Response connect = startFlow(ticket, user, null);
+        connect.then().statusCode(200);
+        URI consent = URI.create(connect.jsonPath().getString("location"));
         Map<String, String> query = query(consent);
         assertEquals("/login/oauth/authorize", consent.getPath());
         assertEquals(FakeGitHub.CLIENT_ID, query.get("client_id"));
@@ -157,15 +158,30 @@ class ConnectFlowTest {
     @Test
     void aTicketWorksOnceWithinItsTimeAndForItsUserOnly() {
         String ticket = ticket(Duration.ofMinutes(10), "web");
-        given().redirects().follow(false).get("/integrations/github/connect?ticket=" + ticket).then().statusCode(303);
-        given().redirects().follow(false).get("/integrations/github/connect?ticket=" + ticket).then().statusCode(410);
-        given().redirects().follow(false).get("/integrations/github/connect?ticket=" + ticket(Duration.ofSeconds(-1), "web"))
-                .then().statusCode(410);
-        given().redirects().follow(false).get("/integrations/github/connect?ticket=unknown").then().statusCode(410);
-        given().redirects().follow(false).get("/integrations/gitlab/connect?ticket=" + ticket(Duration.ofMinutes(10), "web"))
-                .then().statusCode(404);
-        given().redirects().follow(false).auth().oauth2(Jwt.subject("someone-else").issuer(ISSUER).sign())
-                .get("/integrations/github/connect?ticket=" + ticket(Duration.ofMinutes(10), "web")).then().statusCode(403);
+        given().get("/integrations/github/connect?ticket=" + ticket).then().statusCode(200)
+                .body(containsString("button in the chat"));
+        startFlow(ticket, null, null).then().statusCode(403); // a web chat ticket needs its user's token: the button sends it
+        String again = ticket(Duration.ofMinutes(10), "web");
+        startFlow(again, user, null).then().statusCode(200);
+        startFlow(again, user, null).then().statusCode(410);
+        given().get("/integrations/github/connect?ticket=" + again).then().statusCode(410);
+        startFlow(ticket(Duration.ofSeconds(-1), "web"), user, null).then().statusCode(410);
+        startFlow("unknown", user, null).then().statusCode(410);
+        given().redirects().follow(false).contentType(ContentType.URLENC).formParam("ticket", ticket(Duration.ofMinutes(10), "web"))
+                .post("/integrations/gitlab/connect").then().statusCode(404);
+        startFlow(ticket(Duration.ofMinutes(10), "web"), "someone-else", null).then().statusCode(403);
+    }
+
+    @Test
+    void aChannelsLinkAsksWhoseAccountFirstAndAnotherSitesPageCannotStartIt() {
+        String ticket = ticket(Duration.ofMinutes(10), "telegram");
+        // Opening the link starts nothing: the page names the user the connection will belong to and asks for a click.
+        given().get("/integrations/github/connect?ticket=" + ticket).then().statusCode(200)
+                .body(containsString("Connect GitHub to " + user + "?")).body(containsString("id=\"continue\""));
+        startFlow(ticket, null, "https://evil.example").then().statusCode(403);
+        startFlow(ticket, null, FakeGitHub.PUBLIC_URL).then().statusCode(303)
+                .header("Location", org.hamcrest.Matchers.startsWith("http://localhost:" + FakeGitHub.server.port() + "/login/oauth/authorize"));
+        FakeGitHub.server.verify(0, postRequestedFor(urlPathEqualTo("/login/oauth/access_token")));
     }
 
     @Test
@@ -231,9 +247,22 @@ class ConnectFlowTest {
     }
 
     private StartedFlow startedState(String ticket) {
-        Response connect = given().redirects().follow(false).get("/integrations/github/connect?ticket=" + ticket);
-        connect.then().statusCode(303);
-        return new StartedFlow(query(URI.create(connect.header("Location"))).get("state"), connect.getCookie("capsule_connect"));
+        Response connect = startFlow(ticket, user, null);
+        connect.then().statusCode(200);
+        return new StartedFlow(query(URI.create(connect.jsonPath().getString("location"))).get("state"), connect.getCookie("capsule_connect"));
+    }
+
+    /** The flow's start as the chat's button posts it (with {@code bearer}'s token, asking for JSON), or as a page's form does. */
+    private static Response startFlow(String ticket, String bearer, String origin) {
+        io.restassured.specification.RequestSpecification request = given().redirects().follow(false).contentType(ContentType.URLENC)
+                .formParam("ticket", ticket);
+        if (bearer != null) {
+            request = request.auth().oauth2(Jwt.subject(bearer).issuer(ISSUER).sign()).accept(ContentType.JSON);
+        }
+        if (origin != null) {
+            request = request.header("Origin", origin);
+        }
+        return request.post("/integrations/github/connect");
     }
 
     /** A connect request as session-service makes one when the app requires GitHub. */
