@@ -9,6 +9,7 @@ import dev.capsule.integrations.oauth.OAuthException;
 import dev.capsule.integrations.oauth.TokenGrant;
 import dev.capsule.integrations.store.IntegrationConnection;
 import dev.capsule.integrations.store.IntegrationStore;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.OptimisticLockException;
@@ -79,40 +80,47 @@ public class Connections {
     }
 
     private Uni<Optional<Connected>> fresh(String userId, String name, boolean retryOnRace) {
-        Optional<Integration> integration = catalog.find(name);
+        if (catalog.find(name).isEmpty()) {
+            return Uni.createFrom().item(Optional.empty());
+        }
+        return store.find(userId, name).chain(row -> row == null ? Uni.createFrom().item(Optional.<Connected>empty())
+                : fresh(row, retryOnRace));
+    }
+
+    /** {@code row}'s token, refreshed first when it is about to expire: the read is the caller's. */
+    private Uni<Optional<Connected>> fresh(IntegrationConnection row, boolean retryOnRace) {
+        Optional<Integration> integration = catalog.find(row.integration);
         if (integration.isEmpty()) {
             return Uni.createFrom().item(Optional.empty());
         }
-        return store.find(userId, name).chain(row -> {
-            if (row == null) {
-                return Uni.createFrom().item(Optional.<Connected>empty());
-            }
-            Instant now = Instant.now();
-            String access = cipher.open(row.keyId, row.accessToken, context(row, "access"));
-            if (row.expiresAt == null || row.expiresAt.isAfter(now.plus(refreshAhead))) {
-                return Uni.createFrom().item(Optional.of(connected(row, access)));
-            }
-            if (row.refreshToken == null) {
-                boolean expired = !row.expiresAt.isAfter(now);
-                LOG.infof("user %s: the %s token %s and cannot be refreshed", userId, name, expired ? "has expired" : "expires soon");
-                return Uni.createFrom().item(expired ? Optional.<Connected>empty() : Optional.of(connected(row, access)));
-            }
-            String refresh = cipher.open(row.keyId, row.refreshToken, context(row, "refresh"));
-            return oauth.refresh(integration.get(), refresh)
-                    .chain(grant -> {
-                        seal(row, grant, Instant.now());
-                        return store.update(row).replaceWith(Optional.of(connected(row, grant.accessToken())));
-                    })
-                    .onFailure(f -> retryOnRace && isRace(f)).recoverWithUni(f -> fresh(userId, name, false))
-                    .onFailure(OAuthException.class).recoverWithUni(f -> refused(userId, name, row, access, (OAuthException) f));
-        });
+        String userId = row.userId;
+        String name = row.integration;
+        Instant now = Instant.now();
+        String access = cipher.open(row.keyId, row.accessToken, context(row, "access"));
+        if (row.expiresAt == null || row.expiresAt.isAfter(now.plus(refreshAhead))) {
+            return Uni.createFrom().item(Optional.of(connected(row, access)));
+        }
+        if (row.refreshToken == null) {
+            boolean expired = !row.expiresAt.isAfter(now);
+            LOG.infof("user %s: the %s token %s and cannot be refreshed", userId, name, expired ? "has expired" : "expires soon");
+            return Uni.createFrom().item(expired ? Optional.<Connected>empty() : Optional.of(connected(row, access)));
+        }
+        String refresh = cipher.open(row.keyId, row.refreshToken, context(row, "refresh"));
+        return oauth.refresh(integration.get(), refresh)
+                .chain(grant -> {
+                    seal(row, grant, Instant.now());
+                    return store.update(row).replaceWith(Optional.of(connected(row, grant.accessToken())));
+                })
+                .onFailure(f -> retryOnRace && isRace(f)).recoverWithUni(f -> fresh(userId, name, false))
+                .onFailure(OAuthException.class).recoverWithUni(f -> refused(userId, name, row, access, (OAuthException) f));
     }
 
     /** The user's connections, each with a fresh token; those that can no longer be refreshed are left out. */
     public Uni<List<Connected>> list(String userId) {
-        return store.list(userId).chain(rows -> rows.isEmpty() ? Uni.createFrom().item(List.<Connected>of())
-                : Uni.join().all(rows.stream().map(r -> fresh(userId, r.integration)).toList()).andFailFast()
-                .map(all -> all.stream().flatMap(Optional::stream).toList()));
+        // One after another: Hibernate Reactive's session on this context is not to be shared by concurrent work.
+        return store.list(userId).onItem().transformToMulti(rows -> Multi.createFrom().iterable(rows))
+                .onItem().transformToUniAndConcatenate(row -> fresh(row, true))
+                .collect().asList().map(all -> all.stream().flatMap(Optional::stream).toList());
     }
 
     /**

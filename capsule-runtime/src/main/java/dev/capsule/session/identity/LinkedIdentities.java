@@ -7,14 +7,11 @@ import dev.capsule.events.UserRef;
 import dev.capsule.integrations.identity.IdentityConfig;
 import dev.capsule.integrations.identity.IdentityLink;
 import dev.capsule.integrations.identity.IdentityLinks;
-import dev.capsule.session.state.StoreUnavailableException;
-import io.quarkus.vertx.VertxContextSupport;
-import io.smallrye.mutiny.Uni;
+import dev.capsule.session.integrations.ReactiveStore;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
 /**
@@ -71,11 +68,11 @@ public class LinkedIdentities {
 
     /** A new link code for {@code channelUserId}, asked for in {@code sessionId}. */
     public String newCode(String channelUserId, String sessionId) {
-        return await("making a link code", () -> links.newCode(channelUserId, sessionId));
+        return ReactiveStore.await("making a link code", () -> links.newCode(channelUserId, sessionId));
     }
 
     private Optional<UserRef> lookUp(String channelUserId) {
-        Optional<IdentityLink> link = await("reading the link of " + channelUserId,
+        Optional<IdentityLink> link = ReactiveStore.await("reading the link of " + channelUserId,
                 () -> links.find(channelUserId));
         link.ifPresent(l -> LOG.debugf("channel identity %s is user %s", channelUserId, l.userId));
         return link.map(l -> new UserRef(l.userId, l.email, l.ownerId));
@@ -83,13 +80,5 @@ public class LinkedIdentities {
 
     private static boolean isWebOrApi(String channel) {
         return "web".equals(channel) || "api".equals(channel);
-    }
-
-    private static <T> T await(String what, Supplier<Uni<T>> work) {
-        try {
-            return VertxContextSupport.subscribeAndAwait(() -> work.get().ifNoItem().after(Duration.ofSeconds(10)).fail());
-        } catch (Throwable t) {
-            throw new StoreUnavailableException("PostgreSQL could not be used for " + what + ": " + t, t);
-        }
     }
 }

@@ -4,7 +4,6 @@ import dev.capsule.integrations.Connections;
 import dev.capsule.integrations.config.Integration;
 import dev.capsule.integrations.config.IntegrationCatalog;
 import dev.capsule.integrations.config.OAuthConfig;
-import dev.capsule.integrations.oauth.OAuthException;
 import dev.capsule.integrations.oauth.Pkce;
 import dev.capsule.integrations.store.ConnectRequest;
 import dev.capsule.integrations.store.IntegrationStore;
@@ -12,9 +11,6 @@ import dev.capsule.sdk.Connection;
 import dev.capsule.sdk.Integrations;
 import dev.capsule.sdk.Session;
 import dev.capsule.sdk.blocks.IntegrationPrompt;
-import dev.capsule.session.state.StoreUnavailableException;
-import io.quarkus.vertx.VertxContextSupport;
-import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -22,7 +18,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.Supplier;
 
 /**
  * {@link Session#integrations()} for a turn: the user's connections from the shared store (tokens refreshed there),
@@ -31,8 +26,6 @@ import java.util.function.Supplier;
  */
 @ApplicationScoped
 public class SessionIntegrations {
-
-    private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
     private final Connections connections;
     private final IntegrationStore store;
@@ -52,14 +45,14 @@ public class SessionIntegrations {
         return new Integrations() {
             @Override
             public List<Connection> list() {
-                return await("listing the user's connections", () -> connections.list(userId))
+                return ReactiveStore.await("listing the user's connections", () -> connections.list(userId))
                         .stream().map(SessionIntegrations::connection).toList();
             }
 
             @Override
             public Optional<Connection> get(String name) {
                 catalog.require(name);
-                return await("reading the " + name + " connection", () -> connections.fresh(userId, name)).map(SessionIntegrations::connection);
+                return ReactiveStore.await("reading the " + name + " connection", () -> connections.fresh(userId, name)).map(SessionIntegrations::connection);
             }
 
             @Override
@@ -74,7 +67,7 @@ public class SessionIntegrations {
             @Override
             public boolean disconnect(String name) {
                 catalog.require(name);
-                return await("disconnecting " + name, () -> connections.disconnect(userId, name));
+                return ReactiveStore.await("disconnecting " + name, () -> connections.disconnect(userId, name));
             }
         };
     }
@@ -88,7 +81,7 @@ public class SessionIntegrations {
         request.channel = session.channel().name();
         request.integration = integration.name();
         request.expiresAt = Instant.now().plus(connectExpiry);
-        await("storing a connect request", () -> store.add(request));
+        ReactiveStore.await("storing a connect request", () -> store.add(request));
         String url = catalog.publicUrl() + "/integrations/" + integration.name() + "/connect?ticket="
                 + URLEncoder.encode(request.ticket, StandardCharsets.UTF_8);
         return new IntegrationPrompt(integration.name(), "Connect " + integration.label(), url,
@@ -97,19 +90,5 @@ public class SessionIntegrations {
 
     private static Connection connection(Connections.Connected c) {
         return new Connection(c.integration(), c.accessToken(), c.scopes(), c.expiresAt(), c.connectedAt());
-    }
-
-    /**
-     * Runs {@code work} on a Vert.x context and waits for it. A provider's refusal and a misuse reach the app as
-     * they are; anything else is the store's failure, the runtime's {@link StoreUnavailableException}.
-     */
-    private static <T> T await(String what, Supplier<Uni<T>> work) {
-        try {
-            return VertxContextSupport.subscribeAndAwait(() -> work.get().ifNoItem().after(TIMEOUT).fail());
-        } catch (OAuthException | IllegalArgumentException | IllegalStateException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new StoreUnavailableException("PostgreSQL could not be used for " + what + ": " + t, t);
-        }
     }
 }

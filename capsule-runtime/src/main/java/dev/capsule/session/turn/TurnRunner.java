@@ -57,6 +57,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import java.util.function.LongFunction;
 import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
@@ -560,40 +561,9 @@ public class TurnRunner {
      * another user's by now does not run it.
      */
     public CompletableFuture<Void> due(InboundDue due, InboundPosition position) {
-        String sessionId = due.sessionId();
-        long generation = owned.generation();
-        SessionState before = load(sessionId);
-        PartitionFence.Lease lease = fence.lease(sessionId, position);
-        lease.check(); // a turn taken before its partition moved away does not start: another replica runs it
-        if (before == null) {
-            LOG.warnf("session %s does not exist; job '%s' (%s) dropped", sessionId, due.name(), due.eventId());
-            return DONE;
-        }
-        if (!before.user().id().equals(due.user().id())) {
-            LOG.warnf("session %s belongs to user %s; job '%s' for user %s dropped", sessionId, before.user().id(), due.name(),
-                    due.user().id());
-            return DONE;
-        }
-        if (before.recentInbound().contains(due.eventId())) {
-            return DONE; // a redelivery, or the same job fired again
-        }
-        SessionData data = SessionData.of(before.data());
-        TurnSession session = standInTurn(due, before, data, lease);
         ScheduledJob job = new ScheduledJob(due.name(), due.payload(), due.dueAt(), due.recurring());
-        Throwable failure = runHooks(session, () -> Capsule.runWith(session, () -> app.onScheduled(session, job)));
-        Instant closedAt = before.closedAt();
-        if (failure == null) {
-            scheduleJobs(session, before.user(), due.eventId());
-            if (session.closeRequested() && !before.closed()) {
-                closedAt = exitAndClose(session, due.trace(), due.eventId(), SessionClosed.EXPLICIT);
-            }
-        } else {
-            LOG.errorf(failure, "session %s: job '%s' due at %s failed; it is not run again", sessionId, due.name(), due.dueAt());
-        }
-        ObjectNode nextData = failure == null ? data.toJson() : before.data();
-        return finish(generation, before, session,
-                s -> TurnEnded.of(session.meta(), due.eventId(), s, before.channel(), null, session.events()),
-                nextData, Handled.only(due.eventId()), due.trace(), due.eventId(), closedAt);
+        return hookTurn(due, due.user().id(), "job '" + due.name() + "' due at " + due.dueAt(), position,
+                session -> app.onScheduled(session, job));
     }
 
     /**
@@ -603,43 +573,51 @@ public class TurnRunner {
      * again (disconnected meanwhile), runs nothing. A failure is logged, as a due job's: the user's connection stands.
      */
     public CompletableFuture<Void> connected(InboundConnected connected, InboundPosition position) {
-        String sessionId = connected.sessionId();
+        String name = connected.integration();
+        return hookTurn(connected, connected.userId(), "onConnected for " + name, position,
+                session -> session.integrations().get(name).ifPresentOrElse(connection -> app.onConnected(session, connection),
+                        () -> LOG.infof("session %s: %s was connected, then gone before the app heard of it", session.id(), name)));
+    }
+
+    /**
+     * A turn that runs one of the app's hooks for an event that is not a user's message (a due job, a connection), on the
+     * session's lane like a message: a session unknown, another user's by now, or the event a redelivery runs nothing; a
+     * hook that fails is logged and its data changes dropped, and is not run again; a close it asks for runs exit().
+     */
+    private CompletableFuture<Void> hookTurn(CapsuleEvent event, String userId, String what, InboundPosition position,
+                                             Consumer<TurnSession> hook) {
+        String sessionId = event.sessionId();
         long generation = owned.generation();
         SessionState before = load(sessionId);
         PartitionFence.Lease lease = fence.lease(sessionId, position);
         lease.check(); // a turn taken before its partition moved away does not start: another replica runs it
         if (before == null) {
-            LOG.warnf("session %s does not exist; %s connected by %s not told to the app", sessionId, connected.integration(),
-                    connected.userId());
+            LOG.warnf("session %s does not exist; %s (%s) dropped", sessionId, what, event.eventId());
             return DONE;
         }
-        if (!before.user().id().equals(connected.userId())) {
-            LOG.warnf("session %s belongs to user %s; %s connected by user %s not told to it", sessionId, before.user().id(),
-                    connected.integration(), connected.userId());
+        if (!before.user().id().equals(userId)) {
+            LOG.warnf("session %s belongs to user %s; %s for user %s dropped", sessionId, before.user().id(), what, userId);
             return DONE;
         }
-        if (before.recentInbound().contains(connected.eventId())) {
-            return DONE; // a redelivery
+        if (before.recentInbound().contains(event.eventId())) {
+            return DONE; // a redelivery, or the same job fired again
         }
         SessionData data = SessionData.of(before.data());
-        TurnSession session = standInTurn(connected, before, data, lease);
-        Throwable failure = runHooks(session, () -> Capsule.runWith(session, () -> session.integrations().get(connected.integration())
-                .ifPresentOrElse(connection -> app.onConnected(session, connection),
-                        () -> LOG.infof("session %s: %s was connected, then gone before the app heard of it", sessionId,
-                                connected.integration()))));
+        TurnSession session = standInTurn(event, before, data, lease);
+        Throwable failure = runHooks(session, () -> Capsule.runWith(session, () -> hook.accept(session)));
         Instant closedAt = before.closedAt();
         if (failure == null) {
-            scheduleJobs(session, before.user(), connected.eventId());
+            scheduleJobs(session, before.user(), event.eventId());
             if (session.closeRequested() && !before.closed()) {
-                closedAt = exitAndClose(session, connected.trace(), connected.eventId(), SessionClosed.EXPLICIT);
+                closedAt = exitAndClose(session, event.trace(), event.eventId(), SessionClosed.EXPLICIT);
             }
         } else {
-            LOG.errorf(failure, "session %s: onConnected for %s failed", sessionId, connected.integration());
+            LOG.errorf(failure, "session %s: %s failed; it is not run again", sessionId, what);
         }
         ObjectNode nextData = failure == null ? data.toJson() : before.data();
         return finish(generation, before, session,
-                s -> TurnEnded.of(session.meta(), connected.eventId(), s, before.channel(), null, session.events()),
-                nextData, Handled.only(connected.eventId()), connected.trace(), connected.eventId(), closedAt);
+                s -> TurnEnded.of(session.meta(), event.eventId(), s, before.channel(), null, session.events()),
+                nextData, Handled.only(event.eventId()), event.trace(), event.eventId(), closedAt);
     }
 
     /**
