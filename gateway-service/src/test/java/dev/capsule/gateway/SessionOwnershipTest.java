@@ -124,6 +124,42 @@ class SessionOwnershipTest {
     }
 
     @Test
+    void claimsThatMeetShareStatementsAndEachIsDecidedAsIfAlone() {
+        // 60 claims at once: 30 new ids, each claimed by two users (one wins, the other is refused), and one id
+        // already another's. Subscribed together, the claims after the first wait for it and share the next statements.
+        String taken = Gateway.newSessionId();
+        ownership.claim(taken, "owner", true).await().atMost(Duration.ofSeconds(10));
+        List<String> sessions = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            sessions.add(Gateway.newSessionId());
+        }
+        List<io.smallrye.mutiny.Uni<SessionOwnership.Claim>> claims = new ArrayList<>();
+        for (String session : sessions) {
+            claims.add(ownership.claim(session, "first", true));
+            claims.add(ownership.claim(session, "second", true));
+        }
+        claims.add(ownership.claim(taken, "intruder", true));
+        List<SessionOwnership.Claim> answers = io.smallrye.mutiny.Uni.join().all(claims).andFailFast()
+                .await().atMost(Duration.ofSeconds(20));
+        long statements = transactionsThatWrote(sessions);
+
+        for (int i = 0; i < sessions.size(); i++) {
+            assertEquals(List.of(SessionOwnership.Claim.MINE, SessionOwnership.Claim.OTHERS),
+                    answers.subList(2 * i, 2 * i + 2), "the first claim of " + sessions.get(i) + " wins, the second is refused");
+            assertEquals("first", owner(sessions.get(i)).getString("user_id"));
+        }
+        assertEquals(SessionOwnership.Claim.OTHERS, answers.getLast(), "a session already another's stays theirs");
+        assertTrue(statements <= 5, "30 new sessions claimed at once were written by " + statements
+                + " transactions; claims that meet should share a few");
+    }
+
+    /** How many transactions inserted these sessions' owner rows (a row's xmin is the transaction that wrote it). */
+    private long transactionsThatWrote(List<String> sessions) {
+        return pool.preparedQuery("SELECT count(DISTINCT xmin::text) FROM session_owners WHERE session_id = ANY($1)")
+                .executeAndAwait(Tuple.of(sessions.toArray(String[]::new))).iterator().next().getLong(0);
+    }
+
+    @Test
     void aCreatedSessionIsItsCreatorsUntilItsUnusedClaimLapsesThenAnotherUserMayTakeIt() {
         String session = as("alice").post("/api/sessions").then().statusCode(201).extract().path("sessionId");
         as("alice").get("/api/sessions/{id}/history", session).then().statusCode(200);

@@ -23,4 +23,11 @@ public interface OwnershipConfig {
     /** How many sessions' owners one replica remembers, so that a known session costs no database query. */
     @WithDefault("200000")
     long cacheSize();
+
+    /**
+     * At most how many claims of new sessions share one statement: the claims that arrive while one
+     * statement is in flight go together in the next, one commit for all of them.
+     */
+    @WithDefault("256")
+    int claimsPerStatement();
 }

@@ -25,28 +25,22 @@ import org.jboss.logging.Logger;
  * <p>A claim that has carried no message (a session created and never written in) holds its id for
  * {@link OwnershipConfig#unusedClaimTtl()}; after that another user may take it, and the replicas
  * purge such claims from time to time. It is never cached, so no replica keeps a claim that has moved.
+ *
+ * <p>A claim inserts the row, or takes the existing one when it is the same user's (marking it used
+ * when the claim carries a message) or an unused claim past its time to live; another user's claim
+ * stands. Claims that meet in time share one statement ({@link ClaimBatches}).
  */
 @ApplicationScoped
 public class SessionOwnership {
 
     private static final Logger LOG = Logger.getLogger(SessionOwnership.class);
 
-    /**
-     * Inserts the claim, or takes the existing row when it is the same user's (marking it used when
-     * this claim carries a message) or an unused claim past its time to live. No row back: another
-     * user's claim stands.
-     */
-    private static final String CLAIM = """
-            INSERT INTO session_owners AS o (session_id, user_id, used) VALUES ($1, $2, $3)
-            ON CONFLICT (session_id) DO UPDATE SET user_id = EXCLUDED.user_id, used = o.used OR EXCLUDED.used,
-                claimed_at = CASE WHEN o.user_id = EXCLUDED.user_id THEN o.claimed_at ELSE EXCLUDED.claimed_at END
-            WHERE o.user_id = EXCLUDED.user_id OR (NOT o.used AND o.claimed_at < now() - make_interval(secs => $4))
-            RETURNING used""";
     private static final String OWNER = "SELECT user_id, used FROM session_owners WHERE session_id = $1";
     private static final String PURGE = "DELETE FROM session_owners WHERE NOT used AND claimed_at < now() - make_interval(secs => $1)";
 
     private final Pool pool;
     private final Duration unusedTtl;
+    private final ClaimBatches claims;
     /** Session id to the owner's user id, for claims that have carried a message: those never change. */
     private final Cache<String, String> finalOwners;
 
@@ -54,6 +48,7 @@ public class SessionOwnership {
         this.pool = pool;
         this.unusedTtl = config.unusedClaimTtl();
         this.finalOwners = Caffeine.newBuilder().maximumSize(config.cacheSize()).build();
+        this.claims = new ClaimBatches(pool, config.claimsPerStatement(), ttlSeconds());
     }
 
     /** What a user may do with a session id. */
@@ -81,17 +76,16 @@ public class SessionOwnership {
         if (known != null) {
             return Uni.createFrom().item(known.equals(userId) ? Claim.MINE : Claim.OTHERS);
         }
-        return pool.preparedQuery(CLAIM).execute(Tuple.of(sessionId, userId, withMessage, ttlSeconds()))
-                .map(rows -> {
-                    if (rows.rowCount() == 0) {
-                        return Claim.OTHERS;
-                    }
-                    if (!rows.iterator().next().getBoolean("used")) {
-                        return Claim.MINE_UNUSED;
-                    }
-                    finalOwners.put(sessionId, userId);
-                    return Claim.MINE;
-                });
+        return claims.claim(sessionId, userId, withMessage).map(used -> {
+            if (used.isEmpty()) {
+                return Claim.OTHERS;
+            }
+            if (!used.get()) {
+                return Claim.MINE_UNUSED;
+            }
+            finalOwners.put(sessionId, userId);
+            return Claim.MINE;
+        });
     }
 
     /** Who may read {@code sessionId}, without claiming it: reading is not claiming. */
