@@ -2,6 +2,9 @@ package dev.capsule.session;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.capsule.events.EventCodec;
@@ -10,7 +13,9 @@ import dev.capsule.events.Reply;
 import dev.capsule.events.StateChanged;
 import dev.capsule.events.Topics;
 import dev.capsule.events.TurnEnded;
+import dev.capsule.session.state.LookedUp;
 import dev.capsule.session.state.OwnedSessions;
+import dev.capsule.session.state.SessionPrefetch;
 import dev.capsule.session.state.SessionStore;
 import dev.capsule.testing.KafkaResource;
 import dev.capsule.testing.PostgresResource;
@@ -24,6 +29,7 @@ import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -54,6 +60,9 @@ class ResumeFromReadModelTest {
 
     @Inject
     SessionStore store;
+
+    @Inject
+    SessionPrefetch prefetch;
 
     @Test
     void aSessionResumedFromPostgresHasTheHistoryItsSnapshotHandledAndNothingAfter() {
@@ -88,6 +97,32 @@ class ResumeFromReadModelTest {
             assertEquals("#2: USER:one|APP:#1: one|USER:/recent", kafka.of(s, Reply.class).get(1).text(),
                     "the turn count came from the snapshot's data, the window from the messages it covered");
         }
+    }
+
+    @Test
+    void aPollsSessionsThatThisReplicaDoesNotHoldAreLookedUpTogetherEachWhereItsStateIs() {
+        String inRedis = "r-" + UUID.randomUUID();
+        String inPostgres = "r-" + UUID.randomUUID();
+        String fresh = "r-" + UUID.randomUUID();
+        try (KafkaTestClient kafka = new KafkaTestClient(Topics.OUTBOUND, Topics.CHANGES)) {
+            kafka.send(inRedis, "u1", "one");
+            await().atMost(WAIT).until(() -> kafka.of(inRedis, TurnEnded.class).size() == 1 && store.load(inRedis).isPresent());
+        }
+        owned.forget(inRedis);
+        pool.preparedQuery("""
+                INSERT INTO sessions (session_id, user_id, owner_id, channel, data, data_version, snapshot)
+                VALUES ($1, 'u1', 'u1', 'api', '{}'::jsonb, 1, '{}'::jsonb)""").execute(Tuple.of(inPostgres)).await().atMost(WAIT);
+
+        prefetch.lookUp(List.of(inRedis, inPostgres, fresh));
+
+        LookedUp redisHas = owned.takeLookup(inRedis).orElseThrow();
+        assertEquals(1, redisHas.state().version(), "Redis's state, as the turn would have read it");
+        LookedUp postgresHas = owned.takeLookup(inPostgres).orElseThrow();
+        assertNull(postgresHas.state());
+        assertTrue(postgresHas.inPostgres(), "its turn reads the snapshot from PostgreSQL");
+        LookedUp nowhere = owned.takeLookup(fresh).orElseThrow();
+        assertNull(nowhere.state());
+        assertFalse(nowhere.inPostgres(), "a new session");
     }
 
     private void message(String id, String session, String role, String text, String inReplyTo, Long seq, OffsetDateTime at,

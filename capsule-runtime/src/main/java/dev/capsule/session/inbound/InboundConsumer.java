@@ -16,6 +16,7 @@ import dev.capsule.kafka.DeadLetter;
 import dev.capsule.kafka.EventPublisher;
 import dev.capsule.kafka.LogContext;
 import dev.capsule.session.lanes.SessionLanes;
+import dev.capsule.session.state.SessionPrefetch;
 import dev.capsule.session.state.StaleSessionException;
 import dev.capsule.session.turn.TurnRunner;
 import io.smallrye.reactive.messaging.kafka.KafkaRecord;
@@ -27,6 +28,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -64,6 +66,7 @@ public class InboundConsumer {
     private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
 
     private final SessionLanes lanes;
+    private final SessionPrefetch prefetch;
     private final TurnRunner turns;
     private final int maxInFlight;
     private final DoubleTexting doubleTexting;
@@ -81,12 +84,13 @@ public class InboundConsumer {
     /** Set once the replica is told to stop: polls that arrive after it are left to the partitions' next owner. */
     private volatile boolean draining;
 
-    InboundConsumer(SessionLanes lanes, TurnRunner turns, EventPublisher publisher,
+    InboundConsumer(SessionLanes lanes, SessionPrefetch prefetch, TurnRunner turns, EventPublisher publisher,
                     SessionConfig config, TurnMetrics metrics) {
         if (config.turnAttempts() < 1) {
             throw new IllegalArgumentException("capsule.session.turn-attempts must be 1 or more, not " + config.turnAttempts());
         }
         this.lanes = lanes;
+        this.prefetch = prefetch;
         this.turns = turns;
         this.publisher = publisher;
         this.attempts = config.turnAttempts();
@@ -112,6 +116,7 @@ public class InboundConsumer {
             LOG.debugf("stopping: %d records left to the next owner of their partitions", records.size());
             return DONE;
         }
+        lookUpIdleSessions(records);
         CompletableFuture<?>[] done = new CompletableFuture<?>[records.size()];
         Set<TopicPartition> leftToOthers = ConcurrentHashMap.newKeySet();
         for (int i = 0; i < done.length; i++) {
@@ -146,6 +151,26 @@ public class InboundConsumer {
         });
         // Back-pressure: past the limit, take the next poll only when this one's turns are done.
         return inFlight.get() > maxInFlight ? all.exceptionally(e -> null) : DONE;
+    }
+
+    /**
+     * Starts one lookup, in Redis and then PostgreSQL, of the poll's sessions that this replica does not hold and that
+     * have no turn under way or waiting (SessionPrefetch): their turns take its answers instead of each asking alone.
+     * Records are keyed by their session.
+     */
+    private void lookUpIdleSessions(List<KafkaRecord<String, byte[]>> records) {
+        Set<String> idle = new LinkedHashSet<>();
+        for (KafkaRecord<String, byte[]> record : records) {
+            if (record.getKey() != null && lanes.idle(record.getKey())) {
+                idle.add(record.getKey());
+            }
+        }
+        try {
+            prefetch.lookUp(idle);
+        } catch (RuntimeException e) {
+            LOG.warnf(e, "the lookup of %d sessions for a poll could not start; their turns ask Redis and PostgreSQL alone",
+                    idle.size());
+        }
     }
 
     /** Starts the record's work; the future completes when it is done (at once for a record with nothing to run). */

@@ -75,6 +75,11 @@ public class SessionLanes {
         return depth == null ? 0 : depth - 1;
     }
 
+    /** Whether {@code sessionId} has no task running or waiting. */
+    public boolean idle(String sessionId) {
+        return !depths.containsKey(sessionId);
+    }
+
     /** How many tasks, of all sessions, wait behind the task their session runs now. */
     public int queued() {
         return queued.get();

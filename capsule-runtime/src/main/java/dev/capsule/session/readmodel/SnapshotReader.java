@@ -20,6 +20,9 @@ import jakarta.enterprise.event.Observes;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -52,6 +55,7 @@ public class SnapshotReader {
 
     private static final Logger LOG = Logger.getLogger(SnapshotReader.class);
     private static final String EXISTS = "SELECT 1 FROM sessions WHERE session_id = $1";
+    private static final String KNOWN = "SELECT session_id FROM sessions WHERE session_id = ANY($1)";
     private static final String SNAPSHOT = "SELECT data, data_version, snapshot FROM sessions WHERE session_id = $1";
     /**
      * The newest lines of the history as the snapshot had it: the user's messages it handled, and the answers to them
@@ -111,6 +115,20 @@ public class SnapshotReader {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("the snapshot of session " + sessionId + " in PostgreSQL is unreadable", e);
         }
+    }
+
+    /**
+     * Which of {@code sessionIds} PostgreSQL has a row for, in one query, without waiting: a session it has never heard
+     * of is new (as in {@link #load}, within the fold's lag).
+     */
+    public CompletableFuture<Set<String>> known(List<String> sessionIds) {
+        return pool.preparedQuery(KNOWN).execute(Tuple.of(sessionIds.toArray(String[]::new))).map(rows -> {
+            Set<String> known = new HashSet<>();
+            for (Row row : rows) {
+                known.add(row.getString(0));
+            }
+            return known;
+        }).subscribeAsCompletionStage();
     }
 
     /** The history window the snapshot had, from the messages table, once the messages it covers are folded. */

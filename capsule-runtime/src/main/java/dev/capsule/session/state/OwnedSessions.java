@@ -4,6 +4,11 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jboss.logging.Logger;
 
@@ -22,9 +27,18 @@ import org.jboss.logging.Logger;
 public class OwnedSessions {
 
     private static final Logger LOG = Logger.getLogger(OwnedSessions.class);
+    /** Past this many lookups waiting for their turns, polls look up nothing more (their turns ask alone). */
+    private static final int MAX_LOOKUPS = 10_000;
+    /** Longer than Redis's and PostgreSQL's own time-outs: a lookup that takes this long is given up, not waited for. */
+    private static final long LOOKUP_WAIT_SECONDS = 15;
 
     private final Cache<String, Entry> states;
     private final AtomicLong generation = new AtomicLong();
+    /**
+     * Lookups of sessions this replica does not hold, made for a poll before its turns ({@link SessionPrefetch}): each is
+     * taken by the first turn of its session to load, and voided by any save of the session or change of assignment.
+     */
+    private final ConcurrentHashMap<String, Lookup> lookups = new ConcurrentHashMap<>();
 
     OwnedSessions(StateConfig config) {
         if (config.cachedSessions() < 0) {
@@ -71,8 +85,43 @@ public class OwnedSessions {
         return entry == null || entry.generation != generation.get() ? Optional.empty() : Optional.of(entry.state);
     }
 
+    /**
+     * Holds {@code found}, a lookup of a session this replica does not hold, made under assignment {@code generation}
+     * while no turn of the session ran: the session's next turn takes it instead of asking Redis and PostgreSQL alone.
+     * Answers false, holding nothing, when too many lookups wait already.
+     */
+    boolean expect(String sessionId, long generation, CompletableFuture<LookedUp> found) {
+        if (lookups.size() >= MAX_LOOKUPS) {
+            return false;
+        }
+        lookups.put(sessionId, new Lookup(generation, found));
+        return true;
+    }
+
+    /**
+     * The lookup made for the session's next turn, if one waits and still holds: its answer once it has come, or
+     * empty, and then the turn asks Redis and PostgreSQL itself (a failed lookup is asked again that way, so its error
+     * is the one the turn meets).
+     */
+    public Optional<LookedUp> takeLookup(String sessionId) {
+        Lookup lookup = lookups.remove(sessionId);
+        if (lookup == null || lookup.generation != generation.get()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(lookup.found.get(LOOKUP_WAIT_SECONDS, TimeUnit.SECONDS));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the lookup of session " + sessionId, e);
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.debugf("session %s: the poll's lookup failed (%s); asking Redis and PostgreSQL for it alone", sessionId, e);
+            return Optional.empty();
+        }
+    }
+
     /** Keeps {@code saved}, the state just saved, unless the assignment changed since {@code loadedUnder}. */
     public void remember(long loadedUnder, SessionState saved) {
+        lookups.remove(saved.sessionId());
         if (loadedUnder == generation.get()) {
             states.put(saved.sessionId(), new Entry(loadedUnder, saved));
         }
@@ -80,17 +129,22 @@ public class OwnedSessions {
 
     /** Drops the session's copy: its save failed or was refused, so Redis decides what comes next. */
     public void forget(String sessionId) {
+        lookups.remove(sessionId);
         states.invalidate(sessionId);
     }
 
     /** Drops every copy: partitions moved, so another replica may have handled any of these sessions since. */
     public void forgetAll(String why) {
         generation.incrementAndGet();
+        lookups.clear();
         long dropped = states.estimatedSize();
         states.invalidateAll();
         LOG.debugf("%s: dropped the in-memory state of about %d sessions", why, dropped);
     }
 
     private record Entry(long generation, SessionState state) {
+    }
+
+    private record Lookup(long generation, CompletableFuture<LookedUp> found) {
     }
 }

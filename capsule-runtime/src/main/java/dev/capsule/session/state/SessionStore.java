@@ -11,7 +11,9 @@ import io.vertx.mutiny.redis.client.Command;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -70,7 +72,29 @@ public class SessionStore {
     }
 
     public Optional<SessionState> load(String sessionId) {
-        Response stored = redis.execute("HMGET", KEY_PREFIX + sessionId, "version", "change", "state");
+        return fromHash(sessionId, redis.execute("HMGET", KEY_PREFIX + sessionId, "version", "change", "state"));
+    }
+
+    /**
+     * The states Redis holds for {@code sessionIds}, read in one pipeline without waiting: by session id, empty for a
+     * session Redis does not have.
+     */
+    public CompletableFuture<Map<String, Optional<SessionState>>> loadAll(List<String> sessionIds) {
+        List<Request> reads = new ArrayList<>(sessionIds.size());
+        for (String sessionId : sessionIds) {
+            reads.add(Request.cmd(Command.HMGET).arg(KEY_PREFIX + sessionId).arg("version").arg("change").arg("state"));
+        }
+        return pipeline.batch(reads).map(answers -> {
+            Map<String, Optional<SessionState>> states = new HashMap<>();
+            for (int i = 0; i < sessionIds.size(); i++) {
+                states.put(sessionIds.get(i), fromHash(sessionIds.get(i), answers.get(i)));
+            }
+            return states;
+        }).subscribeAsCompletionStage();
+    }
+
+    /** The state in a session's hash as HMGET version change state answers it. */
+    private static Optional<SessionState> fromHash(String sessionId, Response stored) {
         Response version = stored.get(0);
         Response change = stored.get(1);
         Response state = stored.get(2);

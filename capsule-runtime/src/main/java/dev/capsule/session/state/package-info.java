@@ -5,7 +5,7 @@
  * {@code StateChanged}, when Redis has lost it.
  *
  * <h2>Why the hand-made parts</h2>
- * Two pieces are written for speed rather than taken from a library, each measured on the 2-core
+ * Three pieces are written for speed rather than taken from a library, each measured on the 2-core
  * machine with twenty API clients sending plain messages one after another (docs/performance.md):
  * <ul>
  *   <li>The in-memory copy skips a Redis round trip and a parse of the whole state at the start of
@@ -15,6 +15,13 @@
  *   <li>Saves are group-committed: the saves that queue while one pipeline is on its way to Redis
  *       leave together in the next. The Quarkus Redis client pipelines a list of commands
  *       ({@code Redis.batch}) but does not gather them across callers.</li>
+ *   <li>The sessions of a poll that this replica does not hold are looked up together
+ *       ({@link dev.capsule.session.state.SessionPrefetch}): one Redis pipeline, then one
+ *       PostgreSQL query for those Redis has not, instead of both round trips for each turn alone.
+ *       What is hand-made is the rule that keeps an answer exact until its turn takes it. With
+ *       100 API clients opening 5,000 new sessions, PostgreSQL went from 1.1 to 0.19 transactions
+ *       per new session, and the stack from 1,490-1,770 to 1,040-1,150 µs of CPU per new session
+ *       (session-service 460-480 to 290-340, PostgreSQL 270-430 to 180-380).</li>
  * </ul>
  * With the turn's thread no longer waiting for Kafka or Redis (turn/TurnRunner), session-service
  * went from about 11 to about 5 thread switches per plain message, and from about 1.9 to 1.2 ms

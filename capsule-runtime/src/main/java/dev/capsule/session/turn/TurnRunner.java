@@ -37,6 +37,7 @@ import dev.capsule.session.schedule.JobRequest;
 import dev.capsule.session.schedule.SessionJobs;
 import dev.capsule.session.readmodel.HistoryPages;
 import dev.capsule.session.readmodel.SnapshotReader;
+import dev.capsule.session.state.LookedUp;
 import dev.capsule.session.state.OwnedSessions;
 import dev.capsule.session.state.PartitionFence;
 import dev.capsule.session.state.SessionState;
@@ -49,6 +50,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -477,9 +479,23 @@ public class TurnRunner {
                 });
     }
 
-    /** The session's state: this replica's copy, else Redis's, else PostgreSQL's snapshot; null for a new session. */
+    /**
+     * The session's state: this replica's copy, else Redis's, else PostgreSQL's snapshot; null for a new session. The
+     * answers of Redis and PostgreSQL come from the poll's lookup when it made one for the session (SessionPrefetch).
+     */
     private SessionState load(String sessionId) {
-        return owned.get(sessionId).or(() -> store.load(sessionId)).or(() -> snapshots.load(sessionId)).orElse(null);
+        Optional<SessionState> held = owned.get(sessionId);
+        if (held.isPresent()) {
+            return held.get();
+        }
+        Optional<LookedUp> found = owned.takeLookup(sessionId);
+        if (found.isPresent()) {
+            if (found.get().state() != null) {
+                return found.get().state();
+            }
+            return found.get().inPostgres() ? snapshots.load(sessionId).orElse(null) : null;
+        }
+        return store.load(sessionId).or(() -> snapshots.load(sessionId)).orElse(null);
     }
 
     /**

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
@@ -72,6 +73,40 @@ class OwnedSessionsTest {
         owned.remember(owned.generation(), state("s1", 1));
         owned.forget("s1");
         assertTrue(owned.get("s1").isEmpty());
+    }
+
+    @Test
+    void aPollsLookupIsTakenOnceByTheSessionsNextTurn() {
+        owned.expect("s1", owned.generation(), CompletableFuture.completedFuture(new LookedUp(state("s1", 2), false)));
+        assertEquals(2, owned.takeLookup("s1").orElseThrow().state().version());
+        assertTrue(owned.takeLookup("s1").isEmpty(), "the turn after it asks alone: its own turn may have changed the state");
+    }
+
+    @Test
+    void aLookupIsVoidedByASaveOfItsSessionAndByAnyMoveOfThePartitions() {
+        CompletableFuture<LookedUp> nothing = CompletableFuture.completedFuture(new LookedUp(null, false));
+        owned.expect("saved", owned.generation(), nothing);
+        owned.remember(owned.generation(), state("saved", 1));
+        assertTrue(owned.takeLookup("saved").isEmpty());
+
+        owned.expect("refused", owned.generation(), nothing);
+        owned.forget("refused");
+        assertTrue(owned.takeLookup("refused").isEmpty());
+
+        owned.expect("moved", owned.generation(), nothing);
+        owned.forgetAll("partitions revoked");
+        assertTrue(owned.takeLookup("moved").isEmpty());
+
+        long before = owned.generation();
+        owned.forgetAll("partitions assigned");
+        owned.expect("late", before, nothing);
+        assertTrue(owned.takeLookup("late").isEmpty(), "made under an assignment that has passed");
+    }
+
+    @Test
+    void aFailedLookupLeavesTheTurnToAskAlone() {
+        owned.expect("s1", owned.generation(), CompletableFuture.failedFuture(new IllegalStateException("Redis is down")));
+        assertTrue(owned.takeLookup("s1").isEmpty());
     }
 
     @Test
