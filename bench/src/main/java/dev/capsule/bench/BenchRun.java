@@ -105,24 +105,27 @@ final class BenchRun {
     }
 
     /**
-     * Goes on warming up with the mix at the last warm-up rate until the JIT compilers take under a tenth of a step's CPU
-     * ({@link JitShare}), for up to twenty warm-up steps' time: what the mix sends beyond the stack's own warm-up (chat
-     * sockets, streams, notes) is compiled here, not in the measured steps.
+     * Goes on warming up with the mix at {@link Profile#compileRate} until the JIT compilers take under a tenth of the
+     * stack's CPU in two steps in a row ({@link JitShare}), for up to forty warm-up steps' time: C2 compiles the hot
+     * paths over tens of thousands of messages, and a busy stack's paths (polls of many records, queued turns) only
+     * under load, so a warm-up at low rates that stops at one quiet step left compiles to the measured steps.
      */
     private void compiled(CapsuleStep step, List<StepResult> warmup) throws Exception {
         JitShare jit = JitShare.of(settings.runDir());
-        int rate = profile.warmupRates().getLast();
-        long deadline = System.nanoTime() + profile.warmup().multipliedBy(20).toNanos();
+        int rate = profile.compileRate();
+        long deadline = System.nanoTime() + profile.warmup().multipliedBy(40).toNanos();
         int share = 100;
-        for (int round = 1; share >= 10 && System.nanoTime() < deadline; round++) {
+        int quiet = 0;
+        for (int round = 1; quiet < 2 && System.nanoTime() < deadline; round++) {
             jit.start();
             StepResult result = step.run("wc" + round, rate, profile.warmup());
             share = jit.percent();
+            quiet = share < 10 ? quiet + 1 : 0;
             console.step("(warm-up)", result);
             warmup.add(result);
             System.out.printf("  the JIT compilers took %d%% of the stack's CPU in that step%n", share);
         }
-        if (share >= 10) {
+        if (quiet < 2) {
             System.out.printf("  warm-up stopped at its budget with the JIT still at %d%%: the first steps pay for compiles%n", share);
         }
     }
@@ -147,7 +150,7 @@ final class BenchRun {
                 console.step("(warm-up)", result);
                 warmup.add(result);
             }
-            if (mix != Mix.STREAMS) {
+            if (mix != Mix.STREAMS && profile.compileRate() > 0) {
                 compiled(step, warmup);
             }
             if (profiler != null) {
