@@ -30,7 +30,9 @@ public class LinkedIdentities {
 
     private final IdentityLinks links;
     private final String linkCommand;
-    private final Cache<String, Optional<UserRef>> linked = Caffeine.newBuilder().maximumSize(100_000).expireAfterWrite(REMEMBERED).build();
+    // The cache's upkeep runs on the calling thread: left to the common pool, it woke a thread of it after writes.
+    private final Cache<String, Optional<UserRef>> linked = Caffeine.newBuilder().executor(Runnable::run)
+            .maximumSize(100_000).expireAfterWrite(REMEMBERED).build();
 
     LinkedIdentities(IdentityLinks links, IdentityConfig config) {
         this.links = links;

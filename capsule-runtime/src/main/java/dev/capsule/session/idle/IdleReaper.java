@@ -70,7 +70,9 @@ public class IdleReaper implements Job {
             ORDER BY last_activity_at LIMIT $3""";
     private static final int PER_SWEEP = 1000;
     /** Sessions asked to close lately, each with the idle spell it was asked for: not asked again while the close folds. */
-    private final Cache<String, Boolean> asked = Caffeine.newBuilder().expireAfterWrite(Duration.ofMinutes(1))
+    // The cache's upkeep runs on the calling thread: left to the common pool, it woke a thread of it after writes.
+    private final Cache<String, Boolean> asked = Caffeine.newBuilder().executor(Runnable::run)
+            .expireAfterWrite(Duration.ofMinutes(1))
             .maximumSize(100_000).build();
     /**
      * Where the next sweep starts, oldest first: a full sweep moves it on, so that sessions that stay listed

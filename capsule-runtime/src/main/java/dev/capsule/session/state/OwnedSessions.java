@@ -51,7 +51,8 @@ public class OwnedSessions {
         // Both bounds as one weight: no copy weighs less than its share of the bytes for the count, so at most
         // cached-sessions copies fit, and copies with long histories fit fewer.
         long floor = config.cachedSessions() == 0 ? Long.MAX_VALUE : Math.max(1, bytes / config.cachedSessions());
-        this.states = Caffeine.newBuilder()
+        // The cache's upkeep runs on the calling thread: left to the common pool, it woke a thread of it after writes.
+        this.states = Caffeine.newBuilder().executor(Runnable::run)
                 .maximumWeight(config.cachedSessions() == 0 ? 0 : bytes)
                 .weigher((String id, Entry entry) -> (int) Math.min(Integer.MAX_VALUE, Math.max(floor, weight(entry.state))))
                 .expireAfterAccess(config.cachedFor()).build();

@@ -47,7 +47,8 @@ public class SessionOwnership {
     SessionOwnership(Pool pool, OwnershipConfig config) {
         this.pool = pool;
         this.unusedTtl = config.unusedClaimTtl();
-        this.finalOwners = Caffeine.newBuilder().maximumSize(config.cacheSize()).build();
+        // The cache's upkeep runs on the calling thread: left to the common pool, it woke a thread of it after writes.
+        this.finalOwners = Caffeine.newBuilder().executor(Runnable::run).maximumSize(config.cacheSize()).build();
         this.claims = new ClaimBatches(pool, config.claimsPerStatement(), ttlSeconds());
     }
 

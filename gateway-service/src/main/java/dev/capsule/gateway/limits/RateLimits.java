@@ -25,9 +25,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 public class RateLimits {
 
     private final LimitsConfig config;
-    private final Cache<String, Bucket> sessions = Caffeine.newBuilder().expireAfterAccess(Duration.ofMinutes(10))
+    // The cache's upkeep runs on the calling thread: left to the common pool, it woke a thread of it after writes.
+    private final Cache<String, Bucket> sessions = Caffeine.newBuilder().executor(Runnable::run)
+            .expireAfterAccess(Duration.ofMinutes(10))
             .maximumSize(1_000_000).build();
-    private final Cache<String, Bucket> users = Caffeine.newBuilder().expireAfterAccess(Duration.ofMinutes(10))
+    // The cache's upkeep runs on the calling thread: left to the common pool, it woke a thread of it after writes.
+    private final Cache<String, Bucket> users = Caffeine.newBuilder().executor(Runnable::run)
+            .expireAfterAccess(Duration.ofMinutes(10))
             .maximumSize(1_000_000).build();
     private final ConcurrentHashMap<String, AtomicInteger> sockets = new ConcurrentHashMap<>();
     private final Counter overSessionRate;

@@ -46,7 +46,8 @@ public class SessionOwners {
      * with a user message has a final owner (the gateway makes its claim final before publishing it,
      * and a conversation claimed here is claimed by such a message), and a final owner never changes.
      */
-    private final Cache<String, String> known = Caffeine.newBuilder().maximumSize(200_000).build();
+    // The cache's upkeep runs on the calling thread: left to the common pool, it woke a thread of it after writes.
+    private final Cache<String, String> known = Caffeine.newBuilder().executor(Runnable::run).maximumSize(200_000).build();
 
     SessionOwners(Pool pool, DeadLetters deadLetters) {
         this.pool = pool;
