@@ -1,5 +1,6 @@
 package dev.capsule.gateway;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -13,6 +14,7 @@ import dev.capsule.gateway.delivery.FirstReplies;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import dev.capsule.gateway.delivery.TurnWaiter;
 import io.smallrye.mutiny.helpers.test.AssertSubscriber;
+import java.time.Duration;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
@@ -66,5 +68,31 @@ class DeliveriesTest {
         assertTrue(deliveries.wants("s3"));
         deliveries.forgetTurn(sent, again);
         assertFalse(deliveries.wants("s3"));
+    }
+
+    @Test
+    void aWaitWhoseTurnSendsNothingForTheTimeoutEndsSilentAndAnEventStartsTheSilenceAgain() throws InterruptedException {
+        Duration timeout = Duration.ofSeconds(60);
+        InboundMessage quiet = message("s4");
+        InboundMessage talking = message("s4");
+        AssertSubscriber<OutboundFrame> quietEvents = deliveries.awaitTurn(quiet).events()
+                .subscribe().withSubscriber(AssertSubscriber.create(10));
+        TurnWaiter talkingWaiter = deliveries.awaitTurn(talking);
+        AssertSubscriber<OutboundFrame> talkingEvents = talkingWaiter.events().subscribe().withSubscriber(AssertSubscriber.create(10));
+        long start = System.nanoTime();
+        assertEquals(0, deliveries.endSilentTurns(start + timeout.toNanos() / 2, timeout), "half the timeout ends nothing");
+
+        Thread.sleep(20);
+        long heard = System.nanoTime();
+        deliveries.dispatch(new OutboundFrame("s4", talking.eventId(), 1, "reply", "{}"));
+        // A millisecond short of the timeout since that event: past it since the quiet turn's wait began.
+        assertEquals(1, deliveries.endSilentTurns(heard + timeout.toNanos() - Duration.ofMillis(1).toNanos(), timeout));
+        quietEvents.assertFailedWith(TurnWaiter.Silent.class);
+        talkingEvents.assertNotTerminated();
+        assertEquals(1, talkingEvents.getItems().size());
+
+        assertEquals(1, deliveries.endSilentTurns(System.nanoTime() + timeout.toNanos(), timeout));
+        talkingEvents.assertFailedWith(TurnWaiter.Silent.class);
+        assertEquals(0, deliveries.endSilentTurns(System.nanoTime() + 2 * timeout.toNanos(), timeout), "an ended wait ends once");
     }
 }

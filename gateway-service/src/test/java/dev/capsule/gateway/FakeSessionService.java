@@ -127,6 +127,9 @@ public class FakeSessionService {
                         continue; // another request on a session's lane (a link, say): kept in everythingSeen() only
                     }
                     received.computeIfAbsent(message.sessionId(), k -> new CopyOnWriteArrayList<>()).add(message);
+                    if (message.text().equals("/silent")) {
+                        continue; // a turn that never answers: see SilentTurnTest
+                    }
                     // Sends leave in order; waiting for the last acknowledgement waits for them all.
                     turnOf(message).stream().map(e -> publisher.publish(Topics.OUTBOUND, e)).toList().getLast().join();
                 }

@@ -8,10 +8,12 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.everyItem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.capsule.events.EventCodec;
 import dev.capsule.events.InboundMessage;
+import dev.capsule.gateway.delivery.Deliveries;
 import dev.capsule.gateway.inbound.MessageIntake;
 import dev.capsule.testing.KafkaResource;
 import dev.capsule.testing.PostgresResource;
@@ -28,6 +30,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -39,6 +42,9 @@ class SessionsApiTest {
 
     @Inject
     FakeSessionService sessionService;
+
+    @Inject
+    Deliveries deliveries;
 
     @TestHTTPResource("/")
     URI base;
@@ -267,6 +273,36 @@ class SessionsApiTest {
     private void assertOnlyTheMarkerWasPublished(String session, String user) {
         String marker = marker(session, user);
         assertEquals(List.of(marker), sessionService.received(session).stream().map(InboundMessage::eventId).toList());
+    }
+
+    @Test
+    void aRequestWhoseTurnSendsNothingForTheTurnTimeoutGets504AndAStreamEnds() throws Exception {
+        String json = Gateway.newSessionId();
+        String sse = Gateway.newSessionId();
+        CompletableFuture<HttpResponse<String>> waiting = CompletableFuture.supplyAsync(() -> send(json, "application/json"));
+        CompletableFuture<HttpResponse<String>> streaming = CompletableFuture.supplyAsync(() -> send(sse, "text/event-stream"));
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> sessionService.received(json).size() == 1 && sessionService.received(sse).size() == 1);
+        // What the once-a-second sweep (delivery/SilentTurns) does a turn timeout after their turns' last event.
+        Duration timeout = Duration.ofSeconds(60);
+        await().atMost(Duration.ofSeconds(10)).until(() -> {
+            deliveries.endSilentTurns(System.nanoTime() + timeout.toNanos(), timeout);
+            return waiting.isDone() && streaming.isDone();
+        });
+
+        HttpResponse<String> refused = waiting.get();
+        assertEquals(504, refused.statusCode());
+        assertTrue(refused.body().contains("sent nothing for PT1M"), refused.body());
+        List<Sse> events = Sse.parse(streaming.get().body());
+        assertEquals(List.of("accepted"), events.stream().map(Sse::name).toList(), "the stream ends after its accepted event");
+    }
+
+    private HttpResponse<String> send(String session, String accept) {
+        try {
+            return post("u1", session, "{\"text\":\"/silent\"}", accept);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private String marker(String session, String user) {

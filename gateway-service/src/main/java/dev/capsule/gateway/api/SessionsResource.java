@@ -8,6 +8,7 @@ import dev.capsule.events.TraceContext;
 import dev.capsule.events.UserRef;
 import dev.capsule.gateway.auth.CurrentUser;
 import dev.capsule.gateway.delivery.Deliveries;
+import dev.capsule.gateway.delivery.SilentTurns;
 import dev.capsule.gateway.delivery.TurnWaiter;
 import dev.capsule.gateway.history.HistoryReader;
 import dev.capsule.gateway.history.SessionStatusReader;
@@ -32,7 +33,6 @@ import jakarta.ws.rs.sse.Sse;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
 /**
@@ -59,8 +59,7 @@ public class SessionsResource {
     private final Duration turnTimeout;
 
     SessionsResource(MessageIntake intake, Deliveries deliveries, HistoryReader history, SessionStatusReader status,
-                     JsonWebToken token, CurrentUser users, Sse sse,
-                     @ConfigProperty(name = "capsule.gateway.turn-timeout", defaultValue = "PT60S") Duration turnTimeout) {
+                     JsonWebToken token, CurrentUser users, Sse sse, SilentTurns silentTurns) {
         this.intake = intake;
         this.deliveries = deliveries;
         this.history = history;
@@ -68,7 +67,7 @@ public class SessionsResource {
         this.token = token;
         this.users = users;
         this.sse = sse;
-        this.turnTimeout = turnTimeout;
+        this.turnTimeout = silentTurns.turnTimeout();
     }
 
     /**
@@ -116,8 +115,8 @@ public class SessionsResource {
             TurnWaiter waiter = deliveries.awaitTurn(message);
             return intake.publish(message)
                     .chain(() -> waiter.events().collect().asList()
-                            .ifNoItem().after(turnTimeout).failWith(() -> new MessageIntake.Rejection(504,
-                                    "the turn of message " + message.eventId() + " did not end within " + turnTimeout
+                            .onFailure(TurnWaiter.Silent.class).transform(silent -> new MessageIntake.Rejection(504,
+                                    "the turn of message " + message.eventId() + " sent nothing for " + turnTimeout
                                             + "; its events will still reach the history")))
                     .map(events -> Response.ok(answer(sessionId, message.eventId(), events)).build())
                     .eventually(() -> deliveries.forgetTurn(message, waiter));
@@ -151,7 +150,7 @@ public class SessionsResource {
         return intake.publish(message)
                 .onItem().transformToMulti(published -> Multi.createBy().concatenating().streams(
                         Multi.createFrom().item(() -> acceptedEvent(message)),
-                        waiter.events().ifNoItem().after(turnTimeout).recoverWithCompletion().map(this::sseOf)))
+                        waiter.events().onFailure(TurnWaiter.Silent.class).recoverWithCompletion().map(this::sseOf)))
                 .onFailure(MessageIntake.Rejection.class).recoverWithItem(e -> errorEvent((MessageIntake.Rejection) e))
                 .onTermination().invoke(() -> deliveries.forgetTurn(message, waiter));
     }

@@ -2,6 +2,7 @@ package dev.capsule.gateway.delivery;
 
 import dev.capsule.events.InboundMessage;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
@@ -46,6 +47,20 @@ public class Deliveries {
         if (turns.remove(message.eventId(), waiter)) {
             turnSessions.computeIfPresent(message.sessionId(), (k, n) -> n == 1 ? null : n - 1);
         }
+    }
+
+    /**
+     * Ends the waits whose turns have sent nothing for {@code silence} as of {@code now} ({@link System#nanoTime}), each
+     * with {@link TurnWaiter.Silent}; answers how many.
+     */
+    public int endSilentTurns(long now, Duration silence) {
+        int ended = 0;
+        for (TurnWaiter waiter : turns.values()) {
+            if (waiter.endIfSilent(now, silence)) {
+                ended++;
+            }
+        }
+        return ended;
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.capsule.gateway.delivery;
 
 import io.smallrye.mutiny.Multi;
+import java.time.Duration;
 import io.smallrye.mutiny.operators.multi.processors.UnicastProcessor;
 
 /**
@@ -13,12 +14,15 @@ public final class TurnWaiter {
     private final UnicastProcessor<OutboundFrame> events = UnicastProcessor.create();
     private long lastSeq;
     private boolean done;
+    /** When the wait began or last heard an event of its turn ({@link System#nanoTime}). */
+    private long lastHeard = System.nanoTime();
 
     synchronized void accept(OutboundFrame event) {
         if (done || event.seq() <= lastSeq) {
             return;
         }
         lastSeq = event.seq();
+        lastHeard = System.nanoTime();
         events.onNext(event);
         if (event.endsTurn()) {
             done = true;
@@ -34,8 +38,29 @@ public final class TurnWaiter {
         }
     }
 
-    /** The turn's events, in order, completing after the last one. */
+    /**
+     * Ends the wait with {@link Silent} if its turn has sent nothing for {@code silence} as of {@code now}
+     * ({@link System#nanoTime}); answers whether it did.
+     */
+    synchronized boolean endIfSilent(long now, Duration silence) {
+        if (done || now - lastHeard < silence.toNanos()) {
+            return false;
+        }
+        done = true;
+        events.onError(new Silent(silence));
+        return true;
+    }
+
+    /** The turn's events, in order, completing after the last one, or failing with {@link Silent}. */
     public Multi<OutboundFrame> events() {
         return events;
+    }
+
+    /** The turn sent nothing for the gateway's turn timeout: its events will still reach the history. */
+    public static final class Silent extends RuntimeException {
+
+        Silent(Duration silence) {
+            super("the turn sent nothing for " + silence, null, false, false);
+        }
     }
 }
