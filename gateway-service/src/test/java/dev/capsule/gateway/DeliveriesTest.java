@@ -15,6 +15,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import dev.capsule.gateway.delivery.TurnWaiter;
 import io.smallrye.mutiny.helpers.test.AssertSubscriber;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
@@ -71,28 +72,27 @@ class DeliveriesTest {
     }
 
     @Test
-    void aWaitWhoseTurnSendsNothingForTheTimeoutEndsSilentAndAnEventStartsTheSilenceAgain() throws InterruptedException {
-        Duration timeout = Duration.ofSeconds(60);
+    void aWaitWhoseTurnSendsNothingForTheTimeoutEndsSilentAndAnEventStartsTheSilenceAgain() {
+        AtomicLong clock = new AtomicLong();
+        Deliveries timed = new Deliveries(new FirstReplies(new SimpleMeterRegistry()), clock::get);
+        long timeout = Duration.ofSeconds(60).toNanos();
         InboundMessage quiet = message("s4");
         InboundMessage talking = message("s4");
-        AssertSubscriber<OutboundFrame> quietEvents = deliveries.awaitTurn(quiet).events()
+        AssertSubscriber<OutboundFrame> quietEvents = timed.awaitTurn(quiet).events()
                 .subscribe().withSubscriber(AssertSubscriber.create(10));
-        TurnWaiter talkingWaiter = deliveries.awaitTurn(talking);
-        AssertSubscriber<OutboundFrame> talkingEvents = talkingWaiter.events().subscribe().withSubscriber(AssertSubscriber.create(10));
-        long start = System.nanoTime();
-        assertEquals(0, deliveries.endSilentTurns(start + timeout.toNanos() / 2, timeout), "half the timeout ends nothing");
+        AssertSubscriber<OutboundFrame> talkingEvents = timed.awaitTurn(talking).events()
+                .subscribe().withSubscriber(AssertSubscriber.create(10));
 
-        Thread.sleep(20);
-        long heard = System.nanoTime();
-        deliveries.dispatch(new OutboundFrame("s4", talking.eventId(), 1, "reply", "{}"));
-        // A millisecond short of the timeout since that event: past it since the quiet turn's wait began.
-        assertEquals(1, deliveries.endSilentTurns(heard + timeout.toNanos() - Duration.ofMillis(1).toNanos(), timeout));
+        assertEquals(0, timed.endSilentTurns(timeout / 2, Duration.ofNanos(timeout)), "half the timeout ends nothing");
+        clock.set(timeout / 2);
+        timed.dispatch(new OutboundFrame("s4", talking.eventId(), 1, "reply", "{}"));
+        assertEquals(1, timed.endSilentTurns(timeout, Duration.ofNanos(timeout)), "the quiet one, silent since the start");
         quietEvents.assertFailedWith(TurnWaiter.Silent.class);
         talkingEvents.assertNotTerminated();
         assertEquals(1, talkingEvents.getItems().size());
 
-        assertEquals(1, deliveries.endSilentTurns(System.nanoTime() + timeout.toNanos(), timeout));
+        assertEquals(1, timed.endSilentTurns(timeout / 2 + timeout, Duration.ofNanos(timeout)), "a timeout after its event");
         talkingEvents.assertFailedWith(TurnWaiter.Silent.class);
-        assertEquals(0, deliveries.endSilentTurns(System.nanoTime() + 2 * timeout.toNanos(), timeout), "an ended wait ends once");
+        assertEquals(0, timed.endSilentTurns(3 * timeout, Duration.ofNanos(timeout)), "an ended wait ends once");
     }
 }

@@ -92,6 +92,11 @@ public class SnapshotReader {
         if (pool.preparedQuery(EXISTS).execute(Tuple.of(sessionId)).await().atMost(Duration.ofSeconds(10)).size() == 0) {
             return Optional.empty();
         }
+        return loadKnown(sessionId);
+    }
+
+    /** As {@link #load}, for a session PostgreSQL is known to have a row for ({@link #known}): its snapshot, once folded. */
+    public Optional<SessionState> loadKnown(String sessionId) {
         awaitFoldedToTheEnd(Topics.CHANGES, sessionId);
         RowSet<Row> rows = pool.preparedQuery(SNAPSHOT).execute(Tuple.of(sessionId)).await().atMost(Duration.ofSeconds(10));
         if (rows.size() == 0) {

@@ -3,9 +3,9 @@ package dev.capsule.session.state;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -27,8 +27,13 @@ import org.jboss.logging.Logger;
 public class OwnedSessions {
 
     private static final Logger LOG = Logger.getLogger(OwnedSessions.class);
-    /** Past this many lookups waiting for their turns, polls look up nothing more (their turns ask alone). */
+    /** At most this many lookups wait for their turns; past it some are dropped, and their turns ask alone. */
     private static final int MAX_LOOKUPS = 10_000;
+    /**
+     * A lookup no turn took within this long is dropped: its record started no turn (a cancel when nothing ran, say),
+     * and the session's next turn, whenever it comes, asks alone.
+     */
+    private static final Duration LOOKUP_KEPT = Duration.ofMinutes(1);
     /** Longer than Redis's and PostgreSQL's own time-outs: a lookup that takes this long is given up, not waited for. */
     private static final long LOOKUP_WAIT_SECONDS = 15;
 
@@ -38,7 +43,8 @@ public class OwnedSessions {
      * Lookups of sessions this replica does not hold, made for a poll before its turns ({@link SessionPrefetch}): each is
      * taken by the first turn of its session to load, and voided by any save of the session or change of assignment.
      */
-    private final ConcurrentHashMap<String, Lookup> lookups = new ConcurrentHashMap<>();
+    private final Cache<String, Lookup> lookups = Caffeine.newBuilder().executor(Runnable::run)
+            .maximumSize(MAX_LOOKUPS).expireAfterWrite(LOOKUP_KEPT).build();
 
     OwnedSessions(StateConfig config) {
         if (config.cachedSessions() < 0) {
@@ -89,14 +95,9 @@ public class OwnedSessions {
     /**
      * Holds {@code found}, a lookup of a session this replica does not hold, made under assignment {@code generation}
      * while no turn of the session ran: the session's next turn takes it instead of asking Redis and PostgreSQL alone.
-     * Answers false, holding nothing, when too many lookups wait already.
      */
-    boolean expect(String sessionId, long generation, CompletableFuture<LookedUp> found) {
-        if (lookups.size() >= MAX_LOOKUPS) {
-            return false;
-        }
+    void expect(String sessionId, long generation, CompletableFuture<LookedUp> found) {
         lookups.put(sessionId, new Lookup(generation, found));
-        return true;
     }
 
     /**
@@ -105,7 +106,7 @@ public class OwnedSessions {
      * is the one the turn meets).
      */
     public Optional<LookedUp> takeLookup(String sessionId) {
-        Lookup lookup = lookups.remove(sessionId);
+        Lookup lookup = lookups.asMap().remove(sessionId);
         if (lookup == null || lookup.generation != generation.get()) {
             return Optional.empty();
         }
@@ -122,7 +123,7 @@ public class OwnedSessions {
 
     /** Keeps {@code saved}, the state just saved, unless the assignment changed since {@code loadedUnder}. */
     public void remember(long loadedUnder, SessionState saved) {
-        lookups.remove(saved.sessionId());
+        lookups.invalidate(saved.sessionId());
         if (loadedUnder == generation.get()) {
             states.put(saved.sessionId(), new Entry(loadedUnder, saved));
         }
@@ -130,14 +131,14 @@ public class OwnedSessions {
 
     /** Drops the session's copy: its save failed or was refused, so Redis decides what comes next. */
     public void forget(String sessionId) {
-        lookups.remove(sessionId);
+        lookups.invalidate(sessionId);
         states.invalidate(sessionId);
     }
 
     /** Drops every copy: partitions moved, so another replica may have handled any of these sessions since. */
     public void forgetAll(String why) {
         generation.incrementAndGet();
-        lookups.clear();
+        lookups.invalidateAll();
         long dropped = states.estimatedSize();
         states.invalidateAll();
         LOG.debugf("%s: dropped the in-memory state of about %d sessions", why, dropped);

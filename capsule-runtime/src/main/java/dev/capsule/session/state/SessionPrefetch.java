@@ -58,9 +58,7 @@ public class SessionPrefetch {
         for (String sessionId : missing) {
             CompletableFuture<LookedUp> found = inPostgres.thenApply(known -> new LookedUp(
                     inRedis.join().get(sessionId).orElse(null), known.contains(sessionId)));
-            if (!owned.expect(sessionId, generation, found)) {
-                return;
-            }
+            owned.expect(sessionId, generation, found);
         }
     }
 }

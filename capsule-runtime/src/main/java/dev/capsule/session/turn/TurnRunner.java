@@ -493,7 +493,7 @@ public class TurnRunner {
             if (found.get().state() != null) {
                 return found.get().state();
             }
-            return found.get().inPostgres() ? snapshots.load(sessionId).orElse(null) : null;
+            return found.get().inPostgres() ? snapshots.loadKnown(sessionId).orElse(null) : null;
         }
         return store.load(sessionId).or(() -> snapshots.load(sessionId)).orElse(null);
     }

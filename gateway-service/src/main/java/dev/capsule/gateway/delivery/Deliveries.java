@@ -2,10 +2,12 @@ package dev.capsule.gateway.delivery;
 
 import dev.capsule.events.InboundMessage;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 
 /**
  * Who on this replica waits for which outbound events: HTTP requests wait for one turn (by the
@@ -21,9 +23,17 @@ public class Deliveries {
     /** Sessions with a turn waited for here, and how many. */
     private final ConcurrentHashMap<String, Integer> turnSessions = new ConcurrentHashMap<>();
     private final FirstReplies firstReplies;
+    private final LongSupplier clock;
 
+    @Inject
     public Deliveries(FirstReplies firstReplies) {
+        this(firstReplies, System::nanoTime);
+    }
+
+    /** With {@code clock} (nanoseconds) as the time the waits hear their turns' events by: a test's own clock. */
+    public Deliveries(FirstReplies firstReplies, LongSupplier clock) {
         this.firstReplies = firstReplies;
+        this.clock = clock;
     }
 
     /**
@@ -32,7 +42,7 @@ public class Deliveries {
      * wait over: the client gave up on the earlier request, whose events end there.
      */
     public TurnWaiter awaitTurn(InboundMessage message) {
-        TurnWaiter waiter = new TurnWaiter();
+        TurnWaiter waiter = new TurnWaiter(clock);
         TurnWaiter earlier = turns.put(message.eventId(), waiter);
         if (earlier == null) {
             turnSessions.merge(message.sessionId(), 1, Integer::sum);
@@ -50,7 +60,7 @@ public class Deliveries {
     }
 
     /**
-     * Ends the waits whose turns have sent nothing for {@code silence} as of {@code now} ({@link System#nanoTime}), each
+     * Ends the waits whose turns have sent nothing for {@code silence} as of {@code now} (by this object's clock), each
      * with {@link TurnWaiter.Silent}; answers how many.
      */
     public int endSilentTurns(long now, Duration silence) {

@@ -2,6 +2,7 @@ package dev.capsule.gateway.delivery;
 
 import io.smallrye.mutiny.Multi;
 import java.time.Duration;
+import java.util.function.LongSupplier;
 import io.smallrye.mutiny.operators.multi.processors.UnicastProcessor;
 
 /**
@@ -14,15 +15,22 @@ public final class TurnWaiter {
     private final UnicastProcessor<OutboundFrame> events = UnicastProcessor.create();
     private long lastSeq;
     private boolean done;
-    /** When the wait began or last heard an event of its turn ({@link System#nanoTime}). */
-    private long lastHeard = System.nanoTime();
+    /** The clock in nanoseconds ({@link System#nanoTime} but in tests). */
+    private final LongSupplier clock;
+    /** When the wait began or last heard an event of its turn, by {@link #clock}. */
+    private long lastHeard;
+
+    TurnWaiter(LongSupplier clock) {
+        this.clock = clock;
+        this.lastHeard = clock.getAsLong();
+    }
 
     synchronized void accept(OutboundFrame event) {
         if (done || event.seq() <= lastSeq) {
             return;
         }
         lastSeq = event.seq();
-        lastHeard = System.nanoTime();
+        lastHeard = clock.getAsLong();
         events.onNext(event);
         if (event.endsTurn()) {
             done = true;
@@ -40,7 +48,7 @@ public final class TurnWaiter {
 
     /**
      * Ends the wait with {@link Silent} if its turn has sent nothing for {@code silence} as of {@code now}
-     * ({@link System#nanoTime}); answers whether it did.
+     * (by the clock the waits were made with); answers whether it did.
      */
     synchronized boolean endIfSilent(long now, Duration silence) {
         if (done || now - lastHeard < silence.toNanos()) {
