@@ -2,6 +2,7 @@ package dev.capsule.bench;
 
 import dev.capsule.bench.baseline.ForwarderBaseline;
 import dev.capsule.bench.capsule.CapsuleStep;
+import dev.capsule.bench.capsule.GatewayConnections;
 import dev.capsule.bench.load.Mix;
 import dev.capsule.bench.measure.CpuSampler;
 import dev.capsule.bench.measure.JitShare;
@@ -16,8 +17,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
 /**
  * One run: the two baselines on the stack's broker and Redis, then Capsule itself, each up its
@@ -132,14 +131,11 @@ final class BenchRun {
 
     private List<StepResult> capsule(List<StepResult> warmup) throws Exception {
         List<StepResult> steps = new ArrayList<>();
-        ExecutorService executor = Executors.newFixedThreadPool(4, r -> {
-            Thread t = new Thread(r, "bench-http");
-            t.setDaemon(true);
-            return t;
-        });
+        // The JDK's client for the readiness checks between steps, a few blocking calls; the steps' own traffic goes over the gateway connections.
         try (HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(10)).executor(executor).build()) {
-            CapsuleStep step = new CapsuleStep(settings, profile, client, runId, seed, mix);
+                .connectTimeout(Duration.ofSeconds(10)).build();
+             GatewayConnections gateway = new GatewayConnections(settings.gatewayPort())) {
+            CapsuleStep step = new CapsuleStep(settings, profile, gateway, runId, seed, mix);
             StackHealth health = new StackHealth(client, settings.servicePorts());
             if (stopped(health)) {
                 return steps;
@@ -175,8 +171,6 @@ final class BenchRun {
                 }
             }
             stopped(health);
-        } finally {
-            executor.shutdownNow();
         }
         return steps;
     }

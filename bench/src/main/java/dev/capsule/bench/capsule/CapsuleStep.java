@@ -11,7 +11,6 @@ import dev.capsule.bench.measure.Counts;
 import dev.capsule.bench.measure.CpuSampler;
 import dev.capsule.bench.measure.StepResult;
 import dev.capsule.bench.measure.Summary;
-import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -37,15 +36,15 @@ public final class CapsuleStep {
 
     private final Settings settings;
     private final Profile profile;
-    private final HttpClient client;
+    private final GatewayConnections gateway;
     private final String runId;
     private final long seed;
     private final Mix mix;
 
-    public CapsuleStep(Settings settings, Profile profile, HttpClient client, String runId, long seed, Mix mix) {
+    public CapsuleStep(Settings settings, Profile profile, GatewayConnections gateway, String runId, long seed, Mix mix) {
         this.settings = settings;
         this.profile = profile;
-        this.client = client;
+        this.gateway = gateway;
         this.runId = runId;
         this.seed = seed;
         this.mix = mix;
@@ -74,10 +73,10 @@ public final class CapsuleStep {
 
         CpuSampler cpu = new CpuSampler(settings.runDir(), settings.clockTicks());
         List<SessionLedger> chatSessions = ledgers.stream().filter(s -> s.transport == Transport.WS).toList();
-        try (PersistenceProbe probe = new PersistenceProbe(client, settings.gatewayHttp(), settings.token(), metrics);
-             ChatDriver chat = ChatDriver.connect(client, settings.gatewayWs(), settings.token(), chatSessions,
+        try (PersistenceProbe probe = new PersistenceProbe(gateway, settings.token(), metrics);
+             ChatDriver chat = ChatDriver.connect(gateway, settings.token(), chatSessions,
                      SESSIONS_PER_SOCKET, metrics)) {
-            HttpDriver http = new HttpDriver(client, settings.gatewayHttp(), settings.token(), metrics, probe);
+            HttpDriver http = new HttpDriver(gateway.http, settings.token(), metrics, probe);
             long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(100);
             metrics.windowEndNanos = OpenLoop.end(start, rate, count);
             cpu.start();
@@ -128,7 +127,7 @@ public final class CapsuleStep {
         for (int i = 0; i < answered.size() && sample.size() < profile.historySessions(); i += every) {
             sample.add(answered.get(i));
         }
-        HistoryCheck.Result history = new HistoryCheck(client, settings.gatewayHttp(), settings.token())
+        HistoryCheck.Result history = new HistoryCheck(gateway, settings.token())
                 .check(sample, Duration.ofSeconds(15));
 
         Counts counts = new Counts(holes + (pastCeiling ? 0 : unanswered), metrics.duplicated.get(), metrics.outOfOrder.get(),

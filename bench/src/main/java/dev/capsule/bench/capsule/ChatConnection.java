@@ -5,22 +5,18 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.capsule.events.CapsuleEvent;
 import dev.capsule.events.EventCodec;
 import dev.capsule.events.OutboundEvent;
-import java.net.http.WebSocket;
+import io.vertx.core.http.WebSocket;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 
 /**
  * One chat socket carrying several sessions, as a browser tab with several conversations would.
- * The JDK's WebSocket takes one send at a time, so sends are chained; the socket keeps their order.
+ * Frames leave in the order they are written, which is each session's order.
  */
-final class ChatConnection implements WebSocket.Listener {
+final class ChatConnection {
 
     private final Map<String, SessionLedger> sessions;
     private final StepMetrics metrics;
-    private final StringBuilder partial = new StringBuilder();
     private WebSocket socket;
-    private CompletableFuture<?> sending = CompletableFuture.completedFuture(null);
     private volatile boolean closing;
 
     ChatConnection(Map<String, SessionLedger> sessions, StepMetrics metrics) {
@@ -30,34 +26,25 @@ final class ChatConnection implements WebSocket.Listener {
 
     void attach(WebSocket socket) {
         this.socket = socket;
+        socket.textMessageHandler(frame -> handle(frame, System.nanoTime()));
+        socket.exceptionHandler(error -> metrics.error("chat socket: " + error));
+        socket.closeHandler(closed -> {
+            if (!closing) {
+                metrics.error("chat socket closed by the gateway: " + socket.closeStatusCode() + " " + socket.closeReason());
+            }
+        });
     }
 
     synchronized void send(SentMessage m) {
         ObjectNode frame = EventCodec.mapper().createObjectNode()
                 .put("type", "message").put("sessionId", m.session.id).put("text", m.text());
-        String text = frame.toString();
-        sending = sending.thenCompose(previous -> socket.sendText(text, true)).exceptionally(failure -> {
-            metrics.error("chat send on session " + m.session.id + ": " + failure);
-            return null;
-        });
+        socket.writeTextMessage(frame.toString()).onFailure(failure ->
+                metrics.error("chat send on session " + m.session.id + ": " + failure));
     }
 
     void close() {
         closing = true;
-        socket.sendClose(WebSocket.NORMAL_CLOSURE, "bench step over").exceptionally(f -> null);
-    }
-
-    @Override
-    public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-        long now = System.nanoTime();
-        partial.append(data);
-        if (last) {
-            String frame = partial.toString();
-            partial.setLength(0);
-            handle(frame, now);
-        }
-        webSocket.request(1);
-        return null;
+        socket.close((short) 1000, "bench step over");
     }
 
     private void handle(String frame, long now) {
@@ -90,19 +77,6 @@ final class ChatConnection implements WebSocket.Listener {
                 ledger.onEvent(outbound, now, null);
             }
         }
-    }
-
-    @Override
-    public void onError(WebSocket webSocket, Throwable error) {
-        metrics.error("chat socket: " + error);
-    }
-
-    @Override
-    public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
-        if (!closing) {
-            metrics.error("chat socket closed by the gateway: " + statusCode + " " + reason);
-        }
-        return null;
     }
 
     /** {@code {"text": "…"}}, the body of an API message. */

@@ -3,10 +3,8 @@ package dev.capsule.bench.capsule;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.capsule.events.EventCodec;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,13 +24,13 @@ final class HistoryCheck {
 
     private static final int CONCURRENT_READS = 4;
 
-    private final HttpClient client;
+    private final GatewayConnections gateway;
     private final String base;
     private final String authorization;
 
-    HistoryCheck(HttpClient client, String gatewayHttp, String token) {
-        this.client = client;
-        this.base = gatewayHttp + "/api/sessions/";
+    HistoryCheck(GatewayConnections gateway, String token) {
+        this.gateway = gateway;
+        this.base = "/api/sessions/";
         this.authorization = "Bearer " + token;
     }
 
@@ -71,19 +69,23 @@ final class HistoryCheck {
     }
 
     private CompletableFuture<long[]> compare(SessionLedger session) {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(base + session.id + "/history?limit=500"))
-                .header("Authorization", authorization).timeout(Duration.ofSeconds(30)).GET().build();
-        return client.sendAsync(request, HttpResponse.BodyHandlers.ofString()).handle((response, failure) -> {
-            int sent = session.messages.size();
-            if (failure != null || response.statusCode() != 200) {
-                return new long[] {2L * sent, 0, 0};
-            }
-            try {
-                return differences(session, EventCodec.mapper().readTree(response.body()));
-            } catch (IOException e) {
-                return new long[] {2L * sent, 0, 0};
-            }
-        });
+        RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setURI(base + session.id + "/history?limit=500")
+                .putHeader("Authorization", authorization).setIdleTimeout(30_000);
+        int sent = session.messages.size();
+        return gateway.http.request(options)
+                .compose(request -> request.send())
+                .compose(response -> response.body().map(body -> {
+                    if (response.statusCode() != 200) {
+                        return new long[] {2L * sent, 0, 0};
+                    }
+                    try {
+                        return differences(session, EventCodec.mapper().readTree(body.getBytes()));
+                    } catch (IOException e) {
+                        return new long[] {2L * sent, 0, 0};
+                    }
+                }))
+                .otherwise(failure -> new long[] {2L * sent, 0, 0})
+                .toCompletionStage().toCompletableFuture();
     }
 
     static long[] differences(SessionLedger session, JsonNode page) {

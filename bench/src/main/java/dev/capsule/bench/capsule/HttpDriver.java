@@ -4,12 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.capsule.events.CapsuleEvent;
 import dev.capsule.events.EventCodec;
 import dev.capsule.events.OutboundEvent;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.parsetools.RecordParser;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
 
 /**
  * Sends the HTTP sessions' messages: in the bench mix as server-sent-event requests, which show
@@ -17,9 +18,11 @@ import java.time.Duration;
  * turn's events, as a bot SDK's caller gets it. On the event stream, the gateway's {@code accepted}
  * event (or {@code error}) says that Kafka has the message; on the JSON path, the answer does. A
  * session's next message waits for that, as one user's messages would, so that its messages reach
- * Kafka in order.
+ * Kafka in order, and leaves from the callback that released it, on the client's event loop.
  */
 final class HttpDriver {
+
+    private static final long TIMEOUT_MILLIS = 90_000;
 
     private final HttpClient client;
     private final String base;
@@ -27,9 +30,9 @@ final class HttpDriver {
     private final StepMetrics metrics;
     private final PersistenceProbe probe;
 
-    HttpDriver(HttpClient client, String gatewayHttp, String token, StepMetrics metrics, PersistenceProbe probe) {
+    HttpDriver(HttpClient client, String token, StepMetrics metrics, PersistenceProbe probe) {
         this.client = client;
-        this.base = gatewayHttp + "/api/sessions/";
+        this.base = "/api/sessions/";
         this.authorization = "Bearer " + token;
         this.metrics = metrics;
         this.probe = probe;
@@ -43,29 +46,28 @@ final class HttpDriver {
 
     private void send(SentMessage m) {
         boolean json = m.session.transport == Transport.HTTP_JSON;
-        HttpRequest request = HttpRequest.newBuilder(URI.create(base + m.session.id + "/messages"))
-                .header("Authorization", authorization)
-                .header("Accept", json ? "application/json" : "text/event-stream")
-                .header("Content-Type", "application/json")
-                .timeout(Duration.ofSeconds(90))
-                .POST(HttpRequest.BodyPublishers.ofString(ChatConnection.textJson(m.text())))
-                .build();
-        client.sendAsync(request, info -> json ? answered(m, info) : accepted(m, info)).whenComplete((response, failure) -> {
-            if (failure != null) {
-                metrics.error("HTTP " + m.session.id + ": " + failure);
-            }
-            if (!m.accepted) {
-                m.session.refused(m); // never accepted: no turn will come
-            }
-            release(m);
-        });
+        RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setURI(base + m.session.id + "/messages")
+                .putHeader("Authorization", authorization)
+                .putHeader("Accept", json ? "application/json" : "text/event-stream")
+                .putHeader("Content-Type", "application/json")
+                .setIdleTimeout(TIMEOUT_MILLIS);
+        client.request(options)
+                .compose(request -> request.send(Buffer.buffer(ChatConnection.textJson(m.text()))))
+                .onSuccess(response -> {
+                    if (response.statusCode() != 200) {
+                        refused(m, response);
+                    } else if (json) {
+                        answered(m, response);
+                    } else {
+                        accepted(m, response);
+                    }
+                })
+                .onFailure(failure -> ended(m, failure));
     }
 
-    private HttpResponse.BodySubscriber<Void> accepted(SentMessage m, HttpResponse.ResponseInfo info) {
-        if (info.statusCode() != 200) {
-            return refused(m, info);
-        }
-        return HttpResponse.BodySubscribers.fromLineSubscriber(new SseLines((name, data) -> {
+    /** The event stream: each event as it comes, until the gateway ends the response with the turn. */
+    private void accepted(SentMessage m, HttpClientResponse response) {
+        SseLines lines = new SseLines((name, data) -> {
             switch (name) {
                 case "accepted" -> {
                     m.accepted = true;
@@ -81,22 +83,22 @@ final class HttpDriver {
                 }
                 default -> onData(m, data);
             }
-        }));
+        });
+        response.handler(RecordParser.newDelimited("\n", line -> lines.line(line.toString())));
+        response.exceptionHandler(failure -> ended(m, failure));
+        response.endHandler(end -> ended(m, null));
     }
 
     /** A JSON answer: the turn has ended, and its events are all in the body. */
-    private HttpResponse.BodySubscriber<Void> answered(SentMessage m, HttpResponse.ResponseInfo info) {
-        if (info.statusCode() != 200) {
-            return refused(m, info);
-        }
-        return HttpResponse.BodySubscribers.mapping(HttpResponse.BodySubscribers.ofByteArray(), body -> {
+    private void answered(SentMessage m, HttpClientResponse response) {
+        response.body().onSuccess(body -> {
             long now = System.nanoTime();
             m.accepted = true;
             if (m.probe) {
                 probe.watch(m, now);
             }
             try {
-                for (JsonNode event : EventCodec.mapper().readTree(body).path("events")) {
+                for (JsonNode event : EventCodec.mapper().readTree(body.getBytes()).path("events")) {
                     if (EventCodec.mapper().treeToValue(event, CapsuleEvent.class) instanceof OutboundEvent outbound) {
                         m.session.onEvent(outbound, now, m);
                     }
@@ -104,17 +106,26 @@ final class HttpDriver {
             } catch (IOException | RuntimeException e) {
                 metrics.error("undecodable answer on session " + m.session.id + ": " + e.getMessage());
             }
-            release(m);
-            return null;
-        });
+            ended(m, null);
+        }).onFailure(failure -> ended(m, failure));
     }
 
     /** Not accepted: no turn will come, and the session's next message may go. */
-    private HttpResponse.BodySubscriber<Void> refused(SentMessage m, HttpResponse.ResponseInfo info) {
-        metrics.error("HTTP " + info.statusCode() + " for a message to session " + m.session.id);
+    private void refused(SentMessage m, HttpClientResponse response) {
+        metrics.error("HTTP " + response.statusCode() + " for a message to session " + m.session.id);
         m.session.refused(m);
+        response.body().onComplete(ignored -> release(m));
+    }
+
+    /** The exchange is over, well or not: a message never accepted gets no turn, and the session's next may go. */
+    private void ended(SentMessage m, Throwable failure) {
+        if (failure != null) {
+            metrics.error("HTTP " + m.session.id + ": " + failure);
+        }
+        if (!m.accepted) {
+            m.session.refused(m);
+        }
         release(m);
-        return HttpResponse.BodySubscribers.replacing(null);
     }
 
     private void onData(SentMessage m, String data) {

@@ -1,13 +1,8 @@
 package dev.capsule.bench.capsule;
 
 import com.fasterxml.jackson.databind.node.TextNode;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -29,20 +24,16 @@ final class PersistenceProbe implements AutoCloseable {
     static final int MAX_IN_FLIGHT = 16;
     private static final long GIVE_UP_NANOS = TimeUnit.SECONDS.toNanos(30);
 
-    private final HttpClient client;
+    private final GatewayConnections gateway;
     private final String base;
     private final String authorization;
     private final StepMetrics metrics;
     private final AtomicInteger inFlight = new AtomicInteger();
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "bench-persistence-probe");
-        t.setDaemon(true);
-        return t;
-    });
+    private volatile boolean closed;
 
-    PersistenceProbe(HttpClient client, String gatewayHttp, String token, StepMetrics metrics) {
-        this.client = client;
-        this.base = gatewayHttp + "/api/sessions/";
+    PersistenceProbe(GatewayConnections gateway, String token, StepMetrics metrics) {
+        this.gateway = gateway;
+        this.base = "/api/sessions/";
         this.authorization = "Bearer " + token;
         this.metrics = metrics;
     }
@@ -55,32 +46,39 @@ final class PersistenceProbe implements AutoCloseable {
             return;
         }
         String needle = "\"text\":" + TextNode.valueOf(m.text());
-        if (timer.isShutdown()) {  // an answer after the step ended: nothing is measured any more
+        if (closed) {  // an answer after the step ended: nothing is measured any more
             inFlight.decrementAndGet();
             return;
         }
-        timer.schedule(() -> poll(m, needle, acceptedAt), FIRST_POLL_MILLIS, TimeUnit.MILLISECONDS);
+        gateway.vertx.setTimer(FIRST_POLL_MILLIS, t -> poll(m, needle, acceptedAt));
     }
 
     private void poll(SentMessage m, String needle, long acceptedAt) {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(base + m.session.id + "/history?limit=500"))
-                .header("Authorization", authorization).timeout(Duration.ofSeconds(10)).GET().build();
+        if (closed) {
+            inFlight.decrementAndGet();
+            return;
+        }
+        RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setURI(base + m.session.id + "/history?limit=500")
+                .putHeader("Authorization", authorization).setIdleTimeout(10_000);
         long askedAt = System.nanoTime();
-        client.sendAsync(request, HttpResponse.BodyHandlers.ofString()).whenComplete((response, failure) -> {
-            if (failure == null && response.statusCode() == 200 && response.body().contains(needle)) {
-                metrics.persistenceLag.recordNanos(askedAt - acceptedAt);
-                inFlight.decrementAndGet();
-            } else if (System.nanoTime() - acceptedAt < GIVE_UP_NANOS && !timer.isShutdown()) {
-                timer.schedule(() -> poll(m, needle, acceptedAt), POLL_MILLIS, TimeUnit.MILLISECONDS);
-            } else {
-                metrics.probesUnseen.incrementAndGet();
-                inFlight.decrementAndGet();
-            }
-        });
+        gateway.http.request(options)
+                .compose(request -> request.send())
+                .compose(response -> response.body().map(body -> response.statusCode() == 200 && body.toString().contains(needle)))
+                .onComplete(found -> {
+                    if (found.succeeded() && found.result()) {
+                        metrics.persistenceLag.recordNanos(askedAt - acceptedAt);
+                        inFlight.decrementAndGet();
+                    } else if (System.nanoTime() - acceptedAt < GIVE_UP_NANOS && !closed) {
+                        gateway.vertx.setTimer(POLL_MILLIS, t -> poll(m, needle, acceptedAt));
+                    } else {
+                        metrics.probesUnseen.incrementAndGet();
+                        inFlight.decrementAndGet();
+                    }
+                });
     }
 
     @Override
     public void close() {
-        timer.shutdownNow();
+        closed = true;
     }
 }

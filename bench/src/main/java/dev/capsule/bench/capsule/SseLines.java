@@ -1,6 +1,5 @@
 package dev.capsule.bench.capsule;
 
-import java.util.concurrent.Flow;
 import java.util.function.BiConsumer;
 
 /**
@@ -8,7 +7,7 @@ import java.util.function.BiConsumer;
  * gateway writes each event's JSON on one {@code data:} line, after its {@code event:} line, so
  * one data line is one event.
  */
-final class SseLines implements Flow.Subscriber<String> {
+final class SseLines {
 
     private final BiConsumer<String, String> events;
     private String name = "message";
@@ -17,13 +16,11 @@ final class SseLines implements Flow.Subscriber<String> {
         this.events = events;
     }
 
-    @Override
-    public void onSubscribe(Flow.Subscription subscription) {
-        subscription.request(Long.MAX_VALUE);
-    }
-
-    @Override
-    public void onNext(String line) {
+    /** One line of the stream, without its line break. */
+    void line(String line) {
+        if (line.endsWith("\r")) {
+            line = line.substring(0, line.length() - 1);
+        }
         if (line.startsWith("event:")) {
             name = line.substring("event:".length()).strip();
         } else if (line.startsWith("data:")) {
@@ -31,14 +28,5 @@ final class SseLines implements Flow.Subscriber<String> {
         } else if (line.isEmpty()) {
             name = "message"; // an event ends at a blank line; the next one names itself
         }
-    }
-
-    @Override
-    public void onError(Throwable throwable) {
-        // The response future fails too; HttpDriver counts it there.
-    }
-
-    @Override
-    public void onComplete() {
     }
 }

@@ -1,0 +1,17 @@
+/**
+ * Capsule's steps: the open-loop sender, the drivers that carry its messages to the gateway, and
+ * the ledgers that judge what comes back.
+ *
+ * <p>The drivers run on one Vert.x event loop ({@link dev.capsule.bench.capsule.GatewayConnections})
+ * rather than the JDK's {@code java.net.http} client, which the rest of the bench (readiness checks,
+ * the chaos tool) uses for its few blocking calls. The JDK client hands every request, body and
+ * answer between its selector thread and its executor: on this 2-core machine the generator then
+ * took a quarter to a third of a core at 500-1,000 msg/s, CPU the stack it measures did not have.
+ * Measured with {@code ./capsule bench --quick --workload plain --only capsule --no-profile}, the old
+ * and the new bench run in turn twice on one warm stack: the bench's own CPU per message at 100 / 500 /
+ * 1,000 msg/s went from 1,712-1,732 / 674-691 / 415 µs to 952-1,071 / 418-450 / 244-292 µs, and
+ * its thread switches per message from 13-19 to 2.5-4.6; the stack's own figures stayed within the
+ * machine's drift. A session's next message leaves from the callback that released it, on the event
+ * loop, so only the open loop's sends cross threads.
+ */
+package dev.capsule.bench.capsule;

@@ -1,0 +1,124 @@
+package dev.capsule.bench.capsule;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.capsule.bench.load.MessageKind;
+import dev.capsule.bench.load.Planned;
+import dev.capsule.events.EventCodec;
+import dev.capsule.events.EventMeta;
+import dev.capsule.events.Reply;
+import dev.capsule.events.TraceContext;
+import dev.capsule.events.TurnEnded;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The chat driver against a stand-in for the gateway's chat socket: each message frame is answered
+ * with the demo app's numbered reply and the turn's end, per session, as the gateway sends them;
+ * a message to the session "refused" gets an error frame instead.
+ */
+class ChatDriverTest {
+
+    private final Vertx gatewayVertx = Vertx.vertx();
+    private final Map<String, Integer> turns = new ConcurrentHashMap<>();
+    private final List<String> authorizations = new ArrayList<>();
+    private GatewayConnections gateway;
+
+    @BeforeEach
+    void start() throws Exception {
+        HttpServer server = gatewayVertx.createHttpServer().webSocketHandler(this::chat)
+                .listen(0).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        gateway = new GatewayConnections(server.actualPort());
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        gateway.close();
+        gatewayVertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void sessionsShareSocketsAndEachGetsItsOwnAnswersInOrder() throws Exception {
+        StepMetrics metrics = new StepMetrics();
+        List<SessionLedger> sessions = new ArrayList<>();
+        List<SentMessage> messages = new ArrayList<>();
+        for (int s = 0; s < 5; s++) {
+            SessionLedger session = new SessionLedger("chat-" + s, Transport.WS, metrics);
+            sessions.add(session);
+            for (int position = 1; position <= 3; position++) {
+                messages.add(message(session, position));
+            }
+        }
+        try (ChatDriver driver = ChatDriver.connect(gateway, "token", sessions, 2, metrics)) {
+            messages.forEach(m -> {
+                m.due = System.nanoTime();
+                driver.submit(m);
+            });
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (metrics.answered.get() < messages.size() && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+        }
+        assertEquals(messages.size(), metrics.answered.get(), "every turn answered");
+        assertEquals(0, metrics.errors.get() + metrics.outOfOrder.get() + metrics.duplicated.get(),
+                "nothing failed, out of order or doubled; first error: " + metrics.firstError.get());
+        sessions.forEach(s -> assertTrue(s.allAnswered(), s.id + " answered"));
+        synchronized (authorizations) {
+            assertEquals(List.of("Bearer token", "Bearer token", "Bearer token"), authorizations,
+                    "five sessions, two to a socket: three sockets, each with the user's token");
+        }
+    }
+
+    @Test
+    void anErrorFrameMarksItsSessionRefused() throws Exception {
+        StepMetrics metrics = new StepMetrics();
+        SessionLedger refused = new SessionLedger("refused", Transport.WS, metrics);
+        SentMessage m = message(refused, 1);
+        try (ChatDriver driver = ChatDriver.connect(gateway, "token", List.of(refused), 20, metrics)) {
+            driver.submit(m);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (metrics.errors.get() == 0 && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+        }
+        assertEquals(1, metrics.errors.get(), "the error frame is counted");
+        assertTrue(!refused.allAnswered(), "a session with a refused frame is not all answered");
+    }
+
+    private void chat(ServerWebSocket socket) {
+        synchronized (authorizations) {
+            authorizations.add(socket.headers().get("Authorization"));
+        }
+        socket.textMessageHandler(frame -> {
+            JsonObject message = new JsonObject(frame);
+            String sessionId = message.getString("sessionId");
+            if (sessionId.equals("refused")) {
+                socket.writeTextMessage(new JsonObject().put("type", "error").put("sessionId", sessionId)
+                        .put("error", "too many messages").encode());
+                return;
+            }
+            int n = turns.merge(sessionId, 1, Integer::sum);
+            socket.writeTextMessage(EventCodec.encodeToString(Reply.of(EventMeta.next(sessionId, TraceContext.NONE), "t" + n,
+                    2L * n - 1, "web", null, "#" + n + ": " + message.getString("text"))));
+            socket.writeTextMessage(EventCodec.encodeToString(TurnEnded.of(EventMeta.next(sessionId, TraceContext.NONE), "t" + n,
+                    2L * n, "web", null, 1)));
+        });
+    }
+
+    private static SentMessage message(SessionLedger ledger, int position) {
+        SentMessage m = new SentMessage(ledger, new Planned(position, 0, position, MessageKind.PLAIN, "hello 0." + position), false);
+        ledger.messages.add(m);
+        return m;
+    }
+}

@@ -1,0 +1,122 @@
+package dev.capsule.bench.capsule;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.capsule.bench.load.MessageKind;
+import dev.capsule.bench.load.Planned;
+import dev.capsule.events.EventCodec;
+import dev.capsule.events.EventMeta;
+import dev.capsule.events.Reply;
+import dev.capsule.events.TraceContext;
+import dev.capsule.events.TurnEnded;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The HTTP driver against a stand-in for the gateway's message endpoint, answering as the gateway
+ * does: the demo app's numbered reply and the turn's end, as server-sent events after
+ * {@code accepted} or as one JSON answer; a 429 for the first message of a session named "refused".
+ */
+class HttpDriverTest {
+
+    private final Vertx gatewayVertx = Vertx.vertx();
+    private final Map<String, Integer> received = new ConcurrentHashMap<>();
+    private GatewayConnections gateway;
+
+    @BeforeEach
+    void start() throws Exception {
+        HttpServer server = gatewayVertx.createHttpServer().requestHandler(this::answer)
+                .listen(0).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        gateway = new GatewayConnections(server.actualPort());
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        gateway.close();
+        gatewayVertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void eachTransportsAnswersAreCountedAndASessionsMessagesLeaveOneAfterAnother() throws Exception {
+        for (Transport transport : List.of(Transport.HTTP, Transport.HTTP_JSON)) {
+            StepMetrics metrics = new StepMetrics();
+            SessionLedger session = new SessionLedger(transport.key(), transport, metrics);
+            List<SentMessage> messages = List.of(message(session, 1), message(session, 2), message(session, 3));
+            HttpDriver driver = new HttpDriver(gateway.http, "token", metrics, new PersistenceProbe(gateway, "token", metrics));
+            messages.forEach(m -> {
+                m.due = System.nanoTime();
+                driver.submit(m);
+            });
+            awaitAnswers(metrics, 3);
+            assertEquals(3, metrics.answered.get(), transport + ": every turn answered");
+            assertEquals(0, metrics.errors.get() + metrics.outOfOrder.get() + metrics.duplicated.get() + session.seqHoles(),
+                    transport + ": nothing out of order, doubled, missing or failed; first error: " + metrics.firstError.get());
+            assertTrue(session.allAnswered(), transport + ": every message answered");
+        }
+    }
+
+    @Test
+    void aRefusedMessageIsCountedAndTheSessionsNextStillLeaves() throws Exception {
+        StepMetrics metrics = new StepMetrics();
+        SessionLedger session = new SessionLedger("refused", Transport.HTTP, metrics);
+        SentMessage first = message(session, 1);
+        SentMessage second = message(session, 2);
+        HttpDriver driver = new HttpDriver(gateway.http, "token", metrics, new PersistenceProbe(gateway, "token", metrics));
+        driver.submit(first);
+        driver.submit(second);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (received.getOrDefault("refused", 0) < 2 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertEquals(2, received.get("refused"), "the second message left after the first was refused");
+        assertTrue(first.refused, "the refused message is marked so");
+        assertEquals(1, metrics.errors.get(), "the 429 is counted as an error");
+    }
+
+    private void answer(HttpServerRequest request) {
+        String sessionId = request.path().split("/")[3];
+        int n = received.merge(sessionId, 1, Integer::sum);
+        request.body().onSuccess(body -> {
+            if (sessionId.equals("refused") && n == 1) {
+                request.response().setStatusCode(429).end("{\"error\":\"too many\"}");
+                return;
+            }
+            String text = body.toJsonObject().getString("text");
+            String reply = EventCodec.encodeToString(Reply.of(EventMeta.next(sessionId, TraceContext.NONE), "t" + n, 2L * n - 1,
+                    "api", null, "#" + n + ": " + text));
+            String ended = EventCodec.encodeToString(TurnEnded.of(EventMeta.next(sessionId, TraceContext.NONE), "t" + n, 2L * n,
+                    "api", null, 1));
+            if ("application/json".equals(request.getHeader("Accept"))) {
+                request.response().putHeader("Content-Type", "application/json")
+                        .end("{\"events\":[" + reply + "," + ended + "]}");
+            } else {
+                request.response().setChunked(true).putHeader("Content-Type", "text/event-stream");
+                request.response().write("event: accepted\ndata: {}\n\n");
+                request.response().write("event: reply\ndata: " + reply + "\n\n");
+                request.response().end("event: turn.ended\ndata: " + ended + "\n\n");
+            }
+        });
+    }
+
+    private static void awaitAnswers(StepMetrics metrics, int count) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (metrics.answered.get() < count && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+    }
+
+    private static SentMessage message(SessionLedger ledger, int position) {
+        SentMessage m = new SentMessage(ledger, new Planned(position, 0, position, MessageKind.PLAIN, "hello 0." + position), false);
+        ledger.messages.add(m);
+        return m;
+    }
+}
