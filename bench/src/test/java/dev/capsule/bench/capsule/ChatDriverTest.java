@@ -1,17 +1,14 @@
 package dev.capsule.bench.capsule;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static dev.capsule.bench.capsule.StandInGateway.message;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.capsule.bench.load.MessageKind;
-import dev.capsule.bench.load.Planned;
 import dev.capsule.events.EventCodec;
 import dev.capsule.events.EventMeta;
 import dev.capsule.events.Reply;
 import dev.capsule.events.TraceContext;
 import dev.capsule.events.TurnEnded;
-import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -30,22 +27,20 @@ import org.junit.jupiter.api.Test;
  */
 class ChatDriverTest {
 
-    private final Vertx gatewayVertx = Vertx.vertx();
     private final Map<String, Integer> turns = new ConcurrentHashMap<>();
     private final List<String> authorizations = new ArrayList<>();
+    private StandInGateway stand;
     private GatewayConnections gateway;
 
     @BeforeEach
     void start() throws Exception {
-        HttpServer server = gatewayVertx.createHttpServer().webSocketHandler(this::chat)
-                .listen(0).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-        gateway = new GatewayConnections(server.actualPort());
+        stand = new StandInGateway(request -> request.response().setStatusCode(404).end(), this::chat);
+        gateway = stand.connections;
     }
 
     @AfterEach
     void stop() throws Exception {
-        gateway.close();
-        gatewayVertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        stand.close();
     }
 
     @Test
@@ -114,11 +109,5 @@ class ChatDriverTest {
             socket.writeTextMessage(EventCodec.encodeToString(TurnEnded.of(EventMeta.next(sessionId, TraceContext.NONE), "t" + n,
                     2L * n, "web", null, 1)));
         });
-    }
-
-    private static SentMessage message(SessionLedger ledger, int position) {
-        SentMessage m = new SentMessage(ledger, new Planned(position, 0, position, MessageKind.PLAIN, "hello 0." + position), false);
-        ledger.messages.add(m);
-        return m;
     }
 }

@@ -1,17 +1,14 @@
 package dev.capsule.bench.capsule;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static dev.capsule.bench.capsule.StandInGateway.message;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.capsule.bench.load.MessageKind;
-import dev.capsule.bench.load.Planned;
 import dev.capsule.events.EventCodec;
 import dev.capsule.events.EventMeta;
 import dev.capsule.events.Reply;
 import dev.capsule.events.TraceContext;
 import dev.capsule.events.TurnEnded;
-import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
 import java.util.List;
 import java.util.Map;
@@ -28,21 +25,19 @@ import org.junit.jupiter.api.Test;
  */
 class HttpDriverTest {
 
-    private final Vertx gatewayVertx = Vertx.vertx();
     private final Map<String, Integer> received = new ConcurrentHashMap<>();
+    private StandInGateway stand;
     private GatewayConnections gateway;
 
     @BeforeEach
     void start() throws Exception {
-        HttpServer server = gatewayVertx.createHttpServer().requestHandler(this::answer)
-                .listen(0).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-        gateway = new GatewayConnections(server.actualPort());
+        stand = new StandInGateway(this::answer, socket -> socket.close());
+        gateway = stand.connections;
     }
 
     @AfterEach
     void stop() throws Exception {
-        gateway.close();
-        gatewayVertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        stand.close();
     }
 
     @Test
@@ -112,11 +107,5 @@ class HttpDriverTest {
         while (metrics.answered.get() < count && System.nanoTime() < deadline) {
             Thread.sleep(10);
         }
-    }
-
-    private static SentMessage message(SessionLedger ledger, int position) {
-        SentMessage m = new SentMessage(ledger, new Planned(position, 0, position, MessageKind.PLAIN, "hello 0." + position), false);
-        ledger.messages.add(m);
-        return m;
     }
 }

@@ -1,0 +1,36 @@
+package dev.capsule.bench.capsule;
+
+import dev.capsule.bench.load.MessageKind;
+import dev.capsule.bench.load.Planned;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.ServerWebSocket;
+import java.util.concurrent.TimeUnit;
+
+/** A stand-in for the gateway's message endpoint or chat socket, and the bench's connections to it. */
+final class StandInGateway implements AutoCloseable {
+
+    private final Vertx vertx = Vertx.vertx();
+    final GatewayConnections connections;
+
+    StandInGateway(Handler<HttpServerRequest> requests, Handler<ServerWebSocket> sockets) throws Exception {
+        HttpServer server = vertx.createHttpServer().requestHandler(requests).webSocketHandler(sockets)
+                .listen(0).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        connections = new GatewayConnections(server.actualPort());
+    }
+
+    /** Message {@code position} of {@code ledger}'s session, plain text, the way a step plans it. */
+    static SentMessage message(SessionLedger ledger, int position) {
+        SentMessage m = new SentMessage(ledger, new Planned(position, 0, position, MessageKind.PLAIN, "hello 0." + position), false);
+        ledger.messages.add(m);
+        return m;
+    }
+
+    @Override
+    public void close() throws Exception {
+        connections.close();
+        vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+}
