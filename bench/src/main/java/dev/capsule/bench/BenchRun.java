@@ -3,6 +3,7 @@ package dev.capsule.bench;
 import dev.capsule.bench.baseline.ForwarderBaseline;
 import dev.capsule.bench.capsule.CapsuleStep;
 import dev.capsule.bench.capsule.GatewayConnections;
+import dev.capsule.bench.capsule.GeneratorCheck;
 import dev.capsule.bench.load.Mix;
 import dev.capsule.bench.measure.CpuSampler;
 import dev.capsule.bench.measure.JitShare;
@@ -61,6 +62,7 @@ final class BenchRun {
             System.out.println("The baselines do not stream: the streams workload runs Capsule only.");
             System.out.println();
         }
+        GeneratorCheck.Result generator = !streams && only.contains("generator") ? generator() : null;
         console.header(streams);
         List<StepResult> a = !streams && only.contains("baseline-a") ? baseline(false) : List.of();
         List<StepResult> b = !streams && only.contains("baseline-b") ? baseline(true) : List.of();
@@ -72,7 +74,21 @@ final class BenchRun {
                         mix.id(), profile.messagesPerSession(), profile.step().toSeconds(), profile.messagesPerSession(), seed,
                         mix.description());
         return Report.of(runId, profile.name(), seed, machine, mix, workload, a, b, capsule, warmup, whereTimeGoes,
-                settings.firstMessageMillis());
+                settings.firstMessageMillis(), generator);
+    }
+
+    /** The load generator's own CPU per message, against a stand-in gateway: what the bench costs, apart from the stack. */
+    private GeneratorCheck.Result generator() throws Exception {
+        System.out.printf("Load generator check: the plain workload's drivers at %,d msg/s against a stand-in gateway in a process of its own%n",
+                GeneratorCheck.RATE);
+        GeneratorCheck.Result r = GeneratorCheck.run(GeneratorCheck.RATE, Duration.ofSeconds(3), Duration.ofSeconds(4));
+        System.out.printf("  %.0f µs of the bench's CPU per message answered; %,.0f msg/s reached, %,d answered, %d errors%n",
+                r.microsPerMessage(), r.achieved(), r.answered(), r.errors());
+        if (r.firstError() != null) {
+            System.out.println("  first error: " + r.firstError());
+        }
+        System.out.println();
+        return r;
     }
 
     private List<StepResult> baseline(boolean withRedis) throws Exception {

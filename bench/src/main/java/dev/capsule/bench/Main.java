@@ -29,7 +29,7 @@ public final class Main {
         boolean quick = false;
         long seed = 7;
         Path out = null;
-        Set<String> only = Set.of("baseline-a", "baseline-b", "capsule");
+        Set<String> only = Set.of("generator", "baseline-a", "baseline-b", "capsule");
         boolean cpuProfile = true;
         Mix mix = Mix.MIXED;
         for (int i = 0; i < args.length; i++) {
@@ -49,7 +49,7 @@ public final class Main {
                     }
                 }
                 default -> {
-                    System.err.println("usage: ./capsule bench [--quick|--full] [--seed N] [--out DIR] [--only baseline-a,baseline-b,capsule] [--workload mix|plain|streams] [--no-profile]   (unknown: " + args[i] + ")");
+                    System.err.println("usage: ./capsule bench [--quick|--full] [--seed N] [--out DIR] [--only generator,baseline-a,baseline-b,capsule] [--workload mix|plain|streams] [--no-profile]   (unknown: " + args[i] + ")");
                     System.exit(2);
                 }
             }

@@ -76,7 +76,7 @@ public final class CapsuleStep {
         try (PersistenceProbe probe = new PersistenceProbe(gateway, settings.token(), metrics);
              ChatDriver chat = ChatDriver.connect(gateway, settings.token(), chatSessions,
                      SESSIONS_PER_SOCKET, metrics)) {
-            HttpDriver http = new HttpDriver(gateway.http, settings.token(), metrics, probe);
+            HttpDriver http = new HttpDriver(gateway, settings.token(), metrics, probe);
             long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(100);
             metrics.windowEndNanos = OpenLoop.end(start, rate, count);
             cpu.start();

@@ -1,5 +1,8 @@
 package dev.capsule.bench.capsule;
 
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpClient;
@@ -8,6 +11,7 @@ import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * The bench's connections to the gateway for Capsule's steps: one Vert.x event loop carries every
@@ -21,6 +25,8 @@ public final class GatewayConnections implements AutoCloseable {
     private static final int MAX_CONNECTIONS = 4096;
 
     final Vertx vertx;
+    /** The one event loop: every exchange starts on it, so that its answer's handlers are set before the answer can come. */
+    final Context loop;
     final HttpClient http;
     final WebSocketClient chat;
 
@@ -30,8 +36,19 @@ public final class GatewayConnections implements AutoCloseable {
         http = vertx.createHttpClient(new HttpClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(gatewayPort)
                 .setKeepAlive(true).setConnectTimeout(10_000),
                 new PoolOptions().setHttp1MaxSize(MAX_CONNECTIONS).setMaxWaitQueueSize(-1));
+        loop = vertx.getOrCreateContext();
         chat = vertx.createWebSocketClient(new WebSocketClientOptions().setDefaultHost("127.0.0.1")
                 .setDefaultPort(gatewayPort).setConnectTimeout(10_000).setMaxConnections(MAX_CONNECTIONS));
+    }
+
+    /**
+     * Starts {@code exchange} on the event loop. Begun on another thread, a request's answer can arrive before
+     * the handlers for its body are set, and the body is then lost.
+     */
+    <T> Future<T> onLoop(Supplier<Future<T>> exchange) {
+        Promise<T> result = Promise.promise();
+        loop.runOnContext(ignored -> exchange.get().onComplete(result));
+        return result.future();
     }
 
     @Override

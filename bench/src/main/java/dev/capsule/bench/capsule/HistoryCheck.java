@@ -72,7 +72,7 @@ final class HistoryCheck {
         RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setURI(base + session.id + "/history?limit=500")
                 .putHeader("Authorization", authorization).setIdleTimeout(30_000);
         int sent = session.messages.size();
-        return gateway.http.request(options)
+        return gateway.onLoop(() -> gateway.http.request(options)
                 .compose(request -> request.send())
                 .compose(response -> response.body().map(body -> {
                     if (response.statusCode() != 200) {
@@ -84,7 +84,7 @@ final class HistoryCheck {
                         return new long[] {2L * sent, 0, 0};
                     }
                 }))
-                .otherwise(failure -> new long[] {2L * sent, 0, 0})
+                .otherwise(failure -> new long[] {2L * sent, 0, 0}))
                 .toCompletionStage().toCompletableFuture();
     }
 

@@ -1,5 +1,6 @@
 package dev.capsule.bench.report;
 
+import dev.capsule.bench.capsule.GeneratorCheck;
 import dev.capsule.bench.load.Mix;
 import dev.capsule.bench.measure.Machine;
 import dev.capsule.bench.measure.StepResult;
@@ -31,7 +32,8 @@ public record Report(String runId, String profile, long seed, Machine machine, S
 
     public static Report of(String runId, String profile, long seed, Machine machine, Mix mix, String workload,
                             List<StepResult> a, List<StepResult> b, List<StepResult> capsule,
-                            List<StepResult> capsuleWarmup, List<WhereTimeGoes> whereTimeGoes, Double firstMessageMillis) {
+                            List<StepResult> capsuleWarmup, List<WhereTimeGoes> whereTimeGoes, Double firstMessageMillis,
+                            GeneratorCheck.Result generator) {
         Map<String, Sustained> sustained = new LinkedHashMap<>();
         sustained.put("capsule", Sustained.of(capsule));
         sustained.put("baseline-a", Sustained.of(a));
@@ -40,6 +42,9 @@ public record Report(String runId, String profile, long seed, Machine machine, S
         List<Verdict> targets = mix == Mix.STREAMS ? streamVerdicts(capsule) : verdicts(sustained, capsule, mix == Mix.MIXED);
         targets.add(zeroLost(capsule, capsuleWarmup));
         targets.add(firstMessage(firstMessageMillis));
+        if (generator != null) {
+            targets.add(generator(generator));
+        }
         return new Report(runId, profile, seed, machine, mix.id(), workload, a, b, capsule, capsuleWarmup, sustained, ratios,
                 targets, whereTimeGoes);
     }
@@ -52,6 +57,16 @@ public record Report(String runId, String profile, long seed, Machine machine, S
         }
         return new Verdict(target, millis <= TARGET_FIRST_MESSAGE,
                 String.format("%.0f ms, timed before the bench sent anything else", millis));
+    }
+
+    /** The load generator's own CPU per message against a stand-in gateway, at the rate it must hold. */
+    static Verdict generator(GeneratorCheck.Result r) {
+        String target = String.format("load generator ≤ %.0f µs of its own CPU per message at %,d msg/s",
+                GeneratorCheck.TARGET_MICROS, r.rate());
+        boolean held = r.achieved() >= 0.95 * r.rate() && r.errors() == 0;
+        String detail = String.format("%.0f µs per message; %,.0f msg/s reached, %d errors (a stand-in gateway in its own process)",
+                r.microsPerMessage(), r.achieved(), r.errors());
+        return new Verdict(target, held && r.microsPerMessage() <= GeneratorCheck.TARGET_MICROS, detail);
     }
 
     /** The streams workload's steps: its "rate" is concurrent streams, and its figures say so. */

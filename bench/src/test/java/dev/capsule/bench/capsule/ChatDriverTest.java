@@ -1,20 +1,13 @@
 package dev.capsule.bench.capsule;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static dev.capsule.bench.capsule.StandInGateway.message;
+import static dev.capsule.bench.capsule.DriverFixture.message;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.capsule.events.EventCodec;
-import dev.capsule.events.EventMeta;
-import dev.capsule.events.Reply;
-import dev.capsule.events.TraceContext;
-import dev.capsule.events.TurnEnded;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -27,14 +20,14 @@ import org.junit.jupiter.api.Test;
  */
 class ChatDriverTest {
 
-    private final Map<String, Integer> turns = new ConcurrentHashMap<>();
     private final List<String> authorizations = new ArrayList<>();
-    private StandInGateway stand;
+    private final StandInGateway answers = new StandInGateway();
+    private DriverFixture stand;
     private GatewayConnections gateway;
 
     @BeforeEach
     void start() throws Exception {
-        stand = new StandInGateway(request -> request.response().setStatusCode(404).end(), this::chat);
+        stand = new DriverFixture(request -> request.response().setStatusCode(404).end(), this::chat);
         gateway = stand.connections;
     }
 
@@ -91,23 +84,19 @@ class ChatDriverTest {
         assertTrue(!refused.allAnswered(), "a session with a refused frame is not all answered");
     }
 
+    /** The stand-in's chat socket, but an error frame for the session "refused"; records each socket's token. */
     private void chat(ServerWebSocket socket) {
         synchronized (authorizations) {
             authorizations.add(socket.headers().get("Authorization"));
         }
         socket.textMessageHandler(frame -> {
             JsonObject message = new JsonObject(frame);
-            String sessionId = message.getString("sessionId");
-            if (sessionId.equals("refused")) {
-                socket.writeTextMessage(new JsonObject().put("type", "error").put("sessionId", sessionId)
+            if (message.getString("sessionId").equals("refused")) {
+                socket.writeTextMessage(new JsonObject().put("type", "error").put("sessionId", "refused")
                         .put("error", "too many messages").encode());
-                return;
+            } else {
+                answers.chatFrame(socket, message);
             }
-            int n = turns.merge(sessionId, 1, Integer::sum);
-            socket.writeTextMessage(EventCodec.encodeToString(Reply.of(EventMeta.next(sessionId, TraceContext.NONE), "t" + n,
-                    2L * n - 1, "web", null, "#" + n + ": " + message.getString("text"))));
-            socket.writeTextMessage(EventCodec.encodeToString(TurnEnded.of(EventMeta.next(sessionId, TraceContext.NONE), "t" + n,
-                    2L * n, "web", null, 1)));
         });
     }
 }

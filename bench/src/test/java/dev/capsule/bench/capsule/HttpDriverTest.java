@@ -1,14 +1,9 @@
 package dev.capsule.bench.capsule;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static dev.capsule.bench.capsule.StandInGateway.message;
+import static dev.capsule.bench.capsule.DriverFixture.message;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.capsule.events.EventCodec;
-import dev.capsule.events.EventMeta;
-import dev.capsule.events.Reply;
-import dev.capsule.events.TraceContext;
-import dev.capsule.events.TurnEnded;
 import io.vertx.core.http.HttpServerRequest;
 import java.util.List;
 import java.util.Map;
@@ -26,12 +21,13 @@ import org.junit.jupiter.api.Test;
 class HttpDriverTest {
 
     private final Map<String, Integer> received = new ConcurrentHashMap<>();
-    private StandInGateway stand;
+    private final StandInGateway answers = new StandInGateway();
+    private DriverFixture stand;
     private GatewayConnections gateway;
 
     @BeforeEach
     void start() throws Exception {
-        stand = new StandInGateway(this::answer, socket -> socket.close());
+        stand = new DriverFixture(this::answer, socket -> socket.close());
         gateway = stand.connections;
     }
 
@@ -46,7 +42,7 @@ class HttpDriverTest {
             StepMetrics metrics = new StepMetrics();
             SessionLedger session = new SessionLedger(transport.key(), transport, metrics);
             List<SentMessage> messages = List.of(message(session, 1), message(session, 2), message(session, 3));
-            HttpDriver driver = new HttpDriver(gateway.http, "token", metrics, new PersistenceProbe(gateway, "token", metrics));
+            HttpDriver driver = new HttpDriver(gateway, "token", metrics, new PersistenceProbe(gateway, "token", metrics));
             messages.forEach(m -> {
                 m.due = System.nanoTime();
                 driver.submit(m);
@@ -65,7 +61,7 @@ class HttpDriverTest {
         SessionLedger session = new SessionLedger("refused", Transport.HTTP, metrics);
         SentMessage first = message(session, 1);
         SentMessage second = message(session, 2);
-        HttpDriver driver = new HttpDriver(gateway.http, "token", metrics, new PersistenceProbe(gateway, "token", metrics));
+        HttpDriver driver = new HttpDriver(gateway, "token", metrics, new PersistenceProbe(gateway, "token", metrics));
         driver.submit(first);
         driver.submit(second);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
@@ -77,29 +73,15 @@ class HttpDriverTest {
         assertEquals(1, metrics.errors.get(), "the 429 is counted as an error");
     }
 
+    /** The stand-in's answers, but a 429 for the first message of the session "refused". */
     private void answer(HttpServerRequest request) {
         String sessionId = request.path().split("/")[3];
         int n = received.merge(sessionId, 1, Integer::sum);
-        request.body().onSuccess(body -> {
-            if (sessionId.equals("refused") && n == 1) {
-                request.response().setStatusCode(429).end("{\"error\":\"too many\"}");
-                return;
-            }
-            String text = body.toJsonObject().getString("text");
-            String reply = EventCodec.encodeToString(Reply.of(EventMeta.next(sessionId, TraceContext.NONE), "t" + n, 2L * n - 1,
-                    "api", null, "#" + n + ": " + text));
-            String ended = EventCodec.encodeToString(TurnEnded.of(EventMeta.next(sessionId, TraceContext.NONE), "t" + n, 2L * n,
-                    "api", null, 1));
-            if ("application/json".equals(request.getHeader("Accept"))) {
-                request.response().putHeader("Content-Type", "application/json")
-                        .end("{\"events\":[" + reply + "," + ended + "]}");
-            } else {
-                request.response().setChunked(true).putHeader("Content-Type", "text/event-stream");
-                request.response().write("event: accepted\ndata: {}\n\n");
-                request.response().write("event: reply\ndata: " + reply + "\n\n");
-                request.response().end("event: turn.ended\ndata: " + ended + "\n\n");
-            }
-        });
+        if (sessionId.equals("refused") && n == 1) {
+            request.response().setStatusCode(429).end("{\"error\":\"too many\"}");
+        } else {
+            answers.answer(request);
+        }
     }
 
     private static void awaitAnswers(StepMetrics metrics, int count) throws InterruptedException {

@@ -34,7 +34,7 @@ class ConsoleReportTest {
                 Map.of("firstReply", later, "firstReply.opening", opening, "firstReply.later", later), Counts.NONE,
                 Map.of("bench", 28.0), Map.of(), true);
         Report r = Report.of("r", "quick", 7, new Machine("2025-01-01T00:00:00Z", 2, "test", 4096, "0 0 0", "java"),
-                Mix.MIXED, "mix", List.of(), List.of(), List.of(step), List.of(), List.of(), null);
+                Mix.MIXED, "mix", List.of(), List.of(), List.of(step), List.of(), List.of(), null, null);
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         new ConsoleReport(new PrintStream(bytes, true, StandardCharsets.UTF_8)).summary(r);
         String out = bytes.toString(StandardCharsets.UTF_8);

@@ -27,7 +27,7 @@ class FirstMessageTargetTest {
     @Test
     void everyWorkloadsReportJudgesTheFirstMessage() {
         for (Mix mix : Mix.values()) {
-            Report r = Report.of("r", "quick", 7, MACHINE, mix, mix.id(), List.of(), List.of(), List.of(), List.of(), List.of(), 1500.0);
+            Report r = Report.of("r", "quick", 7, MACHINE, mix, mix.id(), List.of(), List.of(), List.of(), List.of(), List.of(), 1500.0, null);
             assertEquals(1, r.targets().stream().filter(v -> v.target().startsWith("first message of a new session")
                     && v.word().equals("MISS")).count(), mix + ": " + r.targets());
         }

@@ -22,7 +22,7 @@ class StreamsReportTest {
     @Test
     void theLadderBrokeBelowAThousandStreamsIsAMissThatNamesTheMostHeld() {
         List<StepResult> steps = List.of(step(25, 60, 25, false), step(50, 70, 50, false), step(100, 140, 100, true));
-        Report r = Report.of("r", "quick", 7, MACHINE, Mix.STREAMS, "streams", List.of(), List.of(), steps, List.of(), List.of(), null);
+        Report r = Report.of("r", "quick", 7, MACHINE, Mix.STREAMS, "streams", List.of(), List.of(), steps, List.of(), List.of(), null, null);
         assertEquals(3, r.targets().size(), "the streams target, zero lost and the first message, nothing of the mix's");
         Verdict v = r.targets().getFirst();
         assertEquals("≥ 1,000 concurrent streams, update gap p99 ≤ 100 ms", v.target());
@@ -51,7 +51,7 @@ class StreamsReportTest {
     @Test
     void theConsoleNamesTheStreamsHeld() {
         List<StepResult> steps = List.of(step(25, 60, 25, false), step(50, 140, 50, true));
-        Report r = Report.of("r", "quick", 7, MACHINE, Mix.STREAMS, "streams", List.of(), List.of(), steps, List.of(), List.of(), null);
+        Report r = Report.of("r", "quick", 7, MACHINE, Mix.STREAMS, "streams", List.of(), List.of(), steps, List.of(), List.of(), null, null);
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         new ConsoleReport(new PrintStream(bytes, true, StandardCharsets.UTF_8)).summary(r);
         String out = bytes.toString(StandardCharsets.UTF_8);

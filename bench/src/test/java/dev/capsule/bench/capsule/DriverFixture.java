@@ -9,13 +9,13 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.ServerWebSocket;
 import java.util.concurrent.TimeUnit;
 
-/** A stand-in for the gateway's message endpoint or chat socket, and the bench's connections to it. */
-final class StandInGateway implements AutoCloseable {
+/** A server in front of the bench's drivers, in this JVM, and the bench's connections to it. */
+final class DriverFixture implements AutoCloseable {
 
     private final Vertx vertx = Vertx.vertx();
     final GatewayConnections connections;
 
-    StandInGateway(Handler<HttpServerRequest> requests, Handler<ServerWebSocket> sockets) throws Exception {
+    DriverFixture(Handler<HttpServerRequest> requests, Handler<ServerWebSocket> sockets) throws Exception {
         HttpServer server = vertx.createHttpServer().requestHandler(requests).webSocketHandler(sockets)
                 .listen(0).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         connections = new GatewayConnections(server.actualPort());

@@ -1,0 +1,108 @@
+package dev.capsule.bench.capsule;
+
+import dev.capsule.bench.load.Mix;
+import dev.capsule.bench.load.OpenLoop;
+import dev.capsule.bench.load.Planned;
+import dev.capsule.bench.load.Workload;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * How much CPU the load generator itself spends per message, so that the bench can say it measures
+ * the stack and not itself (issue 12: at most {@value #TARGET_MICROS} µs at {@value #RATE} msg/s).
+ * The plain workload's drivers send at that rate to a {@link StandInGateway} in a process of their
+ * own, which answers at once with nothing behind it; the bench's process CPU over the measured
+ * window, divided by the messages answered in it, is the generator's cost per message.
+ */
+public final class GeneratorCheck {
+
+    public static final int RATE = 5000;
+    public static final double TARGET_MICROS = 100;
+    private static final int MESSAGES_PER_SESSION = 10;
+
+    /** The generator's own CPU per message answered at {@code rate}, and the rate it reached. */
+    public record Result(int rate, double achieved, long answered, double microsPerMessage, long errors, String firstError) {
+    }
+
+    private GeneratorCheck() {
+    }
+
+    /** Warms the drivers up for {@code warmup}, then measures {@code length} at {@code rate}. */
+    public static Result run(int rate, Duration warmup, Duration length) throws Exception {
+        Process standIn = startStandIn();
+        try (GatewayConnections gateway = new GatewayConnections(portOf(standIn))) {
+            send(gateway, "warm", rate, warmup);
+            return send(gateway, "measured", rate, length);
+        } finally {
+            standIn.destroy();
+            if (!standIn.waitFor(10, TimeUnit.SECONDS)) {
+                standIn.destroyForcibly();
+            }
+        }
+    }
+
+    private static Result send(GatewayConnections gateway, String stepId, int rate, Duration length) throws Exception {
+        int count = (int) (rate * length.toMillis() / 1000);
+        List<Planned> plan = Workload.plan(7, count, MESSAGES_PER_SESSION, Mix.PLAIN);
+        StepMetrics metrics = new StepMetrics();
+        List<SessionLedger> ledgers = new ArrayList<>();
+        for (int i = 0; i < Workload.sessions(count, MESSAGES_PER_SESSION); i++) {
+            ledgers.add(new SessionLedger("generator-" + stepId + "-" + i, Transport.HTTP_JSON, metrics));
+        }
+        SentMessage[] messages = new SentMessage[count];
+        for (Planned p : plan) {
+            SessionLedger session = ledgers.get(p.session());
+            messages[p.slot()] = new SentMessage(session, p, false);
+            session.messages.add(messages[p.slot()]);
+        }
+        try (PersistenceProbe noProbes = new PersistenceProbe(gateway, "stand-in", metrics)) {
+            HttpDriver http = new HttpDriver(gateway, "stand-in", metrics, noProbes);
+            long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(100);
+            metrics.windowEndNanos = OpenLoop.end(start, rate, count);
+            Duration cpuBefore = ownCpu();
+            OpenLoop.run(start, rate, count, (i, due) -> {
+                messages[i].due = due;
+                http.submit(messages[i]);
+            });
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (metrics.answered.get() < count && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            double cpuMicros = ownCpu().minus(cpuBefore).toNanos() / 1e3;
+            long answered = metrics.answered.get();
+            double achieved = metrics.answeredInWindow.get() / ((metrics.windowEndNanos - start) / 1e9);
+            return new Result(rate, achieved, answered, answered == 0 ? Double.NaN : cpuMicros / answered,
+                    metrics.errors.get(), metrics.firstError.get());
+        }
+    }
+
+    private static Duration ownCpu() {
+        return ProcessHandle.current().info().totalCpuDuration()
+                .orElseThrow(() -> new IllegalStateException("this platform does not report a process's CPU time"));
+    }
+
+    /** The stand-in runs on this JVM's binary and class path, on one event loop, C1 only like the bench. */
+    private static Process startStandIn() throws IOException {
+        String java = ProcessHandle.current().info().command()
+                .orElseThrow(() -> new IllegalStateException("cannot tell which java runs the bench"));
+        return new ProcessBuilder(java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx256m",
+                "--sun-misc-unsafe-memory-access=allow", "-cp", System.getProperty("java.class.path"),
+                StandInGateway.class.getName())
+                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    }
+
+    private static int portOf(Process standIn) throws IOException {
+        BufferedReader out = new BufferedReader(new InputStreamReader(standIn.getInputStream(), StandardCharsets.UTF_8));
+        String line = out.readLine();
+        if (line == null || !line.strip().matches("\\d+")) {
+            throw new IllegalStateException("the stand-in gateway did not start (it printed " + line + " instead of its port)");
+        }
+        return Integer.parseInt(line.strip());
+    }
+}
