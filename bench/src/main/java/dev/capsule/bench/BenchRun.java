@@ -23,7 +23,8 @@ import java.util.Set;
  * One run: the two baselines on the stack's broker and Redis, then Capsule itself, each up its
  * ladder of rates until a step's p99 breaks the ceiling. The baselines go first, so that Capsule
  * is measured on the same warm broker they leave behind, and nothing else loads it meanwhile.
- * The streams workload runs Capsule alone, up a ladder of concurrent streams.
+ * Last, the load generator's own cost against a stand-in gateway ({@link GeneratorCheck}). The
+ * streams workload runs Capsule alone, up a ladder of concurrent streams.
  */
 final class BenchRun {
 
@@ -62,12 +63,13 @@ final class BenchRun {
             System.out.println("The baselines do not stream: the streams workload runs Capsule only.");
             System.out.println();
         }
-        GeneratorCheck.Result generator = !streams && only.contains("generator") ? generator() : null;
         console.header(streams);
         List<StepResult> a = !streams && only.contains("baseline-a") ? baseline(false) : List.of();
         List<StepResult> b = !streams && only.contains("baseline-b") ? baseline(true) : List.of();
         List<StepResult> warmup = new ArrayList<>();
         List<StepResult> capsule = only.contains("capsule") ? capsule(warmup) : List.of();
+        // Last: the stack's compiles, which the warm-up before Capsule's steps starts, would take its CPU earlier.
+        GeneratorCheck.Result generator = !streams && only.contains("generator") ? generator() : null;
         String workload = streams
                 ? String.format("%s workload: %s; drain %ds, seed %d", mix.id(), mix.description(), profile.drain().toSeconds(), seed)
                 : String.format("%s workload: N sessions × %d messages per step (N = rate × %ds / %d), seed %d; %s",
@@ -79,6 +81,7 @@ final class BenchRun {
 
     /** The load generator's own CPU per message, against a stand-in gateway: what the bench costs, apart from the stack. */
     private GeneratorCheck.Result generator() throws Exception {
+        System.out.println();
         System.out.printf("Load generator check: the plain workload's drivers at %,d msg/s against a stand-in gateway in a process of its own%n",
                 GeneratorCheck.RATE);
         GeneratorCheck.Result r = GeneratorCheck.run(GeneratorCheck.RATE, Duration.ofSeconds(3), Duration.ofSeconds(4));
