@@ -1,14 +1,15 @@
 package dev.capsule.bench.capsule;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static dev.capsule.bench.capsule.DriverFixture.message;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.JsonObject;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -19,6 +20,8 @@ import org.junit.jupiter.api.Test;
  * a message to the session "refused" gets an error frame instead.
  */
 class ChatDriverTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(10);
 
     private final List<String> authorizations = new ArrayList<>();
     private final StandInGateway answers = new StandInGateway();
@@ -53,12 +56,8 @@ class ChatDriverTest {
                 m.due = System.nanoTime();
                 driver.submit(m);
             });
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (metrics.answered.get() < messages.size() && System.nanoTime() < deadline) {
-                Thread.sleep(10);
-            }
+            await().atMost(WAIT).untilAsserted(() -> assertEquals(messages.size(), metrics.answered.get(), "every turn answered"));
         }
-        assertEquals(messages.size(), metrics.answered.get(), "every turn answered");
         assertEquals(0, metrics.errors.get() + metrics.outOfOrder.get() + metrics.duplicated.get(),
                 "nothing failed, out of order or doubled; first error: " + metrics.firstError.get());
         sessions.forEach(s -> assertTrue(s.allAnswered(), s.id + " answered"));
@@ -75,12 +74,8 @@ class ChatDriverTest {
         SentMessage m = message(refused, 1);
         try (ChatDriver driver = ChatDriver.connect(gateway, "token", List.of(refused), 20, metrics)) {
             driver.submit(m);
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (metrics.errors.get() == 0 && System.nanoTime() < deadline) {
-                Thread.sleep(10);
-            }
+            await().atMost(WAIT).untilAsserted(() -> assertEquals(1, metrics.errors.get(), "the error frame is counted"));
         }
-        assertEquals(1, metrics.errors.get(), "the error frame is counted");
         assertTrue(!refused.allAnswered(), "a session with a refused frame is not all answered");
     }
 

@@ -1,14 +1,15 @@
 package dev.capsule.bench.capsule;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static dev.capsule.bench.capsule.DriverFixture.message;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.http.HttpServerRequest;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -19,6 +20,8 @@ import org.junit.jupiter.api.Test;
  * {@code accepted} or as one JSON answer; a 429 for the first message of a session named "refused".
  */
 class HttpDriverTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(10);
 
     private final Map<String, Integer> received = new ConcurrentHashMap<>();
     private final StandInGateway answers = new StandInGateway();
@@ -47,8 +50,7 @@ class HttpDriverTest {
                 m.due = System.nanoTime();
                 driver.submit(m);
             });
-            awaitAnswers(metrics, 3);
-            assertEquals(3, metrics.answered.get(), transport + ": every turn answered");
+            await().atMost(WAIT).untilAsserted(() -> assertEquals(3, metrics.answered.get(), transport + ": every turn answered"));
             assertEquals(0, metrics.errors.get() + metrics.outOfOrder.get() + metrics.duplicated.get() + session.seqHoles(),
                     transport + ": nothing out of order, doubled, missing or failed; first error: " + metrics.firstError.get());
             assertTrue(session.allAnswered(), transport + ": every message answered");
@@ -64,11 +66,8 @@ class HttpDriverTest {
         HttpDriver driver = new HttpDriver(gateway, "token", metrics, new PersistenceProbe(gateway, "token", metrics));
         driver.submit(first);
         driver.submit(second);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (received.getOrDefault("refused", 0) < 2 && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
-        assertEquals(2, received.get("refused"), "the second message left after the first was refused");
+        await().atMost(WAIT).untilAsserted(() ->
+                assertEquals(2, received.get("refused"), "the second message left after the first was refused"));
         assertTrue(first.refused, "the refused message is marked so");
         assertEquals(1, metrics.errors.get(), "the 429 is counted as an error");
     }
@@ -81,13 +80,6 @@ class HttpDriverTest {
             request.response().setStatusCode(429).end("{\"error\":\"too many\"}");
         } else {
             answers.answer(request);
-        }
-    }
-
-    private static void awaitAnswers(StepMetrics metrics, int count) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (metrics.answered.get() < count && System.nanoTime() < deadline) {
-            Thread.sleep(10);
         }
     }
 }
