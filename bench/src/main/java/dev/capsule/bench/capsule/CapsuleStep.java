@@ -2,11 +2,8 @@ package dev.capsule.bench.capsule;
 
 import dev.capsule.bench.Profile;
 import dev.capsule.bench.Settings;
-import dev.capsule.bench.load.MessageKind;
 import dev.capsule.bench.load.Mix;
 import dev.capsule.bench.load.OpenLoop;
-import dev.capsule.bench.load.Planned;
-import dev.capsule.bench.load.Workload;
 import dev.capsule.bench.measure.Counts;
 import dev.capsule.bench.measure.CpuSampler;
 import dev.capsule.bench.measure.StepResult;
@@ -52,24 +49,13 @@ public final class CapsuleStep {
 
     public StepResult run(String stepId, int rate, Duration length) throws Exception {
         int count = (int) Math.max(1, rate * length.toMillis() / 1000);
-        List<Planned> plan = Workload.plan(seed, count, profile.messagesPerSession(), mix);
         StepMetrics metrics = new StepMetrics();
-        List<SessionLedger> ledgers = new ArrayList<>();
-        for (int i = 0; i < Workload.sessions(count, profile.messagesPerSession()); i++) {
-            ledgers.add(new SessionLedger("bench-" + runId + "-" + stepId + "-" + i,
-                    mix == Mix.PLAIN ? Transport.HTTP_JSON : mix == Mix.STREAMS || i % 2 == 1 ? Transport.WS : Transport.HTTP,
-                    metrics));
-        }
         // About PROBES_PER_SECOND of the plain HTTP messages (35% of the mix, all of the plain workload) are followed into the history.
         int probeEvery = Math.max(1, (int) (rate * (mix == Mix.PLAIN ? 1.0 : 0.35) / PROBES_PER_SECOND));
-        SentMessage[] messages = new SentMessage[count];
-        int plainHttp = 0;
-        for (Planned p : plan) {
-            SessionLedger session = ledgers.get(p.session());
-            boolean probe = session.transport.http() && p.kind() == MessageKind.PLAIN && plainHttp++ % probeEvery == 0;
-            messages[p.slot()] = new SentMessage(session, p, probe);
-            session.messages.add(messages[p.slot()]);
-        }
+        StepPlan planned = StepPlan.of("bench-" + runId + "-" + stepId, seed, count, profile.messagesPerSession(), mix, metrics,
+                probeEvery);
+        List<SessionLedger> ledgers = planned.ledgers();
+        SentMessage[] messages = planned.messages();
 
         CpuSampler cpu = new CpuSampler(settings.runDir(), settings.clockTicks());
         List<SessionLedger> chatSessions = ledgers.stream().filter(s -> s.transport == Transport.WS).toList();

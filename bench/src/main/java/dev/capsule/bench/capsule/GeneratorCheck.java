@@ -2,15 +2,11 @@ package dev.capsule.bench.capsule;
 
 import dev.capsule.bench.load.Mix;
 import dev.capsule.bench.load.OpenLoop;
-import dev.capsule.bench.load.Planned;
-import dev.capsule.bench.load.Workload;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -49,18 +45,8 @@ public final class GeneratorCheck {
 
     private static Result send(GatewayConnections gateway, String stepId, int rate, Duration length) throws Exception {
         int count = (int) (rate * length.toMillis() / 1000);
-        List<Planned> plan = Workload.plan(7, count, MESSAGES_PER_SESSION, Mix.PLAIN);
         StepMetrics metrics = new StepMetrics();
-        List<SessionLedger> ledgers = new ArrayList<>();
-        for (int i = 0; i < Workload.sessions(count, MESSAGES_PER_SESSION); i++) {
-            ledgers.add(new SessionLedger("generator-" + stepId + "-" + i, Transport.HTTP_JSON, metrics));
-        }
-        SentMessage[] messages = new SentMessage[count];
-        for (Planned p : plan) {
-            SessionLedger session = ledgers.get(p.session());
-            messages[p.slot()] = new SentMessage(session, p, false);
-            session.messages.add(messages[p.slot()]);
-        }
+        SentMessage[] messages = StepPlan.of("generator-" + stepId, 7, count, MESSAGES_PER_SESSION, Mix.PLAIN, metrics, 0).messages();
         try (PersistenceProbe noProbes = new PersistenceProbe(gateway, "stand-in", metrics)) {
             HttpDriver http = new HttpDriver(gateway, "stand-in", metrics, noProbes);
             long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(100);

@@ -1,9 +1,9 @@
 package dev.capsule.gateway.delivery;
 
 import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.operators.multi.processors.UnicastProcessor;
 import java.time.Duration;
 import java.util.function.LongSupplier;
-import io.smallrye.mutiny.operators.multi.processors.UnicastProcessor;
 
 /**
  * The events of one turn, for the HTTP request that waits for them: buffered until the
