@@ -113,7 +113,10 @@ start_redis() {
   if running_pid redis >/dev/null; then step "redis already runs (pid $(running_pid redis))"; return; fi
   mkdir -p "$data"
   step "starting redis on 127.0.0.1:$CAPSULE_REDIS_PORT"
-  nohup redis-server --port "$CAPSULE_REDIS_PORT" --bind 127.0.0.1 --dir "$data" --appendonly yes \
+  # The append-only file keeps what only Redis holds (channel-adapters' delivery marks) across a restart. No RDB
+  # snapshots beside it: Redis loads the append-only file anyway, and each snapshot forks and writes every cached
+  # session, some seconds of CPU a minute under load (docs/performance.md, 2026-11-30 (noon)).
+  nohup redis-server --port "$CAPSULE_REDIS_PORT" --bind 127.0.0.1 --dir "$data" --appendonly yes --save "" \
     --daemonize no --protected-mode yes >>"$log" 2>&1 </dev/null &
   # redis-server retitles itself once up; its name is in both titles.
   write_pid redis $! "redis-server"
