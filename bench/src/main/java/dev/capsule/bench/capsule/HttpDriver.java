@@ -115,8 +115,9 @@ final class HttpDriver {
     }
 
     /**
-     * The events of a JSON answer ({@code {"events": [...]}}), each decoded straight from the bytes: a tree of
-     * the whole answer, then each event from the tree, cost the generator a sixth of its CPU at 5,000 msg/s.
+     * The events of a JSON answer ({@code {"events": [...]}}), each decoded straight from the bytes: through a tree of
+     * the whole answer, then each event from the tree, the generator cost 160-179 µs per message at 5,000 msg/s, and
+     * 152-160 µs this way.
      */
     static void forEachEvent(byte[] answer, Consumer<CapsuleEvent> events) throws IOException {
         try (JsonParser parser = EventCodec.mapper().createParser(answer)) {

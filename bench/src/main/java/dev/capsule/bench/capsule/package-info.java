@@ -18,8 +18,8 @@
  * begun from the open loop's thread, a quick answer could arrive before the handler for its body was
  * set, and its body was lost (one or two of 20,000 answers at 5,000 msg/s, "HTTP 200, 0 bytes" against
  * a content-length of 596). {@link dev.capsule.bench.capsule.GeneratorCheck} measures what the
- * generator costs apart from the stack: 144-147 µs per message at 5,000 msg/s, against issue 12's
- * 100; C2 instead of C1 only made it 300 (its compiles fall inside the seconds measured), and decoding
+ * generator costs apart from the stack: 144-212 µs per message at 5,000 msg/s in the runs of 2026-11-30,
+ * against issue 12's 100; C2 instead of C1 only made it 300 (its compiles fall inside the seconds measured), and decoding
  * a JSON answer's events straight from its bytes rather than through a tree took 160-179 to 152-160.
  */
 package dev.capsule.bench.capsule;
