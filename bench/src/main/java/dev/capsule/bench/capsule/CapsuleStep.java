@@ -66,7 +66,7 @@ public final class CapsuleStep {
             long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(100);
             metrics.windowEndNanos = OpenLoop.end(start, rate, count);
             cpu.start();
-            OpenLoop.run(start, rate, count, (i, due) -> {
+            gateway.openLoop(start, rate, count, profile.drain(), (i, due) -> {
                 SentMessage m = messages[i];
                 m.due = due;
                 if (m.session.transport.http()) {

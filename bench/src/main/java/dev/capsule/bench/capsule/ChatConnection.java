@@ -35,7 +35,8 @@ final class ChatConnection {
         });
     }
 
-    synchronized void send(SentMessage m) {
+    /** On the event loop, as every write to the socket. */
+    void send(SentMessage m) {
         ObjectNode frame = EventCodec.mapper().createObjectNode()
                 .put("type", "message").put("sessionId", m.session.id).put("text", m.text());
         socket.writeTextMessage(frame.toString()).onFailure(failure ->

@@ -34,6 +34,7 @@ final class ChatDriver implements AutoCloseable {
         return driver;
     }
 
+    /** On the event loop, from the open loop ({@link GatewayConnections#openLoop}). */
     void submit(SentMessage m) {
         bySession.get(m.session).send(m);
     }

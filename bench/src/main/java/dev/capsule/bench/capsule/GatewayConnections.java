@@ -10,6 +10,10 @@ import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
+import io.vertx.core.impl.ContextInternal;
+import dev.capsule.bench.load.OpenLoop;
+import java.time.Duration;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -32,10 +36,14 @@ public final class GatewayConnections implements AutoCloseable {
 
     public GatewayConnections(int gatewayPort) {
         vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1).setInternalBlockingPoolSize(1)
-                .setPreferNativeTransport(false));
+                .setPreferNativeTransport(true));
         http = vertx.createHttpClient(new HttpClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(gatewayPort)
                 .setKeepAlive(true).setConnectTimeout(10_000),
                 new PoolOptions().setHttp1MaxSize(MAX_CONNECTIONS).setMaxWaitQueueSize(-1));
+        if (!vertx.isNativeTransportEnabled()) {
+            System.out.println("  (no epoll here: " + vertx.unavailableNativeTransportCause()
+                    + "; the open loop's timers round up to the millisecond, and sends may leave up to 1 ms after they are due)");
+        }
         loop = vertx.getOrCreateContext();
         chat = vertx.createWebSocketClient(new WebSocketClientOptions().setDefaultHost("127.0.0.1")
                 .setDefaultPort(gatewayPort).setConnectTimeout(10_000).setMaxConnections(MAX_CONNECTIONS));
@@ -49,6 +57,24 @@ public final class GatewayConnections implements AutoCloseable {
         Promise<T> result = Promise.promise();
         loop.runOnContext(ignored -> exchange.get().onComplete(result));
         return result.future();
+    }
+
+    /**
+     * The step's open loop, on the event loop ({@link LoopSends}): {@code send} runs there for each of {@code count}
+     * messages at its due time. Returns when the last has been sent; fails if that takes {@code slack} past the
+     * sending window, which only a generator that cannot keep up would need.
+     */
+    void openLoop(long startNanos, double ratePerSecond, int count, Duration slack, OpenLoop.Send send) throws Exception {
+        long window = OpenLoop.end(startNanos, ratePerSecond, count) - System.nanoTime();
+        try {
+            LoopSends.run((ContextInternal) loop, startNanos, ratePerSecond, count, send).toCompletionStage().toCompletableFuture()
+                    .get(Math.max(0, window) + slack.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("the bench's event loop had not sent its " + count + " messages " + slack.toSeconds()
+                    + " s after the sending window: the load generator cannot keep up with " + ratePerSecond + " msg/s here", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("a send of the open loop failed: " + e.getCause(), e.getCause());
+        }
     }
 
     @Override

@@ -52,7 +52,7 @@ public final class GeneratorCheck {
             long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(100);
             metrics.windowEndNanos = OpenLoop.end(start, rate, count);
             Duration cpuBefore = ownCpu();
-            OpenLoop.run(start, rate, count, (i, due) -> {
+            gateway.openLoop(start, rate, count, Duration.ofSeconds(10), (i, due) -> {
                 messages[i].due = due;
                 http.submit(messages[i]);
             });

@@ -39,10 +39,10 @@ final class HttpDriver {
         this.probe = probe;
     }
 
-    /** From the open loop's thread: the message leaves from the event loop (see {@link GatewayConnections#onLoop}). */
+    /** On the event loop, from the open loop ({@link GatewayConnections#openLoop}): the message leaves now, or after its session's previous one. */
     void submit(SentMessage m) {
         if (m.session.offer(m)) {
-            gateway.loop.runOnContext(ignored -> send(m));
+            send(m);
         }
     }
 

@@ -12,7 +12,15 @@
  * 1,000 msg/s went from 1,712-1,732 / 674-691 / 415 µs to 952-1,071 / 418-450 / 244-292 µs, and
  * its thread switches per message from 13-19 to 2.5-4.6; the stack's own figures stayed within the
  * machine's drift. A session's next message leaves from the callback that released it, on the event
- * loop, so only the open loop's sends cross threads.
+ * loop.
+ *
+ * <p>The open loop runs on that event loop too ({@link dev.capsule.bench.capsule.LoopSends}), on its timers,
+ * so that no message crosses threads at all. Its own thread had parked and woken once per message and
+ * then woken the event loop. The event loop runs on Linux's epoll, whose timers keep the sends within
+ * about 0.1 ms of their due times (p50 ~0.1 ms at 5,000 msg/s, as the thread did); on Java's selector they
+ * left 0.5 ms late at the median, its timeouts being whole milliseconds. Measured with the generator check
+ * ({@code ./capsule bench --only generator}), the old and the new bench in turn six times: 140-207 µs
+ * (median 168) became 129-165 µs (median 143) per message at 5,000 msg/s.
  *
  * <p>Every exchange starts on the event loop ({@link dev.capsule.bench.capsule.GatewayConnections#onLoop}):
  * begun from the open loop's thread, a quick answer could arrive before the handler for its body was

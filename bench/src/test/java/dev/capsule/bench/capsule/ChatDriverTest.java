@@ -52,10 +52,7 @@ class ChatDriverTest {
             }
         }
         try (ChatDriver driver = ChatDriver.connect(gateway, "token", sessions, 2, metrics)) {
-            messages.forEach(m -> {
-                m.due = System.nanoTime();
-                driver.submit(m);
-            });
+            stand.sendAll(messages, driver::submit);
             await().atMost(WAIT).untilAsserted(() -> assertEquals(messages.size(), metrics.answered.get(), "every turn answered"));
         }
         assertEquals(0, metrics.errors.get() + metrics.outOfOrder.get() + metrics.duplicated.get(),
@@ -73,7 +70,7 @@ class ChatDriverTest {
         SessionLedger refused = new SessionLedger("refused", Transport.WS, metrics);
         SentMessage m = message(refused, 1);
         try (ChatDriver driver = ChatDriver.connect(gateway, "token", List.of(refused), 20, metrics)) {
-            driver.submit(m);
+            stand.sendAll(List.of(m), driver::submit);
             await().atMost(WAIT).untilAsserted(() -> assertEquals(1, metrics.errors.get(), "the error frame is counted"));
         }
         assertTrue(!refused.allAnswered(), "a session with a refused frame is not all answered");

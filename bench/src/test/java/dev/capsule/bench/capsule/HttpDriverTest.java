@@ -46,10 +46,7 @@ class HttpDriverTest {
             SessionLedger session = new SessionLedger(transport.key(), transport, metrics);
             List<SentMessage> messages = List.of(message(session, 1), message(session, 2), message(session, 3));
             HttpDriver driver = new HttpDriver(gateway, "token", metrics, new PersistenceProbe(gateway, "token", metrics));
-            messages.forEach(m -> {
-                m.due = System.nanoTime();
-                driver.submit(m);
-            });
+            stand.sendAll(messages, driver::submit);
             await().atMost(WAIT).untilAsserted(() -> assertEquals(3, metrics.answered.get(), transport + ": every turn answered"));
             assertEquals(0, metrics.errors.get() + metrics.outOfOrder.get() + metrics.duplicated.get() + session.seqHoles(),
                     transport + ": nothing out of order, doubled, missing or failed; first error: " + metrics.firstError.get());
@@ -64,8 +61,7 @@ class HttpDriverTest {
         SentMessage first = message(session, 1);
         SentMessage second = message(session, 2);
         HttpDriver driver = new HttpDriver(gateway, "token", metrics, new PersistenceProbe(gateway, "token", metrics));
-        driver.submit(first);
-        driver.submit(second);
+        stand.sendAll(List.of(first, second), driver::submit);
         await().atMost(WAIT).untilAsserted(() ->
                 assertEquals(2, received.get("refused"), "the second message left after the first was refused"));
         assertTrue(first.refused, "the refused message is marked so");
