@@ -1,5 +1,6 @@
 package dev.capsule.bench.capsule;
 
+import dev.capsule.bench.load.OpenLoop;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -11,10 +12,10 @@ import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.impl.ContextInternal;
-import dev.capsule.bench.load.OpenLoop;
 import java.time.Duration;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
 /**
@@ -69,7 +70,7 @@ public final class GatewayConnections implements AutoCloseable {
         try {
             LoopSends.run((ContextInternal) loop, startNanos, ratePerSecond, count, send).toCompletionStage().toCompletableFuture()
                     .get(Math.max(0, window) + slack.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (java.util.concurrent.TimeoutException e) {
+        } catch (TimeoutException e) {
             throw new IllegalStateException("the bench's event loop had not sent its " + count + " messages " + slack.toSeconds()
                     + " s after the sending window: the load generator cannot keep up with " + ratePerSecond + " msg/s here", e);
         } catch (ExecutionException e) {

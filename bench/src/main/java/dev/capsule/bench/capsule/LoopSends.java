@@ -65,7 +65,8 @@ final class LoopSends implements Runnable {
                 send.send(next++, due);
             }
             done.complete();
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
+            // Failed, not thrown: thrown into Netty's loop it would be logged there, and the step would wait out its slack.
             done.fail(e);
         }
     }

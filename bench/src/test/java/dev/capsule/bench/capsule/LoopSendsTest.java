@@ -56,12 +56,26 @@ class LoopSendsTest {
 
     @Test
     void aSendThatThrowsEndsTheLoopWithItsError() {
+        assertTheLoopEndsWith(new IllegalArgumentException("message 3 cannot go"));
+    }
+
+    @Test
+    void anErrorInASendEndsTheLoopWithItToo() {
+        assertTheLoopEndsWith(new AssertionError("message 3 is wrong"));
+    }
+
+    /** Message 3's send throws {@code thrown}: the open loop ends with it at once, not with a timeout after its slack. */
+    private void assertTheLoopEndsWith(Throwable thrown) {
         IllegalStateException failed = assertThrows(IllegalStateException.class, () ->
                 connections.openLoop(System.nanoTime(), 10_000, 100, Duration.ofSeconds(10), (i, due) -> {
                     if (i == 3) {
-                        throw new IllegalArgumentException("message 3 cannot go");
+                        if (thrown instanceof Error error) {
+                            throw error;
+                        }
+                        throw (RuntimeException) thrown;
                     }
                 }));
-        assertTrue(failed.getMessage().contains("message 3 cannot go"), failed.getMessage());
+        assertTrue(failed.getMessage().contains(thrown.getMessage()), "the send's own failure: " + failed.getMessage());
+        assertSame(thrown, failed.getCause());
     }
 }
