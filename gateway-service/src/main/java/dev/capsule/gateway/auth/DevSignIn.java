@@ -1,6 +1,7 @@
 package dev.capsule.gateway.auth;
 
 import dev.capsule.events.EventCodec;
+import dev.capsule.gateway.GatewayConfig;
 import io.smallrye.common.annotation.Blocking;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.net.SocketAddress;
@@ -16,7 +17,6 @@ import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.Optional;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
@@ -35,8 +35,8 @@ public class DevSignIn {
 
     private final Optional<String> tokenFile;
 
-    DevSignIn(@ConfigProperty(name = "capsule.gateway.dev-token-file") Optional<String> tokenFile) {
-        this.tokenFile = tokenFile.filter(f -> !f.isBlank());
+    DevSignIn(GatewayConfig config) {
+        this.tokenFile = config.devTokenFile().filter(f -> !f.isBlank());
     }
 
     @GET

@@ -1,9 +1,9 @@
 package dev.capsule.gateway.delivery;
 
+import dev.capsule.gateway.GatewayConfig;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
@@ -22,7 +22,8 @@ public class SilentTurns {
     private final Duration turnTimeout;
 
     SilentTurns(Deliveries deliveries,
-                @ConfigProperty(name = "capsule.gateway.turn-timeout", defaultValue = "PT60S") Duration turnTimeout) {
+                GatewayConfig config) {
+        Duration turnTimeout = config.turnTimeout();
         if (turnTimeout.isNegative() || turnTimeout.isZero()) {
             throw new IllegalArgumentException("capsule.gateway.turn-timeout must be a positive duration (such as PT60S), not "
                     + turnTimeout);

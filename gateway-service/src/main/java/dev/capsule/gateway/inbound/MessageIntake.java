@@ -10,6 +10,7 @@ import dev.capsule.events.InboundMessage;
 import dev.capsule.events.Topics;
 import dev.capsule.events.TraceContext;
 import dev.capsule.events.UserRef;
+import dev.capsule.gateway.GatewayConfig;
 import dev.capsule.gateway.auth.SessionOwnership;
 import dev.capsule.gateway.limits.RateLimits;
 import dev.capsule.gateway.delivery.FirstReplies;
@@ -20,7 +21,6 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
@@ -51,13 +51,13 @@ public class MessageIntake {
 
     MessageIntake(EventPublisher publisher, SessionOwnership ownership, MessageTraces traces, RateLimits limits,
                   FirstReplies firstReplies,
-                  @ConfigProperty(name = "capsule.gateway.max-message-bytes", defaultValue = "16384") int maxBytes) {
+                  GatewayConfig config) {
         this.publisher = publisher;
         this.firstReplies = firstReplies;
         this.limits = limits;
         this.traces = traces;
         this.ownership = ownership;
-        this.maxBytes = maxBytes;
+        this.maxBytes = config.maxMessageBytes();
     }
 
     /** Reads {@code {"text": "..."}} or {@code {"action": {"value": "...", "label": "..."}}}, or fails with a {@link Rejection}. */
