@@ -11,6 +11,13 @@ import java.time.Duration;
 @ConfigMapping(prefix = "capsule.delivery")
 public interface DeliveryConfig {
 
+    /**
+     * The Kafka consumer group that delivers {@code capsule.outbound.channels} to the providers: every replica of
+     * channel-adapters shares it, so that each event is delivered by one of them.
+     */
+    @WithDefault("channel-adapters")
+    String group();
+
     /** Tries per provider call (the first included) before the event goes to the dead-letter topic. */
     @WithDefault("5")
     int maxAttempts();

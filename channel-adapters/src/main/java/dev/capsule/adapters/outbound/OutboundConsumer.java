@@ -32,7 +32,6 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
@@ -68,15 +67,14 @@ public class OutboundConsumer {
     private final MeterRegistry metrics;
 
     OutboundConsumer(BoundChannels channels, ChatLanes lanes, DeadLetters deadLetters, DeliveryConfig config,
-                     KafkaConnection kafka, MeterRegistry metrics,
-                     @ConfigProperty(name = "capsule.delivery.group", defaultValue = "channel-adapters") String group) {
+                     KafkaConnection kafka, MeterRegistry metrics) {
         this.metrics = metrics;
         this.channels = channels;
         this.lanes = lanes;
         this.deadLetters = deadLetters;
         this.config = config;
         this.kafka = kafka;
-        this.group = group;
+        this.group = config.group();
     }
 
     void start(@Observes StartupEvent ignored) {
