@@ -13,7 +13,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
@@ -30,7 +29,8 @@ public class AppInvoker {
     private final Object app;
 
     AppInvoker(@All List<InstanceHandle<CapsuleApp>> blocking, @All List<InstanceHandle<ReactiveCapsuleApp>> reactive,
-               @ConfigProperty(name = "capsule.app") Optional<String> chosen) {
+               AppConfig config) {
+        Optional<String> chosen = config.name();
         List<Object> apps = new ArrayList<>();
         blocking.forEach(h -> apps.add(h.get()));
         reactive.forEach(h -> apps.add(h.get()));

@@ -7,7 +7,6 @@ import dev.capsule.sdk.db.Db;
 import dev.capsule.session.readmodel.FoldPositions;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /** Hands each turn the {@link Db} of its session's owner. */
 @ApplicationScoped
@@ -22,13 +21,13 @@ public class Collections {
 
     Collections(EventPublisher publisher, OwnerWrites ownerWrites, DocumentVersions versions, DocumentReader reader,
                 FoldPositions folds,
-                @ConfigProperty(name = "capsule.db.max-document-bytes", defaultValue = "65536") int maxDocumentBytes) {
+                CollectionsConfig config) {
         this.publisher = publisher;
         this.ownerWrites = ownerWrites;
         this.versions = versions;
         this.reader = reader;
         this.folds = folds;
-        this.maxDocumentBytes = maxDocumentBytes;
+        this.maxDocumentBytes = config.maxDocumentBytes();
     }
 
     /**
