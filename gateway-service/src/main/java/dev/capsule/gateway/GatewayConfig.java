@@ -20,7 +20,10 @@ public interface GatewayConfig {
     @WithDefault("PT60S")
     Duration turnTimeout();
 
-    /** The largest message a user may send, in bytes of its JSON, over the API or a chat socket; larger ones are refused (413). */
+    /**
+     * The largest message a user may send, in bytes of its JSON, over the API or a chat socket; a larger one is refused
+     * with 413 (the API's status, or the code in a chat socket's error frame) and never reaches Kafka.
+     */
     @WithDefault("16384")
     int maxMessageBytes();
 
