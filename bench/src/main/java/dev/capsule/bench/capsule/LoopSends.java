@@ -21,7 +21,7 @@ final class LoopSends implements Runnable {
     private final ContextInternal context;
     private final EventLoop eventLoop;
     private final long startNanos;
-    private final double intervalNanos;
+    private final double ratePerSecond;
     private final int count;
     private final OpenLoop.Send send;
     private final Promise<Void> done;
@@ -31,7 +31,7 @@ final class LoopSends implements Runnable {
         this.context = context;
         this.eventLoop = context.nettyEventLoop();
         this.startNanos = startNanos;
-        this.intervalNanos = 1e9 / ratePerSecond;
+        this.ratePerSecond = ratePerSecond;
         this.count = count;
         this.send = send;
         this.done = context.promise();
@@ -57,7 +57,7 @@ final class LoopSends implements Runnable {
         long now = System.nanoTime();
         try {
             while (next < count) {
-                long due = startNanos + (long) (next * intervalNanos);
+                long due = OpenLoop.due(startNanos, ratePerSecond, next);
                 if (due > now) {
                     eventLoop.schedule(this, due - now, TimeUnit.NANOSECONDS);
                     return;

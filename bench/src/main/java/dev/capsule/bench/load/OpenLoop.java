@@ -21,15 +21,19 @@ public final class OpenLoop {
 
     /** Calls {@code send} for each of {@code count} messages at its due time; returns when the last has been sent. */
     public static void run(long startNanos, double ratePerSecond, int count, Send send) {
-        double interval = 1e9 / ratePerSecond;
         for (int i = 0; i < count; i++) {
-            long due = startNanos + (long) (i * interval);
+            long due = due(startNanos, ratePerSecond, i);
             long wait;
             while ((wait = due - System.nanoTime()) > 0) {
                 LockSupport.parkNanos(wait);
             }
             send.send(i, due);
         }
+    }
+
+    /** When message {@code index} is due (System.nanoTime()), the open loop sending from {@code startNanos}. */
+    public static long due(long startNanos, double ratePerSecond, int index) {
+        return startNanos + (long) (index * (1e9 / ratePerSecond));
     }
 
     /** When {@code count} messages at {@code ratePerSecond} would have been sent, from {@code startNanos}. */
