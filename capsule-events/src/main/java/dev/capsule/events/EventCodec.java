@@ -4,16 +4,25 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.exc.InvalidTypeIdException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 
 /**
- * Reads and writes events as JSON. Reading checks the major version before anything else,
- * and every failure is an {@link EventDecodingException} whose message names the problem.
+ * Reads and writes events as JSON. Reading refuses another major version before it names any other
+ * problem, and every failure is an {@link EventDecodingException} whose message names the problem.
  * Unknown fields are ignored: that is what lets a newer minor version add them.
+ *
+ * <p>An event is read straight into its record first, and its major version checked there; only an event that
+ * this fails for is read again as a tree, checked field by field, to name what is wrong. The tree first, for every
+ * event, cost about a tenth more; with {@link UtcInstants}' instants, a 6 kB {@code StateChanged} now decodes in a
+ * third of the time it took (docs/performance.md).
  */
 public final class EventCodec {
 
@@ -21,7 +30,15 @@ public final class EventCodec {
             .registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE);
+            .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE)
+            // After JavaTimeModule, so that its instants are read by UtcInstants, which hands it what it does not read.
+            .registerModule(new SimpleModule("capsule-instants").addDeserializer(Instant.class, new UtcInstants()));
+    private static final ObjectReader EVENTS = MAPPER.readerFor(CapsuleEvent.class);
+    /**
+     * How every writer that puts no space in its JSON, this codec included, writes a textual version. The straight
+     * read would take a number there as its text; the tree refuses it, so an event without this goes by the tree.
+     */
+    private static final byte[] TEXTUAL_VERSION = "\"schemaVersion\":\"".getBytes(StandardCharsets.UTF_8);
 
     private EventCodec() {
     }
@@ -52,6 +69,10 @@ public final class EventCodec {
         if (json == null || json.length == 0) {
             throw new EventDecodingException("empty event: expected a JSON object");
         }
+        CapsuleEvent read = readStraight(json);
+        if (read != null) {
+            return read;
+        }
         JsonNode tree;
         try {
             tree = MAPPER.readTree(json);
@@ -74,6 +95,45 @@ public final class EventCodec {
             throw new EventDecodingException("expected a " + type.getSimpleName() + " event but got '" + event.type() + "'");
         }
         return type.cast(event);
+    }
+
+    /**
+     * The event {@code json} holds, read straight into its record, when it is well formed and of this major version;
+     * null for anything else, which {@link #decode(byte[])} then reads as a tree to say what is wrong.
+     */
+    private static CapsuleEvent readStraight(byte[] json) {
+        CapsuleEvent event;
+        try {
+            event = EVENTS.readValue(json);
+        } catch (IOException | RuntimeException e) {
+            return null; // read again as a tree, which names the problem
+        }
+        String version = event.schemaVersion();
+        if (version == null || !majorIsOurs(version) || !contains(json, TEXTUAL_VERSION)) {
+            return null;
+        }
+        return event;
+    }
+
+    private static boolean majorIsOurs(String version) {
+        try {
+            return SchemaVersion.majorOf(version) == SchemaVersion.MAJOR;
+        } catch (EventDecodingException e) {
+            return false; // the tree names the malformed version
+        }
+    }
+
+    private static boolean contains(byte[] json, byte[] part) {
+        outer:
+        for (int i = 0; i <= json.length - part.length; i++) {
+            for (int j = 0; j < part.length; j++) {
+                if (json[i + j] != part[j]) {
+                    continue outer;
+                }
+            }
+            return true;
+        }
+        return false;
     }
 
     private static CapsuleEvent fromTree(JsonNode tree) {

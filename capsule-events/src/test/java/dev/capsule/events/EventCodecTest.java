@@ -135,6 +135,10 @@ class EventCodecTest {
                 new String[] {"", "empty event"},
                 new String[] {"[1,2]", "must be a JSON object"},
                 new String[] {"{\"type\":\"reply\"}", "schemaVersion is missing"},
+                // A version written as a number: the straight read would take it as text, the tree does not.
+                new String[] {EventCodec.encodeToString(Reply.of(meta(), "in-1", 1, "web", null, "hi"))
+                        .replace("\"schemaVersion\":\"" + SchemaVersion.CURRENT + "\"", "\"schemaVersion\":1.9"),
+                        "schemaVersion is missing"},
                 new String[] {"{\"type\":\"reply\",\"schemaVersion\":\"x\"}", "not of the form MAJOR.MINOR"},
                 new String[] {"{\"schemaVersion\":\"1.0\"}", "type is missing"},
                 new String[] {"{\"type\":\"teleport\",\"schemaVersion\":\"1.0\"}", "unknown event type 'teleport'"},
@@ -146,6 +150,24 @@ class EventCodecTest {
             EventDecodingException e = assertThrows(EventDecodingException.class, () -> EventCodec.decode(c[0]), c[0]);
             assertTrue(e.getMessage().contains(c[1]), "for " + c[0] + " got: " + e.getMessage());
         }
+    }
+
+    @Test
+    void instantsInFormsOtherThanCapsulesAreReadAsJacksonReadsThem() {
+        Reply reply = Reply.of(meta(), "in-1", 1, "web", null, "hi");
+        String written = EventCodec.encodeToString(reply);
+        String instant = "\"" + reply.timestamp() + "\"";
+        assertTrue(written.contains(instant), written);
+        for (String[] form : List.of(
+                new String[] {"\"2026-11-30T17:08:15.5+01:00\"", "2026-11-30T16:08:15.500Z"},
+                new String[] {"1796058495.5", "2026-11-30T17:08:15.500Z"},
+                new String[] {"\"2026-11-30t16:08:15Z\"", "2026-11-30T16:08:15Z"})) {
+            Reply read = EventCodec.decode(written.replace(instant, form[0]).getBytes(StandardCharsets.UTF_8), Reply.class);
+            assertEquals(java.time.Instant.parse(form[1]), read.timestamp(), form[0]);
+        }
+        EventDecodingException e = assertThrows(EventDecodingException.class,
+                () -> EventCodec.decode(written.replace(instant, "\"2026-13-30T16:08:15Z\"")));
+        assertTrue(e.getMessage().startsWith("invalid reply event"), e.getMessage());
     }
 
     @Test
