@@ -109,6 +109,9 @@ public final class EventCodec {
         } catch (IOException | RuntimeException e) {
             return null; // read again as a tree, which names the problem
         }
+        if (event == null) {
+            return null; // the JSON null: the tree says an event is an object
+        }
         String version = event.schemaVersion();
         if (version == null || !majorIsOurs(version) || !contains(json, TEXTUAL_VERSION)) {
             return null;

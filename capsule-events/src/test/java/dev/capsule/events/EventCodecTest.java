@@ -134,6 +134,7 @@ class EventCodecTest {
         List<String[]> cases = List.of(
                 new String[] {"", "empty event"},
                 new String[] {"[1,2]", "must be a JSON object"},
+                new String[] {"null", "must be a JSON object"},
                 new String[] {"{\"type\":\"reply\"}", "schemaVersion is missing"},
                 // A version written as a number: the straight read would take it as text, the tree does not.
                 new String[] {EventCodec.encodeToString(Reply.of(meta(), "in-1", 1, "web", null, "hi"))
