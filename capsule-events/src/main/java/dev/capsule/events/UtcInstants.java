@@ -22,7 +22,7 @@ import java.time.ZoneOffset;
  * read, and every instant outside years 0 to 9999, is left to Jackson's own reader and writer, which give the same
  * instant, text or error. Why by hand: Jackson's go through {@code DateTimeFormatter}, and a session's snapshot
  * carries an instant per history line (41 in a 6 kB {@code StateChanged}): they took 40% of the time to write that
- * event and a third of the time to read it. By hand, the event is written in two thirds of the time and read, with
+ * event and more than half the time to read it. By hand, the event is written in two thirds of the time and read, with
  * {@link EventCodec}'s straight read, in a third (docs/performance.md).
  */
 final class UtcInstants {
