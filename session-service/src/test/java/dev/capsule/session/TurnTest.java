@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.capsule.events.HistoryLine;
 import dev.capsule.events.InboundMessage;
 import dev.capsule.events.InboundPosition;
 import dev.capsule.events.OutboundEvent;
@@ -73,6 +74,7 @@ import org.junit.jupiter.api.Test;
 class TurnTest {
 
     static final Duration WAIT = Duration.ofSeconds(30);
+    private static final Instant CREATED = Instant.parse("2026-11-30T12:00:00.123456Z");
 
     @Inject
     SessionStore store;
@@ -368,6 +370,8 @@ class TurnTest {
         await().atMost(WAIT).until(() -> kafka.of(s, TurnEnded.class).size() == 2);
         assertEquals(List.of("#1: one", "#2: two"), kafka.of(s, Reply.class).stream().map(Reply::text).toList());
         assertEquals(2, store.load(s).orElseThrow().version(), "the turn's save put the state back in Redis");
+        assertEquals(kafka.of(s, StateChanged.class).get(1).snapshot().history(), store.load(s).orElseThrow().history(),
+                "the whole window, though the turn added two lines to it");
     }
 
     @Test
@@ -526,15 +530,92 @@ class TurnTest {
     }
 
     @Test
-    void redisKeepsTheStateChangedTheTurnSentToKafkaForADay() {
+    void redisKeepsTheStateTheTurnSentToKafkaAsAHeadAndItsWindowALineAFieldForADay() {
         String s = session();
+        String key = "capsule:session:" + s;
         kafka.send(s, "u1", "one");
-        await().atMost(WAIT).until(() -> kafka.of(s, StateChanged.class).size() == 1 && store.load(s).isPresent());
-        Response kept = redis.execute("HGET", "capsule:session:" + s, "change");
-        assertEquals(kafka.of(s, StateChanged.class).get(0), EventCodec.decode(kept.toBytes(), StateChanged.class));
-        assertNull(redis.execute("HGET", "capsule:session:" + s, "state"), "the older format is not written");
-        long ttl = redis.execute("PTTL", "capsule:session:" + s).toLong();
+        await().atMost(WAIT).until(() -> kafka.of(s, TurnEnded.class).size() == 1);
+        kafka.send(s, "u1", "two");
+        await().atMost(WAIT).until(() -> kafka.of(s, StateChanged.class).size() == 2 && store.load(s).orElseThrow().version() == 2);
+        StateChanged sent = kafka.of(s, StateChanged.class).get(1);
+        assertEquals(SessionState.of(s, 2, sent.data(), sent.snapshot()), store.load(s).orElseThrow());
+        assertEquals(4, sent.snapshot().history().size(), "two messages and two answers: " + sent.snapshot().history());
+
+        StateChanged head = EventCodec.decode(redis.execute("HGET", key, "head").toBytes(), StateChanged.class);
+        assertEquals(List.of(), head.snapshot().history(), "the window is kept beside the head, not in it");
+        assertEquals(sent.data(), head.data());
+        assertEquals("0", redis.execute("HGET", key, "first").toString());
+        assertEquals("4", redis.execute("HGET", key, "next").toString());
+        for (int i = 0; i < 4; i++) {
+            String field = "line:" + i;
+            assertEquals(sent.snapshot().history().get(i),
+                    assertDoesNotThrow(() -> EventCodec.mapper().readValue(redis.execute("HGET", key, field).toBytes(), HistoryLine.class)));
+        }
+        assertNull(redis.execute("HGET", key, "change"), "the whole event, as the release before wrote it, is not written");
+        assertNull(redis.execute("HGET", key, "state"), "the older format is not written");
+        long ttl = redis.execute("PTTL", key).toLong();
         assertTrue(ttl > 0 && ttl <= Duration.ofDays(1).toMillis(), "kept for capsule.session.state.redis-for, not for ever: " + ttl);
+    }
+
+    @Test
+    void aSaveSendsTheLinesTheTurnAddedAndDropsThoseThatLeftTheWindow() {
+        String s = session();
+        String key = "capsule:session:" + s;
+        List<HistoryLine> lines = IntStream.range(0, 53).mapToObj(TurnTest::line).toList();
+        SessionState v1 = state(s, 1, lines.subList(0, 50));
+        store.save(change(v1));
+        SessionState v2 = state(s, 2, lines.subList(3, 53)); // three lines added, the three oldest gone
+        store.saveAsync(change(v2), v1.history()).join();
+
+        assertEquals(v2, store.load(s).orElseThrow());
+        assertEquals("3", redis.execute("HGET", key, "first").toString());
+        assertEquals("53", redis.execute("HGET", key, "next").toString());
+        assertNull(redis.execute("HGET", key, "line:2"), "a line that left the window leaves the hash");
+        assertEquals(4 + 50, redis.execute("HLEN", key).toInteger(), "version, head, first, next and the window, no more");
+
+        SessionState v3 = state(s, 3, List.of(line(99))); // not v2's window with lines added: sent whole
+        store.saveAsync(change(v3), v2.history()).join();
+        assertEquals(v3, store.load(s).orElseThrow());
+        assertEquals(4 + 1, redis.execute("HLEN", key).toInteger());
+    }
+
+    @Test
+    void savesGoOnWhenRedisHasForgottenTheSaveScript() {
+        String s = session();
+        store.save(change(state(s, 1, List.of(line(0)))));
+        redis.execute("SCRIPT", "FLUSH"); // as after a restart: the saves' digest names no script
+        SessionState v2 = state(s, 2, List.of(line(0), line(1)));
+        store.saveAsync(change(v2), List.of(line(0))).join();
+        assertEquals(v2, store.load(s).orElseThrow());
+        StaleSessionException e = assertThrows(StaleSessionException.class, () -> store.save(change(state(s, 2))));
+        assertTrue(e.getMessage().contains("at version 2"), "the fence holds by digest too: " + e.getMessage());
+    }
+
+    @Test
+    void aSaveThatAddsToAWindowRedisNoLongerHoldsGoesAgainWhole() {
+        String s = session();
+        SessionState v1 = state(s, 1, List.of(line(0), line(1)));
+        store.save(change(v1));
+        redis.execute("DEL", "capsule:session:" + s); // expired, or Redis restarted without it
+        SessionState v2 = state(s, 2, List.of(line(0), line(1), line(2), line(3)));
+        store.saveAsync(change(v2), v1.history()).join();
+        assertEquals(v2, store.load(s).orElseThrow(), "the whole window, not the two lines the turn added alone");
+    }
+
+    @Test
+    void aStateTheReleaseBeforeSavedWholeIsReadAndTheNextSaveWritesTheWindowWhole() {
+        String s = session();
+        String key = "capsule:session:" + s;
+        store.save(change(state(s, 1, List.of(line(0)))));
+        // The release before this one, in a rolling upgrade, saves version 2 as it did: the whole event under "change".
+        SessionState v2 = state(s, 2, List.of(line(0), line(1), line(2)));
+        redis.execute("HSET", key, "version", "2", "change", new String(EventCodec.encode(change(v2)), StandardCharsets.UTF_8));
+        assertEquals(v2, store.load(s).orElseThrow(), "the newest form at the stored version, not the head beside it");
+
+        SessionState v3 = state(s, 3, List.of(line(0), line(1), line(2), line(3)));
+        store.saveAsync(change(v3), v2.history()).join();
+        assertNull(redis.execute("HGET", key, "change"));
+        assertEquals(v3, store.load(s).orElseThrow(), "its window is whole: Redis's lines were those of version 1");
     }
 
     @Test
@@ -557,8 +638,17 @@ class TurnTest {
     }
 
     private static SessionState state(String s, long version) {
-        return new SessionState(s, KafkaTestClient.user("u1"), "api", Instant.now(), version,
-                JsonNodeFactory.instance.objectNode().put("v", version), List.of(), 0, List.of(), null, null);
+        return state(s, version, List.of());
+    }
+
+    private static SessionState state(String s, long version, List<HistoryLine> window) {
+        return new SessionState(s, KafkaTestClient.user("u1"), "api", CREATED, version,
+                // An int, as JSON reads it back: a LongNode would not equal the IntNode of the state read from Redis.
+                JsonNodeFactory.instance.objectNode().put("v", Math.toIntExact(version)), window, 0, List.of("m" + version), null, null);
+    }
+
+    private static HistoryLine line(int n) {
+        return new HistoryLine("line-" + n, n % 2 == 0 ? "user" : "app", "text " + n, CREATED.plusMillis(n));
     }
 
     private static String sessionInSamePartitionAs(String other) {

@@ -442,7 +442,7 @@ public class TurnRunner {
             session.lease().check();
             StateChanged change = StateChanged.of(EventMeta.derived(before.sessionId(), trace, messageId + "/state"),
                     after.version(), nextData, after.snapshot());
-            // Encoded once: Kafka gets these bytes, and Redis the same once Kafka has them.
+            // Encoded once, for Kafka; Redis gets its parts once Kafka has them (SessionStore).
             next[0] = new NextState(after, change, EventCodec.encode(change));
             return publisher.publish(Topics.CHANGES, change, next[0].encoded());
         });
@@ -467,7 +467,7 @@ public class TurnRunner {
                 })
                 .thenCompose(acked -> {
                     session.lease().check();
-                    return store.saveAsync(next[0].change(), next[0].encoded());
+                    return store.saveAsync(next[0].change(), before.history());
                 })
                 .whenComplete((saved, failure) -> {
                     if (failure == null) {
