@@ -35,11 +35,12 @@ import org.jboss.logging.Logger;
  * instance that lost the session in a rebalance cannot overwrite newer state. Called from turn threads (virtual
  * threads), so the blocking client is the right one to read.
  *
- * <p>Why the window is kept a line a field: a turn adds a line or two to a window of up to 50, and a save of the whole
- * state (some 6 kB at 20 lines) cost Redis 42 µs of CPU against 12 for 1.3 kB, measured with {@code redis-benchmark};
- * Redis's append-only file then takes every byte saved, and its rewrites come as often as those bytes add up to the
- * data set. So a save sends the head and the lines the turn added, and the script drops the lines that left the
- * window. When Redis does not hold the window the turn added to (the key expired or was lost, or an older release
+ * <p>Why the window is kept a line a field: a turn adds a line or two to a window of up to 50, yet a save of the whole
+ * state sent all of it (some 6 kB at 20 lines), and Redis's append-only file took every byte, its rewrites (which copy
+ * the whole data set) coming as often as those bytes add up to it. So a save sends the head and the lines the turn
+ * added, and the script drops the lines that left the window: the file took 1,469 bytes per plain message instead of
+ * 3,649 in sessions of 20 messages (docs/performance.md). Redis's own CPU per save did not move measurably on the
+ * stack. When Redis does not hold the window the turn added to (the key expired or was lost, or an older release
  * wrote the hash), the script says so and the save goes again with the whole window.
  *
  * <p>Hashes written by older releases are read while their version is the stored one, and the next save replaces
@@ -269,7 +270,7 @@ public class SessionStore {
 
     /**
      * Sends one pipeline of saves; when Redis has answered, sends what queued meanwhile. The saves call the script by its
-     * digest, which spares Redis and the client its 1.5 kB text each time; a Redis that does not know it (it restarted,
+     * digest, which spares Redis and the client its 1.1 kB text each time; a Redis that does not know it (it restarted,
      * or its scripts were flushed) refuses every call of the pipeline, which is then sent again with the text.
      */
     private void send(List<PendingSave> sent, List<Request> requests, boolean byDigest) {
@@ -300,7 +301,15 @@ public class SessionStore {
             if (byDigest && failure.getMessage() != null && failure.getMessage().contains("NOSCRIPT")) {
                 LOG.debugf("Redis does not know the save script (%s): sending %d save(s) with its text", failure.getMessage(),
                         sent.size());
-                send(sent, sent.stream().map(save -> request(save, false)).toList(), false);
+                List<Request> withText;
+                try {
+                    withText = sent.stream().map(save -> request(save, false)).toList();
+                } catch (RuntimeException e) {
+                    sent.forEach(save -> save.done.completeExceptionally(e));
+                    sendQueued();
+                    return;
+                }
+                send(sent, withText, false);
                 return;
             }
             IllegalStateException e = new IllegalStateException("Redis did not save the state of " + sent.size()
@@ -327,8 +336,11 @@ public class SessionStore {
                 change.trace(), change.version(), change.data(), new SessionSnapshot(snapshot.user(), snapshot.channel(),
                 snapshot.createdAt(), snapshot.outboundSeq(), snapshot.recentInbound(), List.of(), snapshot.closedAt(),
                 snapshot.handledUpTo()));
-        Request request = byDigest ? Request.cmd(Command.EVALSHA).arg(FENCED_SAVE_DIGEST) : Request.cmd(Command.EVAL).arg(FENCED_SAVE);
-        request.arg(1).arg(KEY_PREFIX + change.sessionId()).arg(change.version() - 1).arg(change.version()).arg(EventCodec.encode(head)).arg(keptForMillis)
+        Request request = byDigest
+                ? Request.cmd(Command.EVALSHA).arg(FENCED_SAVE_DIGEST)
+                : Request.cmd(Command.EVAL).arg(FENCED_SAVE);
+        request.arg(1).arg(KEY_PREFIX + change.sessionId())
+                .arg(change.version() - 1).arg(change.version()).arg(EventCodec.encode(head)).arg(keptForMillis)
                 .arg(added != null ? APPEND : WHOLE).arg(window.size()).arg(added != null ? save.windowBefore.size() : 0);
         for (HistoryLine line : added != null ? added : window) {
             try {
