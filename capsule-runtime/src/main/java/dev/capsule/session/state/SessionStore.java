@@ -355,11 +355,13 @@ public class SessionStore {
 
     /**
      * The lines {@code after} adds to {@code before}, when {@code after} is {@code before} with lines added at its end and
-     * maybe some of its oldest dropped, as a turn changes the window; else null. Empty when nothing was added.
+     * maybe some of its oldest dropped, as a turn changes the window; else null, and the window goes whole. Empty when
+     * nothing was added. A window that starts empty goes whole too: every line of it is new, and a new session, which
+     * Redis does not hold yet, would otherwise be refused first and sent again.
      */
     static List<HistoryLine> added(List<HistoryLine> before, List<HistoryLine> after) {
         if (before.isEmpty()) {
-            return after;
+            return null;
         }
         int last = after.lastIndexOf(before.get(before.size() - 1));
         if (last < 0 || last + 1 > before.size()
