@@ -39,7 +39,6 @@ import dev.capsule.testing.TestStack;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.vertx.mutiny.redis.client.Response;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -606,7 +605,8 @@ class TurnTest {
     void aStateTheReleaseBeforeSavedWholeIsReadAndTheNextSaveWritesTheWindowWhole() {
         String s = session();
         String key = "capsule:session:" + s;
-        store.save(change(state(s, 1, List.of(line(0)))));
+        // As many lines as version 2's window, so that only the whole event beside them tells the script they are stale.
+        store.save(change(state(s, 1, List.of(line(10), line(11), line(12)))));
         // The release before this one, in a rolling upgrade, saves version 2 as it did: the whole event under "change".
         SessionState v2 = state(s, 2, List.of(line(0), line(1), line(2)));
         redis.execute("HSET", key, "version", "2", "change", new String(EventCodec.encode(change(v2)), StandardCharsets.UTF_8));
