@@ -591,6 +591,14 @@ class TurnTest {
     }
 
     @Test
+    void aHashMissingALineOfItsWindowIsTakenAsLost() {
+        String s = session();
+        store.save(change(state(s, 1, List.of(line(0), line(1)))));
+        redis.execute("HDEL", "capsule:session:" + s, "line:0");
+        assertTrue(store.load(s).isEmpty(), "Redis is a cache: the session resumes from PostgreSQL, not with half a window");
+    }
+
+    @Test
     void aSaveThatAddsToAWindowRedisNoLongerHoldsGoesAgainWhole() {
         String s = session();
         SessionState v1 = state(s, 1, List.of(line(0), line(1)));
