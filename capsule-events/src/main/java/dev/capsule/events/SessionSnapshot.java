@@ -27,4 +27,9 @@ public record SessionSnapshot(UserRef user, String channel, Instant createdAt, l
         recentInbound = recentInbound == null ? List.of() : List.copyOf(recentInbound);
         history = history == null ? List.of() : List.copyOf(history);
     }
+
+    /** This snapshot with {@code history} as its window: what a reader that keeps the window apart puts back. */
+    public SessionSnapshot withHistory(List<HistoryLine> history) {
+        return new SessionSnapshot(user, channel, createdAt, outboundSeq, recentInbound, history, closedAt, handledUpTo);
+    }
 }

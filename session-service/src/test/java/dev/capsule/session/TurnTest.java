@@ -564,7 +564,7 @@ class TurnTest {
         SessionState v1 = state(s, 1, lines.subList(0, 50));
         store.save(change(v1));
         SessionState v2 = state(s, 2, lines.subList(3, 53)); // three lines added, the three oldest gone
-        store.saveAsync(change(v2), v1.history()).join();
+        store.saveAsync(store.prepare(change(v2), v1.history())).join();
 
         assertEquals(v2, store.load(s).orElseThrow());
         assertEquals("3", redis.execute("HGET", key, "first").toString());
@@ -573,7 +573,7 @@ class TurnTest {
         assertEquals(4 + 50, redis.execute("HLEN", key).toInteger(), "version, head, first, next and the window, no more");
 
         SessionState v3 = state(s, 3, List.of(line(99))); // not v2's window with lines added: sent whole
-        store.saveAsync(change(v3), v2.history()).join();
+        store.saveAsync(store.prepare(change(v3), v2.history())).join();
         assertEquals(v3, store.load(s).orElseThrow());
         assertEquals(4 + 1, redis.execute("HLEN", key).toInteger());
     }
@@ -584,7 +584,7 @@ class TurnTest {
         store.save(change(state(s, 1, List.of(line(0)))));
         redis.execute("SCRIPT", "FLUSH"); // as after a restart: the saves' digest names no script
         SessionState v2 = state(s, 2, List.of(line(0), line(1)));
-        store.saveAsync(change(v2), List.of(line(0))).join();
+        store.saveAsync(store.prepare(change(v2), List.of(line(0)))).join();
         assertEquals(v2, store.load(s).orElseThrow());
         StaleSessionException e = assertThrows(StaleSessionException.class, () -> store.save(change(state(s, 2))));
         assertTrue(e.getMessage().contains("at version 2"), "the fence holds by digest too: " + e.getMessage());
@@ -605,7 +605,7 @@ class TurnTest {
         store.save(change(v1));
         redis.execute("DEL", "capsule:session:" + s); // expired, or Redis restarted without it
         SessionState v2 = state(s, 2, List.of(line(0), line(1), line(2), line(3)));
-        store.saveAsync(change(v2), v1.history()).join();
+        store.saveAsync(store.prepare(change(v2), v1.history())).join();
         assertEquals(v2, store.load(s).orElseThrow(), "the whole window, not the two lines the turn added alone");
     }
 
@@ -621,7 +621,7 @@ class TurnTest {
         assertEquals(v2, store.load(s).orElseThrow(), "the newest form at the stored version, not the head beside it");
 
         SessionState v3 = state(s, 3, List.of(line(0), line(1), line(2), line(3)));
-        store.saveAsync(change(v3), v2.history()).join();
+        store.saveAsync(store.prepare(change(v3), v2.history())).join();
         assertNull(redis.execute("HGET", key, "change"));
         assertEquals(v3, store.load(s).orElseThrow(), "its window is whole: Redis's lines were those of version 1");
     }

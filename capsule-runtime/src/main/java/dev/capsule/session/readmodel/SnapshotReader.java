@@ -111,7 +111,7 @@ public class SnapshotReader {
             // Read without its window, a snapshot's history is empty (SessionSnapshot): rebuilt below.
             SessionSnapshot snapshot = EventCodec.mapper().treeToValue(kept, SessionSnapshot.class);
             if (!kept.has("history")) {
-                snapshot = withHistory(snapshot, window(sessionId, snapshot));
+                snapshot = snapshot.withHistory(window(sessionId, snapshot));
             }
             ObjectNode data = (ObjectNode) EventCodec.mapper().readTree(row.getJsonObject("data").encode());
             LOG.infof("session %s resumed from PostgreSQL at version %d with %d history lines (Redis had no state)", sessionId,
@@ -151,11 +151,6 @@ public class SnapshotReader {
                     line.getOffsetDateTime("created_at").toInstant()));
         }
         return lines.reversed();
-    }
-
-    private static SessionSnapshot withHistory(SessionSnapshot s, List<HistoryLine> history) {
-        return new SessionSnapshot(s.user(), s.channel(), s.createdAt(), s.outboundSeq(), s.recentInbound(), history, s.closedAt(),
-                s.handledUpTo());
     }
 
     /**

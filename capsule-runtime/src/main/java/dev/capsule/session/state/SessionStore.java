@@ -181,9 +181,7 @@ public class SessionStore {
                         }
                         window.add(EventCodec.mapper().readValue(stored.get(i).toBytes(), HistoryLine.class));
                     }
-                    SessionSnapshot s = saved.snapshot();
-                    return Optional.of(SessionState.of(sessionId, at, saved.data(), new SessionSnapshot(s.user(), s.channel(),
-                            s.createdAt(), s.outboundSeq(), s.recentInbound(), window, s.closedAt(), s.handledUpTo())));
+                    return Optional.of(SessionState.of(sessionId, at, saved.data(), saved.snapshot().withHistory(window)));
                 }
             }
             if (state != null) {
@@ -210,7 +208,7 @@ public class SessionStore {
      */
     public void save(StateChanged change) {
         try {
-            saveAsync(change, null).join();
+            saveAsync(prepare(change, null)).join();
         } catch (CompletionException e) {
             if (e.getCause() instanceof RuntimeException failure) {
                 throw failure;
@@ -220,23 +218,50 @@ public class SessionStore {
     }
 
     /**
-     * Saves as {@link #save} does, without waiting: the future completes once Redis has it, or fails with
-     * {@link StaleSessionException}. {@code windowBefore} is the history window of the state the turn started from:
-     * when the change's window is that one with lines added (and maybe its oldest dropped), only the added lines are
-     * sent. Null sends the whole window.
+     * Encodes what the save of {@code change} sends, on the caller's thread: a turn prepares its save where it encodes
+     * its events, so that the save itself, sent from Kafka's and Redis's callbacks, only queues bytes.
+     * {@code windowBefore} is the history window of the state the turn started from: when the change's window is that
+     * one with lines added (and maybe its oldest dropped), only the added lines are sent. Null sends the whole window.
      */
-    public CompletableFuture<Void> saveAsync(StateChanged change, List<HistoryLine> windowBefore) {
-        PendingSave save = new PendingSave(change, windowBefore, new CompletableFuture<>());
+    public Save prepare(StateChanged change, List<HistoryLine> windowBefore) {
+        SessionSnapshot snapshot = change.snapshot();
+        if (snapshot == null) {
+            throw new IllegalArgumentException("session " + change.sessionId() + ": a state change without a snapshot "
+                    + "cannot be saved, as a session cannot resume from it");
+        }
+        List<HistoryLine> window = snapshot.history();
+        List<HistoryLine> added = windowBefore == null ? null : added(windowBefore, window);
+        StateChanged head = new StateChanged(change.eventId(), change.schemaVersion(), change.sessionId(), change.timestamp(),
+                change.trace(), change.version(), change.data(), snapshot.withHistory(List.of()));
+        List<byte[]> lines = new ArrayList<>();
+        for (HistoryLine line : added != null ? added : window) {
+            try {
+                lines.add(EventCodec.mapper().writeValueAsBytes(line));
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException("session " + change.sessionId() + ": a history line could not be written as JSON: "
+                        + e.getMessage(), e);
+            }
+        }
+        return new Save(change, EventCodec.encode(head), lines, added != null, window.size(),
+                added != null ? windowBefore.size() : 0);
+    }
+
+    /**
+     * Saves as {@link #save} does, without waiting: the future completes once Redis has it, or fails with
+     * {@link StaleSessionException}.
+     */
+    public CompletableFuture<Void> saveAsync(Save save) {
+        PendingSave pending = new PendingSave(save, new CompletableFuture<>());
         boolean lead;
         synchronized (this) {
-            queued.add(save);
+            queued.add(pending);
             lead = !saving;
             saving = true;
         }
         if (lead) {
             sendQueued();
         }
-        return save.done;
+        return pending.done;
     }
 
     /** Sends every queued save as one pipeline; when Redis has answered, sends what queued meanwhile. */
@@ -250,22 +275,7 @@ public class SessionStore {
             }
             queued = new ArrayList<>();
         }
-        List<PendingSave> sent = new ArrayList<>(batch.size());
-        List<Request> requests = new ArrayList<>(batch.size());
-        for (PendingSave save : batch) {
-            try {
-                requests.add(request(save, true));
-                sent.add(save);
-            } catch (RuntimeException e) {
-                // Not sent: the turn fails and runs again, as for any save that did not reach Redis.
-                save.done.completeExceptionally(e);
-            }
-        }
-        if (sent.isEmpty()) {
-            sendQueued();
-            return;
-        }
-        send(sent, requests, true);
+        send(batch, batch.stream().map(pending -> request(pending.save, true)).toList(), true);
     }
 
     /**
@@ -276,23 +286,28 @@ public class SessionStore {
     private void send(List<PendingSave> sent, List<Request> requests, boolean byDigest) {
         pipeline.batch(requests).subscribe().with(responses -> {
             for (int i = 0; i < sent.size(); i++) {
-                PendingSave save = sent.get(i);
+                PendingSave pending = sent.get(i);
+                StateChanged change = pending.save.change;
                 Response answer = responses.get(i);
                 long stored = answer == null ? Long.MIN_VALUE : answer.toLong();
                 if (stored == Long.MIN_VALUE) {
-                    save.done.completeExceptionally(new IllegalStateException("Redis gave no answer to the save of session "
-                            + save.change.sessionId()));
+                    pending.done.completeExceptionally(new IllegalStateException("Redis gave no answer to the save of session "
+                            + change.sessionId()));
                 } else if (stored == -1) {
-                    save.done.complete(null);
-                } else if (stored == NEEDS_WHOLE_WINDOW && save.windowBefore != null) {
+                    pending.done.complete(null);
+                } else if (stored == NEEDS_WHOLE_WINDOW && pending.save.append) {
                     LOG.debugf("session %s: Redis does not hold the window version %d added to; saving it whole",
-                            save.change.sessionId(), save.change.version());
-                    PendingSave whole = new PendingSave(save.change, null, save.done);
-                    synchronized (this) {
-                        queued.add(whole);
+                            change.sessionId(), change.version());
+                    try {
+                        PendingSave whole = new PendingSave(prepare(change, null), pending.done);
+                        synchronized (this) {
+                            queued.add(whole);
+                        }
+                    } catch (RuntimeException e) {
+                        pending.done.completeExceptionally(e);
                     }
                 } else {
-                    save.done.completeExceptionally(new StaleSessionException(save.change.sessionId(), save.change.version() - 1,
+                    pending.done.completeExceptionally(new StaleSessionException(change.sessionId(), change.version() - 1,
                             stored));
                 }
             }
@@ -301,15 +316,7 @@ public class SessionStore {
             if (byDigest && failure.getMessage() != null && failure.getMessage().contains("NOSCRIPT")) {
                 LOG.debugf("Redis does not know the save script (%s): sending %d save(s) with its text", failure.getMessage(),
                         sent.size());
-                List<Request> withText;
-                try {
-                    withText = sent.stream().map(save -> request(save, false)).toList();
-                } catch (RuntimeException e) {
-                    sent.forEach(save -> save.done.completeExceptionally(e));
-                    sendQueued();
-                    return;
-                }
-                send(sent, withText, false);
+                send(sent, sent.stream().map(pending -> request(pending.save, false)).toList(), false);
                 return;
             }
             IllegalStateException e = new IllegalStateException("Redis did not save the state of " + sent.size()
@@ -319,37 +326,16 @@ public class SessionStore {
         });
     }
 
-    /**
-     * The save script's call for one save, by the script's digest or with its text: the lines the turn added when it can,
-     * else the whole window.
-     */
-    private Request request(PendingSave save, boolean byDigest) {
+    /** The save script's call for one save, by the script's digest or with its text. */
+    private Request request(Save save, boolean byDigest) {
         StateChanged change = save.change;
-        SessionSnapshot snapshot = change.snapshot();
-        if (snapshot == null) {
-            throw new IllegalArgumentException("session " + change.sessionId() + ": a state change without a snapshot "
-                    + "cannot be saved, as a session cannot resume from it");
-        }
-        List<HistoryLine> window = snapshot.history();
-        List<HistoryLine> added = save.windowBefore == null ? null : added(save.windowBefore, window);
-        StateChanged head = new StateChanged(change.eventId(), change.schemaVersion(), change.sessionId(), change.timestamp(),
-                change.trace(), change.version(), change.data(), new SessionSnapshot(snapshot.user(), snapshot.channel(),
-                snapshot.createdAt(), snapshot.outboundSeq(), snapshot.recentInbound(), List.of(), snapshot.closedAt(),
-                snapshot.handledUpTo()));
         Request request = byDigest
                 ? Request.cmd(Command.EVALSHA).arg(FENCED_SAVE_DIGEST)
                 : Request.cmd(Command.EVAL).arg(FENCED_SAVE);
         request.arg(1).arg(KEY_PREFIX + change.sessionId())
-                .arg(change.version() - 1).arg(change.version()).arg(EventCodec.encode(head)).arg(keptForMillis)
-                .arg(added != null ? APPEND : WHOLE).arg(window.size()).arg(added != null ? save.windowBefore.size() : 0);
-        for (HistoryLine line : added != null ? added : window) {
-            try {
-                request.arg(EventCodec.mapper().writeValueAsBytes(line));
-            } catch (JsonProcessingException e) {
-                throw new IllegalStateException("session " + change.sessionId() + ": a history line could not be written as JSON: "
-                        + e.getMessage(), e);
-            }
-        }
+                .arg(change.version() - 1).arg(change.version()).arg(save.head).arg(keptForMillis)
+                .arg(save.append ? APPEND : WHOLE).arg(save.keep).arg(save.heldBefore);
+        save.lines.forEach(request::arg);
         return request;
     }
 
@@ -379,6 +365,26 @@ public class SessionStore {
         }
     }
 
-    private record PendingSave(StateChanged change, List<HistoryLine> windowBefore, CompletableFuture<Void> done) {
+    /** A save, encoded ({@link #prepare}): the head, the lines to send, and whether they add to the stored window. */
+    public static final class Save {
+
+        private final StateChanged change;
+        private final byte[] head;
+        private final List<byte[]> lines;
+        private final boolean append;
+        private final int keep;
+        private final int heldBefore;
+
+        private Save(StateChanged change, byte[] head, List<byte[]> lines, boolean append, int keep, int heldBefore) {
+            this.change = change;
+            this.head = head;
+            this.lines = lines;
+            this.append = append;
+            this.keep = keep;
+            this.heldBefore = heldBefore;
+        }
+    }
+
+    private record PendingSave(Save save, CompletableFuture<Void> done) {
     }
 }

@@ -442,8 +442,8 @@ public class TurnRunner {
             session.lease().check();
             StateChanged change = StateChanged.of(EventMeta.derived(before.sessionId(), trace, messageId + "/state"),
                     after.version(), nextData, after.snapshot());
-            // Encoded once, for Kafka; Redis gets its parts once Kafka has them (SessionStore).
-            next[0] = new NextState(after, change, EventCodec.encode(change));
+            // Encoded here, on the turn's thread: Kafka's bytes now, and Redis's parts, sent once Kafka has them.
+            next[0] = new NextState(after, EventCodec.encode(change), store.prepare(change, before.history()));
             return publisher.publish(Topics.CHANGES, change, next[0].encoded());
         });
         if (events.isCompletedExceptionally()) {
@@ -467,7 +467,7 @@ public class TurnRunner {
                 })
                 .thenCompose(acked -> {
                     session.lease().check();
-                    return store.saveAsync(next[0].change(), before.history());
+                    return store.saveAsync(next[0].save());
                 })
                 .whenComplete((saved, failure) -> {
                     if (failure == null) {
@@ -761,7 +761,7 @@ public class TurnRunner {
         }
     }
 
-    /** A turn's next state, the {@link StateChanged} announcing it, and that event's bytes, sent to Kafka and saved in Redis. */
-    private record NextState(SessionState state, StateChanged change, byte[] encoded) {
+    /** A turn's next state, the bytes of the {@link StateChanged} announcing it (for Kafka), and its save (for Redis). */
+    private record NextState(SessionState state, byte[] encoded, SessionStore.Save save) {
     }
 }
