@@ -30,15 +30,15 @@ run_bench() {
     step "not Capsule ($only): Capsule's first message is not timed and its stack not warmed"
   fi
   token=$(dev_token bench-user) || return 1
-  # Kafka's and Jedis' info logging would drown the table; their warnings still show. The load generator runs
-  # C1 only: it lives for minutes, and its C2 compiles took a third of a core through a quick run (docs/performance.md).
+  # Kafka's and Jedis' info logging would drown the table; their warnings still show. The load generator runs C2, as the
+  # stack does: its compiles fall in the warm-up, and compiled it costs a third less per message than C1 (docs/performance.md).
   # Netty (under the Vert.x drivers) still reaches for sun.misc.Unsafe, and loads its epoll library (the drivers' event loop),
   # both of which JDK 25 warns about on stderr otherwise.
   BENCH_TOKEN=$token CAPSULE_HOME=$CAPSULE_HOME CAPSULE_GATEWAY_PORT=$CAPSULE_GATEWAY_PORT \
   CAPSULE_SESSION_PORT=$CAPSULE_SESSION_PORT CAPSULE_ADAPTERS_PORT=$CAPSULE_ADAPTERS_PORT \
   CAPSULE_PERSISTENCE_PORT=$CAPSULE_PERSISTENCE_PORT CAPSULE_KAFKA_PORT=$CAPSULE_KAFKA_PORT CAPSULE_REDIS_PORT=$CAPSULE_REDIS_PORT \
   CAPSULE_PARTITIONS=$CAPSULE_PARTITIONS CAPSULE_BENCH_FIRST_MESSAGE_MS=$first CLK_TCK=$(getconf CLK_TCK 2>/dev/null || echo 100) \
-    "$JAVA" -Xms256m -Xmx1g ${CAPSULE_BENCH_JVM_OPTS--XX:+UseSerialGC -XX:TieredStopAtLevel=1} -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
+    "$JAVA" -Xms256m -Xmx1g ${CAPSULE_BENCH_JVM_OPTS--XX:+UseSerialGC} -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
     --sun-misc-unsafe-memory-access=allow --enable-native-access=ALL-UNNAMED -cp "$BENCH_DIR/target/capsule-bench.jar:$BENCH_DIR/target/lib/*" dev.capsule.bench.Main "${args[@]}" || status=$?
   return $status
 }

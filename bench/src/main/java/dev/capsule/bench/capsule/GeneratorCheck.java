@@ -2,6 +2,7 @@ package dev.capsule.bench.capsule;
 
 import dev.capsule.bench.load.Mix;
 import dev.capsule.bench.load.OpenLoop;
+import dev.capsule.bench.measure.JitShare;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -15,26 +16,52 @@ import java.util.concurrent.TimeUnit;
  * The plain workload's drivers send at that rate to a {@link StandInGateway} in a process of their
  * own, which answers at once with nothing behind it; the bench's process CPU over the measured
  * window, divided by the messages answered in it, is the generator's cost per message.
+ *
+ * <p>The bench runs C2, so it first sends rounds at the rate until its own JIT compilers took under
+ * {@value #SETTLED_JIT_PERCENT}% of its CPU in a round: the figure is the generator's cost once its
+ * code is compiled, as in Capsule's measured steps, which come after their warm-up. Run alone
+ * ({@code --only generator}) it needs some 10-15 s of rounds; after Capsule's steps, one.
  */
 public final class GeneratorCheck {
 
     public static final int RATE = 5000;
     public static final double TARGET_MICROS = 100;
     private static final int MESSAGES_PER_SESSION = 10;
+    /** Below this share of the bench's CPU in a warm-up round, its JIT compilers are taken as settled. */
+    static final int SETTLED_JIT_PERCENT = 10;
 
-    /** The generator's own CPU per message answered at {@code rate}, and the rate it reached. */
-    public record Result(int rate, double achieved, long answered, double microsPerMessage, long errors, String firstError) {
+    /**
+     * The generator's own CPU per message answered at {@code rate}, and the rate it reached; how long it warmed up
+     * first, and the share of its CPU its JIT compilers took in the last warm-up round and in the measured window.
+     */
+    public record Result(int rate, double achieved, long answered, double microsPerMessage, long errors, String firstError,
+                         Duration warmedUp, int lastWarmupJitPercent, int measuredJitPercent) {
+    }
+
+    /** How a warm-up goes: rounds of {@code round} at the rate, until the JIT settles or {@code atMost} has passed. */
+    public record Warmup(Duration round, Duration atMost) {
     }
 
     private GeneratorCheck() {
     }
 
-    /** Warms the drivers up for {@code warmup}, then measures {@code length} at {@code rate}. */
-    public static Result run(int rate, Duration warmup, Duration length) throws Exception {
+    /** Warms the drivers up as {@code warmup} says, then measures {@code length} at {@code rate}. */
+    public static Result run(int rate, Warmup warmup, Duration length) throws Exception {
         Process standIn = startStandIn();
         try (GatewayConnections gateway = new GatewayConnections(portOf(standIn))) {
-            send(gateway, "warm", rate, warmup);
-            return send(gateway, "measured", rate, length);
+            JitShare jit = JitShare.ofThisProcess();
+            Duration warmed = Duration.ZERO;
+            int jitPercent;
+            do {
+                jit.start();
+                send(gateway, "warm-" + warmed.toMillis(), rate, warmup.round());
+                warmed = warmed.plus(warmup.round());
+                jitPercent = jit.percent();
+            } while (jitPercent >= SETTLED_JIT_PERCENT && warmed.compareTo(warmup.atMost()) < 0);
+            jit.start();
+            Result measured = send(gateway, "measured", rate, length);
+            return new Result(measured.rate(), measured.achieved(), measured.answered(), measured.microsPerMessage(),
+                    measured.errors(), measured.firstError(), warmed, jitPercent, jit.percent());
         } finally {
             standIn.destroy();
             if (!standIn.waitFor(10, TimeUnit.SECONDS)) {
@@ -64,7 +91,7 @@ public final class GeneratorCheck {
             long answered = metrics.answered.get();
             double achieved = metrics.answeredInWindow.get() / ((metrics.windowEndNanos - start) / 1e9);
             return new Result(rate, achieved, answered, answered == 0 ? Double.NaN : cpuMicros / answered,
-                    metrics.errors.get(), metrics.firstError.get());
+                    metrics.errors.get(), metrics.firstError.get(), Duration.ZERO, 0, 0);
         }
     }
 
@@ -73,7 +100,10 @@ public final class GeneratorCheck {
                 .orElseThrow(() -> new IllegalStateException("this platform does not report a process's CPU time"));
     }
 
-    /** The stand-in runs on this JVM's binary and class path, on one event loop, C1 only like the bench. */
+    /**
+     * The stand-in runs on this JVM's binary and class path, on one event loop; C1 only, since its own CPU is not what is
+     * measured and its compiles would only take the bench's core.
+     */
     private static Process startStandIn() throws IOException {
         String java = ProcessHandle.current().info().command()
                 .orElseThrow(() -> new IllegalStateException("cannot tell which java runs the bench"));

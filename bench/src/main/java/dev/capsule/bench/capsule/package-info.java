@@ -27,7 +27,16 @@
  * set, and its body was lost (one or two of 20,000 answers at 5,000 msg/s, "HTTP 200, 0 bytes" against
  * a content-length of 596). {@link dev.capsule.bench.capsule.GeneratorCheck} measures what the
  * generator costs apart from the stack: 144-212 µs per message at 5,000 msg/s in the runs of 2026-11-30,
- * against issue 12's 100; C2 instead of C1 only made it 300 (its compiles fall inside the seconds measured), and decoding
- * a JSON answer's events straight from its bytes rather than through a tree took 160-179 to 152-160.
+ * against issue 12's 100, on C1 alone; decoding a JSON answer's events straight from its bytes rather than through a
+ * tree took 160-179 to 152-160.
+ *
+ * <p>The bench runs C2 ({@code CAPSULE_BENCH_JVM_OPTS}), and its warm-ups wait for its own compiles as well as the
+ * stack's. Compiled, the Vert.x client's per-request path (the connection pool's lease, the request's head, the
+ * answer's callbacks) costs a good deal less than C1's code, whose interface calls and type checks are not inlined.
+ * Measured with the generator check: C1 127-142 µs per message (142 with 15 s of warm-up instead of 3), C2 with 3 s
+ * of warm-up 136-141 (its compiles inside the measured seconds), C2 warmed until its compiles settled 65-86. In
+ * Capsule's plain steps on one warm stack the bench's own CPU per message at 250 / 500 / 1,000 / 2,000 msg/s went
+ * from 288-320 / 224-232 / 157-160 / 112-115 µs to 236 / 192 / 105 / 78. What it costs: the quick run's warm-up took
+ * some twelve more steps at 250 msg/s (a minute), until the bench's compiles settled.
  */
 package dev.capsule.bench.capsule;

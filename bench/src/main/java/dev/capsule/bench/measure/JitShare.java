@@ -9,7 +9,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The share of the stack's JVMs' CPU (the broker's and the services') that their JIT compilers took since {@link #start}:
+ * The share of the stack's JVMs' CPU (the broker's and the services'), or of the bench's own, that their JIT compilers took
+ * since {@link #start}:
  * user plus system time of the threads named {@code C1 CompilerThread…} and {@code C2 CompilerThread…}, against all their
  * threads'. The bench warms up with its own mix until this is small, so that its measured steps run compiled code, as a
  * deployment does minutes after its start: the stack's own warm-up (HTTP messages only) leaves the paths of chat sockets
@@ -17,7 +18,7 @@ import java.util.Set;
  */
 public final class JitShare {
 
-    /** The processes of the stack that are not JVMs, and the bench, whose compiles are its own business. */
+    /** The processes of the stack that are not JVMs, and the bench, whose compiles are measured apart ({@link #ofThisProcess}). */
     private static final Set<String> NOT_THE_STACKS_JVMS = Set.of("redis", "postgres", "bench");
 
     private final List<Long> pids;
@@ -25,6 +26,11 @@ public final class JitShare {
 
     private JitShare(List<Long> pids) {
         this.pids = pids;
+    }
+
+    /** This JVM alone: the load generator's check waits for its own compiles to settle (capsule/GeneratorCheck). */
+    public static JitShare ofThisProcess() {
+        return new JitShare(List.of(ProcessHandle.current().pid()));
     }
 
     /** The JVMs whose PID files {@code ./capsule up} wrote under {@code runDir}. */
@@ -37,7 +43,7 @@ public final class JitShare {
         start = ticks();
     }
 
-    /** Percent of the stack's JVMs' CPU since {@link #start} that went to their JIT compilers; 100 when none was used. */
+    /** Percent of the JVMs' CPU since {@link #start} that went to their JIT compilers; 100 when none was used. */
     public int percent() {
         long[] now = ticks();
         long all = now[0] - start[0];
@@ -45,7 +51,7 @@ public final class JitShare {
         return all > 0 ? (int) (100 * compilers / all) : 100;
     }
 
-    /** {all threads' ticks, compiler threads' ticks} over the stack's JVMs. */
+    /** {all threads' ticks, compiler threads' ticks} over the JVMs. */
     private long[] ticks() {
         long all = 0;
         long compilers = 0;
