@@ -31,7 +31,8 @@ run_bench() {
   fi
   token=$(dev_token bench-user) || return 1
   # Kafka's and Jedis' info logging would drown the table; their warnings still show. The load generator runs C2, as the
-  # stack does: its compiles fall in the warm-up, and compiled it costs a third less per message than C1 (docs/performance.md).
+  # stack does: its compiles fall in the warm-up, and compiled it costs a third to a half less per message than C1
+  # (docs/performance.md).
   # Netty (under the Vert.x drivers) still reaches for sun.misc.Unsafe, and loads its epoll library (the drivers' event loop),
   # both of which JDK 25 warns about on stderr otherwise.
   BENCH_TOKEN=$token CAPSULE_HOME=$CAPSULE_HOME CAPSULE_GATEWAY_PORT=$CAPSULE_GATEWAY_PORT \
