@@ -28,6 +28,12 @@ public final class CapsuleStep {
 
     /** Several conversations per socket, as a browser tab would carry them; few enough that no socket is a bottleneck. */
     private static final int SESSIONS_PER_SOCKET = 20;
+    /**
+     * At most this many chat sockets in a step. The bench is one user, and the gateway holds at most
+     * {@code capsule.gateway.limits.sockets-per-user} sockets for one user (50 by default): the streams workload's step of
+     * 2,000 streams, 100 sockets at 20 sessions each, had half its sockets closed (1008) and their streams counted lost.
+     */
+    static final int MAX_SOCKETS = 40;
     /** Persistence probes per second at most: enough for a distribution, few enough not to load the history path. */
     private static final int PROBES_PER_SECOND = 10;
 
@@ -47,6 +53,11 @@ public final class CapsuleStep {
         this.mix = mix;
     }
 
+    /** {@value #SESSIONS_PER_SOCKET} sessions to a socket, or more where that would take over {@value #MAX_SOCKETS} sockets. */
+    static int sessionsPerSocket(int chatSessions) {
+        return Math.max(SESSIONS_PER_SOCKET, (chatSessions + MAX_SOCKETS - 1) / MAX_SOCKETS);
+    }
+
     public StepResult run(String stepId, int rate, Duration length) throws Exception {
         int count = (int) Math.max(1, rate * length.toMillis() / 1000);
         StepMetrics metrics = new StepMetrics();
@@ -61,7 +72,7 @@ public final class CapsuleStep {
         List<SessionLedger> chatSessions = ledgers.stream().filter(s -> s.transport == Transport.WS).toList();
         try (PersistenceProbe probe = new PersistenceProbe(gateway, settings.token(), metrics);
              ChatDriver chat = ChatDriver.connect(gateway, settings.token(), chatSessions,
-                     SESSIONS_PER_SOCKET, metrics)) {
+                     sessionsPerSocket(chatSessions.size()), metrics)) {
             HttpDriver http = new HttpDriver(gateway, settings.token(), metrics, probe);
             long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(100);
             metrics.windowEndNanos = OpenLoop.end(start, rate, count);

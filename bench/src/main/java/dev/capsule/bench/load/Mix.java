@@ -9,7 +9,7 @@ package dev.capsule.bench.load;
 public enum Mix {
     /** 70% plain text, 20% {@code /stream}, 10% {@code /notify}; half the sessions on SSE, half on the socket. */
     MIXED("mix", "70% plain, 20% /stream (the demo app's 23 words, 15 ms apart, coalesced into chunks at most 50 ms apart),"
-            + " 10% /notify; half the sessions on POST …/messages with server-sent events, half on /ws/chat (20 sessions per socket)"),
+            + " 10% /notify; half the sessions on POST …/messages with server-sent events, half on /ws/chat (20 sessions per socket, more where a step would need over 40 sockets)"),
     /** Plain text only, each answered as one JSON response to {@code POST …/messages}. */
     PLAIN("plain", "100% plain text, each a POST …/messages answered with the turn's events as one JSON response"),
     /**
@@ -20,7 +20,7 @@ public enum Mix {
             + MessageKind.LONG_STREAM_WORDS + " " + MessageKind.LONG_STREAM_PER_SECOND + " ("
             + MessageKind.LONG_STREAM_WORDS + " words at " + MessageKind.LONG_STREAM_PER_SECOND
             + " a second, about 10 s, coalesced into chunks at most 50 ms apart), the C sends spread over 1 s,"
-            + " all on /ws/chat (20 sessions per socket); a step holds when every stream arrives whole"
+            + " all on /ws/chat (20 sessions per socket, more where a step would need over 40 sockets); a step holds when every stream arrives whole"
             + " and the gap between updates is at p99 ≤ the ceiling");
 
     private final String id;
