@@ -34,9 +34,10 @@
  * stack's. Compiled, the Vert.x client's per-request path (the connection pool's lease, the request's head, the
  * answer's callbacks) costs a good deal less than C1's code, whose interface calls and type checks are not inlined.
  * Measured with the generator check: C1 127-142 µs per message (142 with 15 s of warm-up instead of 3), C2 with 3 s
- * of warm-up 136-141 (its compiles inside the measured seconds), C2 warmed until its compiles settled 65-86. In
- * Capsule's plain steps on one warm stack the bench's own CPU per message at 250 / 500 / 1,000 / 2,000 msg/s went
- * from 288-320 / 224-232 / 157-160 / 112-115 µs to 236 / 192 / 105 / 78. What it costs: the quick run's warm-up took
- * some twelve more steps at 250 msg/s (a minute), until the bench's compiles settled.
+ * of warm-up 136-141 (its compiles inside the measured seconds), C2 with 15 s 85-86, C2 warmed until its compiles
+ * settled 65-81. In Capsule's plain steps on one warm stack the bench's own CPU per message at 250 / 500 / 1,000 /
+ * 2,000 msg/s went from 288-320 / 224-232 / 157-160 / 112-115 µs to 236 / 192 / 105 / 78. What it costs: the quick
+ * run's warm-up took eleven more 3-second steps at 250 msg/s than the stack alone needed, until the bench's compiles
+ * settled.
  */
 package dev.capsule.bench.capsule;
