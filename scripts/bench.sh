@@ -48,7 +48,7 @@ bench_usage() {
   cat <<'USAGE'
 usage: ./capsule bench [--quick] [--seed N] [--out DIR] [--only WHICH] [--workload mix|plain|streams] [--no-profile]
   (default) the full ladder: rising rates until p99 first reply passes 100 ms; several minutes
-  --quick   a short ladder: some 5 to 8 minutes on 2 cores, warm-ups included
+  --quick   a short ladder: 2-3 minutes for Capsule's steps, some 5 with the baselines and the generator check
   --seed N  another workload (the default seed makes the same sessions and messages every run)
   --out DIR where the JSON and HTML reports go (default $CAPSULE_HOME/bench)
   --only W  some of generator,baseline-a,baseline-b,capsule (comma-separated; default all four); generator:
