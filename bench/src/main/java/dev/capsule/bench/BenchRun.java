@@ -141,19 +141,19 @@ final class BenchRun {
         int share = 100;
         int ownShare = 100;
         int quiet = 0;
-        for (int round = 1; (quiet < 2 || ownShare >= 10) && System.nanoTime() < deadline; round++) {
+        for (int round = 1; (quiet < 2 || ownShare >= JitShare.SETTLED_PERCENT) && System.nanoTime() < deadline; round++) {
             jit.start();
             own.start();
             StepResult result = step.run("wc" + round, rate, profile.warmup());
             share = jit.percent();
             ownShare = own.percent();
-            quiet = share < 10 ? quiet + 1 : 0;
+            quiet = share < JitShare.SETTLED_PERCENT ? quiet + 1 : 0;
             console.step("(warm-up)", result);
             warmup.add(result);
             System.out.printf("  the JIT compilers took %d%% of the stack's CPU in that step (the bench's own: %d%% of its CPU)%n",
                     share, ownShare);
         }
-        if (quiet < 2 || ownShare >= 10) {
+        if (quiet < 2 || ownShare >= JitShare.SETTLED_PERCENT) {
             System.out.printf("  warm-up stopped at its budget with the JIT still at %d%% (the bench's own at %d%%):"
                     + " the first steps pay for compiles%n", share, ownShare);
         }

@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
  * window, divided by the messages answered in it, is the generator's cost per message.
  *
  * <p>The bench runs C2, so it first sends rounds at the rate until its own JIT compilers took under
- * {@value #SETTLED_JIT_PERCENT}% of its CPU in a round: the figure is the generator's cost once its
+ * {@value JitShare#SETTLED_PERCENT}% of its CPU in a round: the figure is the generator's cost once its
  * code is compiled, as in Capsule's measured steps, which come after their warm-up. In the runs of
  * 2026-11-30 it took three rounds of 3 s run alone ({@code --only generator}), and two or three after
  * Capsule's steps.
@@ -28,8 +28,6 @@ public final class GeneratorCheck {
     public static final int RATE = 5000;
     public static final double TARGET_MICROS = 100;
     private static final int MESSAGES_PER_SESSION = 10;
-    /** Below this share of the bench's CPU in a warm-up round, its JIT compilers are taken as settled. */
-    static final int SETTLED_JIT_PERCENT = 10;
 
     /**
      * The generator's own CPU per message answered at {@code rate}, and the rate it reached; how long it warmed up
@@ -58,11 +56,11 @@ public final class GeneratorCheck {
                 send(gateway, "warm-" + warmed.toMillis(), rate, warmup.round());
                 warmed = warmed.plus(warmup.round());
                 jitPercent = jit.percent();
-            } while (jitPercent >= SETTLED_JIT_PERCENT && warmed.compareTo(warmup.atMost()) < 0);
+            } while (jitPercent >= JitShare.SETTLED_PERCENT && warmed.compareTo(warmup.atMost()) < 0);
             jit.start();
-            Result measured = send(gateway, "measured", rate, length);
-            return new Result(measured.rate(), measured.achieved(), measured.answered(), measured.microsPerMessage(),
-                    measured.errors(), measured.firstError(), warmed, jitPercent, jit.percent());
+            Sent measured = send(gateway, "measured", rate, length);
+            return new Result(rate, measured.achieved(), measured.answered(), measured.microsPerMessage(), measured.errors(),
+                    measured.firstError(), warmed, jitPercent, jit.percent());
         } finally {
             standIn.destroy();
             if (!standIn.waitFor(10, TimeUnit.SECONDS)) {
@@ -71,7 +69,11 @@ public final class GeneratorCheck {
         }
     }
 
-    private static Result send(GatewayConnections gateway, String stepId, int rate, Duration length) throws Exception {
+    /** What one round of sends measured: the rate reached, the answers, and the bench's CPU per answer. */
+    private record Sent(double achieved, long answered, double microsPerMessage, long errors, String firstError) {
+    }
+
+    private static Sent send(GatewayConnections gateway, String stepId, int rate, Duration length) throws Exception {
         int count = (int) (rate * length.toMillis() / 1000);
         StepMetrics metrics = new StepMetrics();
         SentMessage[] messages = StepPlan.of("generator-" + stepId, 7, count, MESSAGES_PER_SESSION, Mix.PLAIN, metrics, 0).messages();
@@ -91,8 +93,8 @@ public final class GeneratorCheck {
             double cpuMicros = ownCpu().minus(cpuBefore).toNanos() / 1e3;
             long answered = metrics.answered.get();
             double achieved = metrics.answeredInWindow.get() / ((metrics.windowEndNanos - start) / 1e9);
-            return new Result(rate, achieved, answered, answered == 0 ? Double.NaN : cpuMicros / answered,
-                    metrics.errors.get(), metrics.firstError.get(), Duration.ZERO, 0, 0);
+            return new Sent(achieved, answered, answered == 0 ? Double.NaN : cpuMicros / answered, metrics.errors.get(),
+                    metrics.firstError.get());
         }
     }
 

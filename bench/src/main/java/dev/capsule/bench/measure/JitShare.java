@@ -21,6 +21,9 @@ public final class JitShare {
     /** The processes of the stack that are not JVMs, and the bench, whose compiles are measured apart ({@link #ofThisProcess}). */
     private static final Set<String> NOT_THE_STACKS_JVMS = Set.of("redis", "postgres", "bench");
 
+    /** Below this percent of a JVM's CPU over a warm-up step or round, its JIT compilers are taken as settled. */
+    public static final int SETTLED_PERCENT = 10;
+
     private final List<Long> pids;
     private long[] start = {0, 0};
 

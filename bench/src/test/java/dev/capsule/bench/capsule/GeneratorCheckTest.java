@@ -3,6 +3,7 @@ package dev.capsule.bench.capsule;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.capsule.bench.measure.JitShare;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -20,7 +21,7 @@ class GeneratorCheckTest {
         // A round at a time, up to the cap: past it the check measures whether or not the JIT settled.
         assertTrue(r.warmedUp().toMillis() % 500 == 0 && r.warmedUp().compareTo(Duration.ofMillis(500)) >= 0
                 && r.warmedUp().compareTo(Duration.ofSeconds(2)) <= 0, "warmed up in whole rounds within the cap: " + r.warmedUp());
-        assertTrue(r.warmedUp().equals(Duration.ofSeconds(2)) || r.lastWarmupJitPercent() < GeneratorCheck.SETTLED_JIT_PERCENT,
+        assertTrue(r.warmedUp().equals(Duration.ofSeconds(2)) || r.lastWarmupJitPercent() < JitShare.SETTLED_PERCENT,
                 "the warm-up ended because the JIT settled or the cap was reached: " + r);
         assertTrue(r.measuredJitPercent() >= 0 && r.measuredJitPercent() <= 100, "a share of the CPU: " + r.measuredJitPercent());
     }
