@@ -311,6 +311,9 @@ warm_up() { # [compiled]
       step "warm-up: a message was answered $code, not 200; the stack is up, see ./capsule logs gateway and session"
       return
     fi
+    # Its sessions closed now: left open, the idle sweep closes them half an hour later, inside whatever runs then.
+    warm_close_config "$token" "warmup-$run-$round" >"$config"
+    curl -s --parallel --parallel-max 32 -K "$config" >/dev/null 2>&1
     if [ "$ms" -le 100 ]; then fast=$((fast + 1)); else fast=0; fi
     [ "$goal" = compiled ] && [ $((round % 5)) = 1 ] && \
       step "warm-up round $round ($((SECONDS - started)) s): the JIT compilers took $jit% of the stack's CPU"
@@ -341,6 +344,15 @@ warm_round_config() { # token prefix: a curl config of one warm-up round, for `c
     printf 'url = "%s/%s-%d/history"\nheader = "Authorization: Bearer %s"\nmax-time = 30\noutput = "/dev/null"\n' \
       "$url" "$prefix" "$i" "$token"
     if [ "$i" -lt 48 ]; then echo next; fi
+  done
+}
+
+warm_close_config() { # token prefix: a curl config closing one warm-up round's sessions, its probe's too
+  local token=$1 prefix=$2 i url=http://127.0.0.1:$CAPSULE_GATEWAY_PORT/api/sessions
+  for i in $(seq 1 48) probe; do
+    printf 'url = "%s/%s-%s"\nrequest = "DELETE"\nmax-time = 30\noutput = "/dev/null"\n' "$url" "$prefix" "$i"
+    printf 'header = "Authorization: Bearer %s"\n' "$token"
+    if [ "$i" != probe ]; then echo next; fi
   done
 }
 
