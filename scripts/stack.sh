@@ -330,9 +330,12 @@ warm_enough() { # goal fast-probes jit-share
   [ "$2" -ge 2 ] && { [ "$1" != compiled ] || [ "$3" -lt 10 ]; }
 }
 
+# The sessions of one warm-up round, each sent four messages and read back.
+WARM_ROUND_SESSIONS=48
+
 warm_round_config() { # token prefix: a curl config of one warm-up round, for `curl --parallel -K`
   local token=$1 prefix=$2 i j accept url=http://127.0.0.1:$CAPSULE_GATEWAY_PORT/api/sessions
-  for i in $(seq 1 48); do
+  for i in $(seq 1 "$WARM_ROUND_SESSIONS"); do
     # Every other session over server-sent events, the rest over JSON: both paths are hot.
     accept=application/json; [ $((i % 2)) = 0 ] && accept=text/event-stream
     for j in hello /stream hello /notify; do
@@ -343,13 +346,13 @@ warm_round_config() { # token prefix: a curl config of one warm-up round, for `c
     # "next" separates requests: none after the last.
     printf 'url = "%s/%s-%d/history"\nheader = "Authorization: Bearer %s"\nmax-time = 30\noutput = "/dev/null"\n' \
       "$url" "$prefix" "$i" "$token"
-    if [ "$i" -lt 48 ]; then echo next; fi
+    if [ "$i" -lt "$WARM_ROUND_SESSIONS" ]; then echo next; fi
   done
 }
 
 warm_close_config() { # token prefix: a curl config closing one warm-up round's sessions, its probe's too
   local token=$1 prefix=$2 i url=http://127.0.0.1:$CAPSULE_GATEWAY_PORT/api/sessions
-  for i in $(seq 1 48) probe; do
+  for i in $(seq 1 "$WARM_ROUND_SESSIONS") probe; do
     printf 'url = "%s/%s-%s"\nrequest = "DELETE"\nmax-time = 30\noutput = "/dev/null"\n' "$url" "$prefix" "$i"
     printf 'header = "Authorization: Bearer %s"\n' "$token"
     if [ "$i" != probe ]; then echo next; fi

@@ -109,8 +109,9 @@ public final class CapsuleStep {
     private void closeSessions(String stepId, List<SessionLedger> ledgers) throws InterruptedException {
         SessionCloser.Result closed = new SessionCloser(gateway, settings.token()).close(ledgers, CLOSES_FOLDED_WITHIN);
         if (closed.refused() > 0) {
-            System.out.printf("  step %s: %d of its %d sessions were refused a close: the idle sweep closes them in 30 minutes"
-                    + " (capsule.session.idle-timeout), maybe inside a later run%n", stepId, closed.refused(), closed.asked());
+            System.out.printf("  step %s: %d of its %d sessions were refused a close: the idle sweep closes them once idle for"
+                    + " capsule.session.idle-timeout (30 minutes by default), maybe inside a later run%n", stepId, closed.refused(),
+                    closed.asked());
         }
         if (!closed.folded()) {
             System.out.printf("  step %s: the closes of its %d sessions did not all show in the read model within %d s;"
