@@ -16,14 +16,17 @@ run_bench() {
   find_jdk
   bench_needs_stack
   bench_build_if_stale
-  local token status=0 code first=- i next only=generator,baseline-a,baseline-b,capsule
+  local token status=0 code first=- i next only=generator,baseline-a,baseline-b,capsule first_token first_session
   # --only's value, which the bench's Main reads too: here, to know whether Capsule is measured at all.
   for ((i = 1; i < $#; i++)); do [ "${!i}" = --only ] && { next=$((i + 1)); only=${!next}; }; done
   if [[ ,$only, == *,capsule,* ]]; then
     # The newcomer's first message (issue 12's target: right after `up`, as quick as the hundredth), before the bench
     # sends anything: a new session of its own.
-    read -r code first < <(warm_say "$(dev_token bench-first)" "bench-first-$RANDOM$RANDOM" hello application/json)
+    first_token=$(dev_token bench-first) || return 1
+    first_session=bench-first-$RANDOM$RANDOM
+    read -r code first < <(warm_say "$first_token" "$first_session" hello application/json)
     [ "$code" = 200 ] || { warn "a new session's first message was answered $code, not 200"; first=-; }
+    close_session "$first_token" "$first_session"
     # The measured steps are to see what a deployment sees, long after its JIT's compiles (see warm_up).
     warm_up compiled
   else

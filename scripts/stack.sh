@@ -370,6 +370,12 @@ stack_cpu_ticks() { # "<all ticks> <JIT compiler threads' ticks>" of the broker 
        END { printf "%d %d\n", total, jit }' "${stats[@]}" 2>/dev/null
 }
 
+close_session() { # token session: closes the session now; left open, the idle sweep closes it half an hour later,
+  # inside whatever runs then (bench/…/capsule/SessionCloser.java says what that cost a bench)
+  curl -s -o /dev/null -m 30 -H "Authorization: Bearer $1" -X DELETE "http://127.0.0.1:$CAPSULE_GATEWAY_PORT/api/sessions/$2" \
+    || warn "could not close session $2; the idle sweep closes it later"
+}
+
 warm_say() { # token session text accept: sends one message, prints the answer's HTTP status and how long it took in ms
   curl -s -o /dev/null -m 30 -w '%{http_code} %{time_total}' -H "Authorization: Bearer $1" -H 'Content-Type: application/json' \
     -H "Accept: $4" -X POST "http://127.0.0.1:$CAPSULE_GATEWAY_PORT/api/sessions/$2/messages" -d "{\"text\":\"$3\"}" \
