@@ -313,7 +313,8 @@ warm_up() { # [compiled]
     fi
     # Its sessions closed now: left open, the idle sweep closes them half an hour later, inside whatever runs then.
     warm_close_config "$token" "warmup-$run-$round" >"$config"
-    curl -s --parallel --parallel-max 32 -K "$config" >/dev/null 2>&1
+    curl -s --parallel --parallel-max 32 -K "$config" >/dev/null 2>&1 \
+      || warn "warm-up round $round: some of its sessions could not be closed; the idle sweep closes them later"
     if [ "$ms" -le 100 ]; then fast=$((fast + 1)); else fast=0; fi
     [ "$goal" = compiled ] && [ $((round % 5)) = 1 ] && \
       step "warm-up round $round ($((SECONDS - started)) s): the JIT compilers took $jit% of the stack's CPU"
@@ -353,7 +354,7 @@ warm_round_config() { # token prefix: a curl config of one warm-up round, for `c
 warm_close_config() { # token prefix: a curl config closing one warm-up round's sessions, its probe's too
   local token=$1 prefix=$2 i url=http://127.0.0.1:$CAPSULE_GATEWAY_PORT/api/sessions
   for i in $(seq 1 "$WARM_ROUND_SESSIONS") probe; do
-    printf 'url = "%s/%s-%s"\nrequest = "DELETE"\nmax-time = 30\noutput = "/dev/null"\n' "$url" "$prefix" "$i"
+    printf 'url = "%s/%s-%s"\nrequest = "DELETE"\nfail\nmax-time = 30\noutput = "/dev/null"\n' "$url" "$prefix" "$i"
     printf 'header = "Authorization: Bearer %s"\n' "$token"
     if [ "$i" != probe ]; then echo next; fi
   done
@@ -372,7 +373,7 @@ stack_cpu_ticks() { # "<all ticks> <JIT compiler threads' ticks>" of the broker 
 
 close_session() { # token session: closes the session now; left open, the idle sweep closes it half an hour later,
   # inside whatever runs then (bench/…/capsule/SessionCloser.java says what that cost a bench)
-  curl -s -o /dev/null -m 30 -H "Authorization: Bearer $1" -X DELETE "http://127.0.0.1:$CAPSULE_GATEWAY_PORT/api/sessions/$2" \
+  curl -sf -o /dev/null -m 30 -H "Authorization: Bearer $1" -X DELETE "http://127.0.0.1:$CAPSULE_GATEWAY_PORT/api/sessions/$2" \
     || warn "could not close session $2; the idle sweep closes it later"
 }
 

@@ -21,7 +21,10 @@ final class SessionCloser {
     /** Sessions whose status is read until they show closed: their closes are folded, and the others' with them. */
     private static final int SAMPLE = 20;
 
-    /** How many sessions were asked to close, how many of those the gateway refused, and whether the sample read closed in time. */
+    /**
+     * How many sessions were asked to close, how many of those the gateway refused or left unanswered, and whether the
+     * sample read closed in time.
+     */
     record Result(int asked, int refused, boolean folded) {
     }
 
@@ -36,10 +39,10 @@ final class SessionCloser {
     Result close(List<SessionLedger> sessions, Duration wait) throws InterruptedException {
         int refused = 0;
         for (int from = 0; from < sessions.size(); from += CONCURRENT) {
-            List<CompletableFuture<Integer>> closes = sessions.subList(from, Math.min(sessions.size(), from + CONCURRENT))
-                    .stream().map(s -> status(HttpMethod.DELETE, s.id)).toList();
-            for (CompletableFuture<Integer> close : closes) {
-                if (close.join() != 202) {
+            List<CompletableFuture<Answer>> closes = sessions.subList(from, Math.min(sessions.size(), from + CONCURRENT))
+                    .stream().map(s -> exchange(HttpMethod.DELETE, s.id)).toList();
+            for (CompletableFuture<Answer> close : closes) {
+                if (close.join().status() != 202) {
                     refused++;
                 }
             }
@@ -67,24 +70,21 @@ final class SessionCloser {
     }
 
     private boolean closed(String sessionId) {
-        RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setURI("/api/sessions/" + sessionId)
-                .putHeader("Authorization", authorization).setIdleTimeout(30_000);
-        return gateway.onLoop(() -> gateway.http.request(options)
-                        .compose(request -> request.send())
-                        .compose(response -> response.body().map(body -> response.statusCode() == 200
-                                && body.toString().contains("\"status\":\"closed\""))))
-                .otherwise(false)
-                .toCompletionStage().toCompletableFuture().join();
+        Answer answer = exchange(HttpMethod.GET, sessionId).join();
+        return answer.status() == 200 && answer.body().contains("\"status\":\"closed\"");
     }
 
-    /** The HTTP status the gateway answered {@code method} on the session with (0 when no answer came). */
-    private CompletableFuture<Integer> status(HttpMethod method, String sessionId) {
+    /** What the gateway answered {@code method} on the session: its HTTP status and body (status 0 when no answer came). */
+    private CompletableFuture<Answer> exchange(HttpMethod method, String sessionId) {
         RequestOptions options = new RequestOptions().setMethod(method).setURI("/api/sessions/" + sessionId)
                 .putHeader("Authorization", authorization).setIdleTimeout(30_000);
         return gateway.onLoop(() -> gateway.http.request(options)
                         .compose(request -> request.send())
-                        .compose(response -> response.body().map(ignored -> response.statusCode())))
-                .otherwise(0)
+                        .compose(response -> response.body().map(body -> new Answer(response.statusCode(), body.toString()))))
+                .otherwise(new Answer(0, ""))
                 .toCompletionStage().toCompletableFuture();
+    }
+
+    private record Answer(int status, String body) {
     }
 }
