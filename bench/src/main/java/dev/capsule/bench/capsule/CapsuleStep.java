@@ -36,6 +36,8 @@ public final class CapsuleStep {
     static final int MAX_SOCKETS = 40;
     /** Persistence probes per second at most: enough for a distribution, few enough not to load the history path. */
     private static final int PROBES_PER_SECOND = 10;
+    /** How long a step's closes may take to show in the read model before the next step starts anyway. */
+    private static final Duration CLOSES_FOLDED_WITHIN = Duration.ofSeconds(60);
 
     private final Settings settings;
     private final Profile profile;
@@ -43,9 +45,6 @@ public final class CapsuleStep {
     private final String runId;
     private final long seed;
     private final Mix mix;
-
-    /** How long a step's closes may take to show in the read model before the next step starts anyway. */
-    private static final Duration CLOSES_FOLDED_WITHIN = Duration.ofSeconds(60);
 
     public CapsuleStep(Settings settings, Profile profile, GatewayConnections gateway, String runId, long seed, Mix mix) {
         this.settings = settings;

@@ -6,9 +6,12 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.impl.ContextInternal;
@@ -58,6 +61,22 @@ public final class GatewayConnections implements AutoCloseable {
         Promise<T> result = Promise.promise();
         loop.runOnContext(ignored -> exchange.get().onComplete(result));
         return result.future();
+    }
+
+    /** The gateway's answer to one of the bench's reads or closes: its HTTP status and body. */
+    record Answer(int status, Buffer body) {
+    }
+
+    /**
+     * {@code method} on {@code uri} as the user whose {@code authorization} header it carries, the whole answer read; call it
+     * on the event loop ({@link #onLoop}). The history read-back, the persistence probes and the closes ask this way.
+     */
+    Future<Answer> ask(HttpMethod method, String uri, String authorization, long idleTimeoutMillis) {
+        RequestOptions options = new RequestOptions().setMethod(method).setURI(uri).putHeader("Authorization", authorization)
+                .setIdleTimeout(idleTimeoutMillis);
+        return http.request(options)
+                .compose(request -> request.send())
+                .compose(response -> response.body().map(body -> new Answer(response.statusCode(), body)));
     }
 
     /**

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.capsule.events.EventCodec;
 import java.io.IOException;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.RequestOptions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -69,21 +68,18 @@ final class HistoryCheck {
     }
 
     private CompletableFuture<long[]> compare(SessionLedger session) {
-        RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setURI(base + session.id + "/history?limit=500")
-                .putHeader("Authorization", authorization).setIdleTimeout(30_000);
         int sent = session.messages.size();
-        return gateway.onLoop(() -> gateway.http.request(options)
-                .compose(request -> request.send())
-                .compose(response -> response.body().map(body -> {
-                    if (response.statusCode() != 200) {
+        return gateway.onLoop(() -> gateway.ask(HttpMethod.GET, base + session.id + "/history?limit=500", authorization, 30_000)
+                .map(answer -> {
+                    if (answer.status() != 200) {
                         return new long[] {2L * sent, 0, 0};
                     }
                     try {
-                        return differences(session, EventCodec.mapper().readTree(body.getBytes()));
+                        return differences(session, EventCodec.mapper().readTree(answer.body().getBytes()));
                     } catch (IOException e) {
                         return new long[] {2L * sent, 0, 0};
                     }
-                }))
+                })
                 .otherwise(failure -> new long[] {2L * sent, 0, 0}))
                 .toCompletionStage().toCompletableFuture();
     }

@@ -2,7 +2,6 @@ package dev.capsule.bench.capsule;
 
 import com.fasterxml.jackson.databind.node.TextNode;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.RequestOptions;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -58,12 +57,9 @@ final class PersistenceProbe implements AutoCloseable {
             inFlight.decrementAndGet();
             return;
         }
-        RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setURI(base + m.session.id + "/history?limit=500")
-                .putHeader("Authorization", authorization).setIdleTimeout(10_000);
         long askedAt = System.nanoTime();
-        gateway.http.request(options)
-                .compose(request -> request.send())
-                .compose(response -> response.body().map(body -> response.statusCode() == 200 && body.toString().contains(needle)))
+        gateway.ask(HttpMethod.GET, base + m.session.id + "/history?limit=500", authorization, 10_000)
+                .map(answer -> answer.status() == 200 && answer.body().toString().contains(needle))
                 .onComplete(found -> {
                     if (found.succeeded() && found.result()) {
                         metrics.persistenceLag.recordNanos(askedAt - acceptedAt);

@@ -1,7 +1,8 @@
 package dev.capsule.bench.capsule;
 
+import dev.capsule.bench.capsule.GatewayConnections.Answer;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.RequestOptions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -71,20 +72,13 @@ final class SessionCloser {
 
     private boolean closed(String sessionId) {
         Answer answer = exchange(HttpMethod.GET, sessionId).join();
-        return answer.status() == 200 && answer.body().contains("\"status\":\"closed\"");
+        return answer.status() == 200 && answer.body().toString().contains("\"status\":\"closed\"");
     }
 
-    /** What the gateway answered {@code method} on the session: its HTTP status and body (status 0 when no answer came). */
+    /** What the gateway answered {@code method} on the session (status 0 when no answer came). */
     private CompletableFuture<Answer> exchange(HttpMethod method, String sessionId) {
-        RequestOptions options = new RequestOptions().setMethod(method).setURI("/api/sessions/" + sessionId)
-                .putHeader("Authorization", authorization).setIdleTimeout(30_000);
-        return gateway.onLoop(() -> gateway.http.request(options)
-                        .compose(request -> request.send())
-                        .compose(response -> response.body().map(body -> new Answer(response.statusCode(), body.toString()))))
-                .otherwise(new Answer(0, ""))
+        return gateway.onLoop(() -> gateway.ask(method, "/api/sessions/" + sessionId, authorization, 30_000))
+                .otherwise(new Answer(0, Buffer.buffer()))
                 .toCompletionStage().toCompletableFuture();
-    }
-
-    private record Answer(int status, String body) {
     }
 }
