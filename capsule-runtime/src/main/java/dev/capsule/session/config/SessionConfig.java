@@ -76,6 +76,23 @@ public interface SessionConfig {
     @WithDefault("PT1S")
     Duration idleCheckInterval();
 
+    /**
+     * How many idle sessions the cluster asks to close a second while none is late. Sessions that went quiet together
+     * (the end of a traffic spike) come due together; each close runs {@code exit()} and writes its events, so asked all
+     * at once they would crowd out the live messages of that moment. Spread at this pace, they do not.
+     */
+    @WithDefault("100")
+    int idleClosesPerSecond();
+
+    /**
+     * How far past its time-out the oldest session waiting for its idle close may fall before the pace rises: at this
+     * much late the sweep asks twice {@link #idleClosesPerSecond()}, at twice this three times, and so on (up to 1,000
+     * a sweep), so that a deployment whose sessions come due faster than the pace falls behind by a bounded time,
+     * not without end.
+     */
+    @WithDefault("PT1M")
+    Duration idleCloseCatchUp();
+
     /** Whether idle sessions are closed at all. */
     default boolean closesIdleSessions() {
         return !idleTimeout().isZero() && !idleTimeout().isNegative();

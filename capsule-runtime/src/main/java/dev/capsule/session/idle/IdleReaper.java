@@ -51,6 +51,12 @@ import org.quartz.TriggerBuilder;
  * state: a message that arrived since, or a fold that lags, leaves it open. A close is an inbound
  * record like a message, so a kill -9 or a rebalance runs it on the next owner, once, and the
  * session's state (closed, with the close's id among those handled) drops any repeat.
+ *
+ * <p>The sweep asks at a pace ({@code capsule.session.idle-closes-per-second}), oldest first: sessions that went
+ * quiet together, at the end of a traffic spike, come due together, and each close is a turn ({@code exit()}, its
+ * events, its fold) that would otherwise land all at once on the live traffic of that moment. The pace rises with
+ * how late the oldest waiting session is ({@code capsule.session.idle-close-catch-up}), so a backlog is spread out
+ * yet never grows without end.
  */
 @ApplicationScoped
 @Unremovable
@@ -85,11 +91,32 @@ public class IdleReaper implements Job {
     private final SessionConfig config;
     private final Pool pool;
     private final EventPublisher publisher;
+    /** Closes a sweep asks while none is late: the configured pace over the sweep's interval. */
+    private final int pace;
 
     IdleReaper(SessionConfig config, Pool pool, EventPublisher publisher) {
+        if (config.idleClosesPerSecond() < 1) {
+            throw new IllegalArgumentException("capsule.session.idle-closes-per-second must be 1 or more, not "
+                    + config.idleClosesPerSecond());
+        }
+        if (config.idleCloseCatchUp().isZero() || config.idleCloseCatchUp().isNegative()) {
+            throw new IllegalArgumentException("capsule.session.idle-close-catch-up must be longer than zero, not "
+                    + config.idleCloseCatchUp());
+        }
         this.config = config;
         this.pool = pool;
         this.publisher = publisher;
+        this.pace = (int) Math.clamp(Math.round(config.idleClosesPerSecond() * config.idleCheckInterval().toMillis() / 1000.0),
+                1, PER_SWEEP);
+    }
+
+    /**
+     * How many closes a sweep asks when the oldest session it would ask is {@code late} past its time-out: {@code pace},
+     * and {@code pace} once more for each {@code catchUp} of lateness, at most {@link #PER_SWEEP}.
+     */
+    static int budget(int pace, Duration late, Duration catchUp) {
+        double behind = late.isNegative() ? 0 : (double) late.toMillis() / catchUp.toMillis();
+        return (int) Math.min(PER_SWEEP, Math.ceil(pace * (1 + behind)));
     }
 
     /**
@@ -133,18 +160,36 @@ public class IdleReaper implements Job {
         List<Row> rows = new ArrayList<>();
         pool.preparedQuery(IDLE).execute(Tuple.of(at(idleSince), at(from), PER_SWEEP))
                 .await().atMost(Duration.ofSeconds(10)).forEach(rows::add);
-        from = rows.size() < PER_SWEEP ? Instant.EPOCH : rows.getLast().getOffsetDateTime("last_activity_at").toInstant();
         List<CompletableFuture<Void>> sent = new ArrayList<>();
+        int budget = -1;
+        Duration late = Duration.ZERO;
+        Instant reached = null;
+        boolean paced = false;
         for (Row row : rows) {
             String sessionId = row.getString("session_id");
+            Instant lastActivity = row.getOffsetDateTime("last_activity_at").toInstant();
             // The same key, and event id, for the same idle spell: a repeat is dropped on the session's lane anyway.
-            String spell = "idle/" + sessionId + "/" + row.getOffsetDateTime("last_activity_at").toInstant().toEpochMilli();
-            if (asked.asMap().putIfAbsent(spell, Boolean.TRUE) != null) {
+            String spell = "idle/" + sessionId + "/" + lastActivity.toEpochMilli();
+            if (asked.getIfPresent(spell) != null) {
+                reached = lastActivity;
                 continue;
             }
+            if (budget < 0) {
+                // Paced by the oldest session not asked yet: one whose close is under way is no longer waiting.
+                late = Duration.between(lastActivity, idleSince);
+                budget = budget(pace, late, config.idleCloseCatchUp());
+            }
+            if (sent.size() == budget) {
+                paced = true;
+                break;
+            }
+            asked.put(spell, Boolean.TRUE);
             UserRef user = new UserRef(row.getString("user_id"), null, row.getString("owner_id"));
             sent.add(publisher.publish(Topics.INBOUND, InboundClose.idle(EventMeta.derived(sessionId, TraceContext.NONE, spell), user)));
+            reached = lastActivity;
         }
+        // The next sweep starts where this one stopped: past a full listing, or at the first session the pace left.
+        from = paced ? reached : rows.size() < PER_SWEEP ? Instant.EPOCH : rows.getLast().getOffsetDateTime("last_activity_at").toInstant();
         if (sent.isEmpty()) {
             return;
         }
@@ -155,7 +200,13 @@ public class IdleReaper implements Job {
             throw new IllegalStateException("Kafka did not take the idle closes of " + sent.size() + " session(s); "
                     + "the next sweep asks again", e);
         }
-        LOG.infof("asked to close %d session(s) idle for %s or more", sent.size(), config.idleTimeout());
+        if (paced) {
+            LOG.infof("asked to close %d session(s) idle for %s or more; more are due, the oldest %s past its time-out "
+                    + "(capsule.session.idle-closes-per-second=%d, rising with lateness)", sent.size(), config.idleTimeout(),
+                    late.withNanos(0), config.idleClosesPerSecond());
+        } else {
+            LOG.infof("asked to close %d session(s) idle for %s or more", sent.size(), config.idleTimeout());
+        }
     }
 
     void stop(@Observes ShutdownEvent ignored) {
