@@ -10,6 +10,7 @@ import dev.capsule.events.TurnEnded;
 import dev.capsule.testing.KafkaResource;
 import dev.capsule.testing.PostgresResource;
 import dev.capsule.testing.RedisResource;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -43,6 +44,9 @@ class IdleClosePacingTest {
     @Inject
     Pool pool;
 
+    @Inject
+    MeterRegistry metrics;
+
     KafkaTestClient kafka;
     String prefix;
 
@@ -63,6 +67,8 @@ class IdleClosePacingTest {
     @Test
     void sessionsThatWentQuietTogetherAreAskedToCloseAFewASweepAndAllClose() {
         List<String> ids = IntStream.range(0, SESSIONS).mapToObj(i -> prefix + i).toList();
+        double askedBefore = metrics.get("capsule.idle.closes.asked").counter().count();
+        long sweepsBefore = metrics.get("capsule.idle.close.lateness").summary().count();
         ids.forEach(s -> kafka.send(s, "u1", "hello"));
         await().atMost(IdleCloseTest.WAIT).until(() -> ids.stream().allMatch(s -> kafka.of(s, TurnEnded.class).size() == 1));
         // As persistence-service would fold them: all last active at the same moment, so all due in the same sweep.
@@ -76,5 +82,8 @@ class IdleClosePacingTest {
                 .filter(i -> Duration.between(asked.get(i - 1), asked.get(i)).compareTo(BETWEEN_SWEEPS) > 0).count();
         // 40 due at once at 10 a second: four sweeps, give or take one that ran late and another right behind it.
         assertTrue(sweeps >= 3, "the 40 closes were asked in " + sweeps + " sweep(s), from " + asked.getFirst() + " to " + asked.getLast());
+        // Other tests' sessions may be asked meanwhile: at least these 40, over at least as many sweeps.
+        assertTrue(metrics.get("capsule.idle.closes.asked").counter().count() - askedBefore >= SESSIONS, "the closes counted");
+        assertTrue(metrics.get("capsule.idle.close.lateness").summary().count() - sweepsBefore >= sweeps, "each sweep's lateness recorded");
     }
 }

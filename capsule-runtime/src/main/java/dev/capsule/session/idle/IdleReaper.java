@@ -9,6 +9,9 @@ import dev.capsule.events.TraceContext;
 import dev.capsule.events.UserRef;
 import dev.capsule.kafka.EventPublisher;
 import dev.capsule.session.config.SessionConfig;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.arc.Unremovable;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -93,8 +96,15 @@ public class IdleReaper implements Job {
     private final EventPublisher publisher;
     /** Closes a sweep asks while none is late: the configured pace over the sweep's interval. */
     private final int pace;
+    /** {@code capsule_idle_closes_asked_total}: idle closes sent on {@code capsule.inbound}. */
+    private final Counter closesAsked;
+    /**
+     * {@code capsule_idle_close_lateness_seconds}: at each sweep that found sessions to ask, how far past its time-out
+     * the oldest of them was. A summary rather than a gauge: the replica that sweeps changes from one sweep to the next.
+     */
+    private final DistributionSummary lateness;
 
-    IdleReaper(SessionConfig config, Pool pool, EventPublisher publisher) {
+    IdleReaper(SessionConfig config, Pool pool, EventPublisher publisher, MeterRegistry registry) {
         if (config.idleClosesPerSecond() < 1) {
             throw new IllegalArgumentException("capsule.session.idle-closes-per-second must be 1 or more, not "
                     + config.idleClosesPerSecond());
@@ -106,6 +116,11 @@ public class IdleReaper implements Job {
         this.config = config;
         this.pool = pool;
         this.publisher = publisher;
+        this.closesAsked = Counter.builder("capsule.idle.closes.asked")
+                .description("Idle closes the sweep sent on capsule.inbound").register(registry);
+        this.lateness = DistributionSummary.builder("capsule.idle.close.lateness").baseUnit("seconds")
+                .description("How far past its idle time-out the oldest session a sweep asked to close was")
+                .publishPercentiles(0.5, 0.99).register(registry);
         this.pace = (int) Math.clamp(Math.round(config.idleClosesPerSecond() * config.idleCheckInterval().toMillis() / 1000.0),
                 1, PER_SWEEP);
     }
@@ -200,6 +215,8 @@ public class IdleReaper implements Job {
             throw new IllegalStateException("Kafka did not take the idle closes of " + sent.size() + " session(s); "
                     + "the next sweep asks again", e);
         }
+        closesAsked.increment(sent.size());
+        lateness.record(Math.max(0, late.toMillis()) / 1000.0);
         if (paced) {
             LOG.infof("asked to close %d session(s) idle for %s or more; more are due, the oldest %s past its time-out "
                     + "(capsule.session.idle-closes-per-second=%d, rising with lateness)", sent.size(), config.idleTimeout(),

@@ -35,10 +35,10 @@ class IdlePaceTest {
     @Test
     void aPaceBelowOneOrNoCatchUpStopsTheStartWithTheSettingNamed() {
         IllegalArgumentException pace = assertThrows(IllegalArgumentException.class,
-                () -> new IdleReaper(config(0, CATCH_UP), null, null));
+                () -> new IdleReaper(config(0, CATCH_UP), null, null, null));
         assertEquals("capsule.session.idle-closes-per-second must be 1 or more, not 0", pace.getMessage());
         IllegalArgumentException catchUp = assertThrows(IllegalArgumentException.class,
-                () -> new IdleReaper(config(100, Duration.ZERO), null, null));
+                () -> new IdleReaper(config(100, Duration.ZERO), null, null, null));
         assertEquals("capsule.session.idle-close-catch-up must be longer than zero, not PT0S", catchUp.getMessage());
     }
 
