@@ -87,8 +87,8 @@ public interface SessionConfig {
     /**
      * How far past its time-out the oldest session waiting for its idle close may fall before the pace rises: at this
      * much late the sweep asks twice {@link #idleClosesPerSecond()}, at twice this three times, and so on (up to 1,000
-     * a sweep), so that a deployment whose sessions come due faster than the pace falls behind by a bounded time,
-     * not without end.
+     * a sweep), so that a deployment whose sessions come due faster than the pace falls behind by a bounded time
+     * (unless they come due faster than 1,000 a sweep for good).
      */
     @WithDefault("PT1M")
     Duration idleCloseCatchUp();

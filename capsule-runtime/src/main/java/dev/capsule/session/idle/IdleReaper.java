@@ -59,7 +59,7 @@ import org.quartz.TriggerBuilder;
  * quiet together, at the end of a traffic spike, come due together, and each close is a turn ({@code exit()}, its
  * events, its fold) that would otherwise land all at once on the live traffic of that moment. The pace rises with
  * how late the oldest waiting session is ({@code capsule.session.idle-close-catch-up}), so a backlog is spread out
- * yet never grows without end.
+ * and stays bounded (up to the 1,000 a sweep it lists).
  */
 @ApplicationScoped
 @Unremovable
