@@ -10,10 +10,11 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * Closes a step's sessions once the step is judged ({@code DELETE /api/sessions/{id}}), and waits until a sample of them
- * reads closed. Left open, they would be closed by the idle sweep half an hour later (capsule.session.idle-timeout), up to
- * a thousand a second: a burst of {@code exit()} turns inside whatever the stack is measured for then, a later step of a
- * later run. On 2026-12-01 a run's step at 50 msg/s broke at p99 106 ms while the sweep closed 2,000 sessions a minute of
- * runs half an hour before (docs/performance.md). Closed here, between steps, they cost no measured step anything.
+ * reads closed. Left open, they would be closed by the idle sweep half an hour later (capsule.session.idle-timeout): a
+ * stream of {@code exit()} turns inside whatever the stack is measured for then, a later step of a later run. On 2026-12-01,
+ * before the sweep had a pace, a run's step at 50 msg/s broke at p99 106 ms while it closed 2,000 sessions a minute of runs
+ * half an hour before (docs/performance.md). Paced now (capsule.session.idle-closes-per-second), those closes would still
+ * land in a later run, a hundred a second; closed here, between steps, they cost no measured step anything.
  */
 final class SessionCloser {
 

@@ -176,7 +176,7 @@ public class IdleReaper implements Job {
         pool.preparedQuery(IDLE).execute(Tuple.of(at(idleSince), at(from), PER_SWEEP))
                 .await().atMost(Duration.ofSeconds(10)).forEach(rows::add);
         List<CompletableFuture<Void>> sent = new ArrayList<>();
-        int budget = -1;
+        int allowed = -1;
         Duration late = Duration.ZERO;
         Instant reached = null;
         boolean paced = false;
@@ -189,12 +189,12 @@ public class IdleReaper implements Job {
                 reached = lastActivity;
                 continue;
             }
-            if (budget < 0) {
+            if (allowed < 0) {
                 // Paced by the oldest session not asked yet: one whose close is under way is no longer waiting.
                 late = Duration.between(lastActivity, idleSince);
-                budget = budget(pace, late, config.idleCloseCatchUp());
+                allowed = budget(pace, late, config.idleCloseCatchUp());
             }
-            if (sent.size() == budget) {
+            if (sent.size() == allowed) {
                 paced = true;
                 break;
             }

@@ -4,8 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.capsule.session.config.SessionConfig;
-import java.lang.reflect.Proxy;
+import io.smallrye.config.PropertiesConfigSource;
+import io.smallrye.config.SmallRyeConfigBuilder;
 import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** How many idle closes a sweep asks, by how late the oldest waiting session is. */
@@ -35,21 +37,16 @@ class IdlePaceTest {
     @Test
     void aPaceBelowOneOrNoCatchUpStopsTheStartWithTheSettingNamed() {
         IllegalArgumentException pace = assertThrows(IllegalArgumentException.class,
-                () -> new IdleReaper(config(0, CATCH_UP), null, null, null));
+                () -> new IdleReaper(config(Map.of("capsule.session.idle-closes-per-second", "0")), null, null, null));
         assertEquals("capsule.session.idle-closes-per-second must be 1 or more, not 0", pace.getMessage());
         IllegalArgumentException catchUp = assertThrows(IllegalArgumentException.class,
-                () -> new IdleReaper(config(100, Duration.ZERO), null, null, null));
+                () -> new IdleReaper(config(Map.of("capsule.session.idle-close-catch-up", "PT0S")), null, null, null));
         assertEquals("capsule.session.idle-close-catch-up must be longer than zero, not PT0S", catchUp.getMessage());
     }
 
-    /** The settings the reaper reads at its start; any other is not asked for. */
-    private static SessionConfig config(int perSecond, Duration catchUp) {
-        return (SessionConfig) Proxy.newProxyInstance(SessionConfig.class.getClassLoader(), new Class<?>[] {SessionConfig.class},
-                (proxy, method, args) -> switch (method.getName()) {
-                    case "idleClosesPerSecond" -> perSecond;
-                    case "idleCloseCatchUp" -> catchUp;
-                    case "idleCheckInterval" -> Duration.ofSeconds(1);
-                    default -> throw new UnsupportedOperationException(method.getName());
-                });
+    /** The session settings as Quarkus builds them (its defaults, expressions expanded) with {@code properties} over them. */
+    private static SessionConfig config(Map<String, String> properties) {
+        return new SmallRyeConfigBuilder().addDefaultInterceptors().withMapping(SessionConfig.class)
+                .withSources(new PropertiesConfigSource(properties, "test", 100)).build().getConfigMapping(SessionConfig.class);
     }
 }
