@@ -25,9 +25,12 @@ CAPSULE_KAFKA_HEAP=${CAPSULE_KAFKA_HEAP:-768m}
 CAPSULE_SERVICE_HEAP=${CAPSULE_SERVICE_HEAP:-384m}
 # The services' other JVM options (GC, JIT). C2: warm, it costs a quarter less CPU per message than C1 alone;
 # its compiles take minutes of load, which `./capsule bench` waits out before it measures (docs/performance.md).
-CAPSULE_SERVICE_JVM_OPTS=${CAPSULE_SERVICE_JVM_OPTS:--XX:+UseSerialGC}
-# The broker's: the serial collector, as the services (G1's own threads cost wake-ups on 2 cores).
-CAPSULE_KAFKA_JVM_OPTS=${CAPSULE_KAFKA_JVM_OPTS:--XX:+UseSerialGC}
+# The parallel collector: its young collections took 1-8 ms at 1,000-2,000 msg/s where the serial one's took 10-24 ms
+# in session-service, each a stall of every turn under way (docs/performance.md, 2026-12-01 (late morning)).
+CAPSULE_SERVICE_JVM_OPTS=${CAPSULE_SERVICE_JVM_OPTS:--XX:+UseParallelGC}
+# The broker's: the parallel collector too (its young collections: 3-7 ms against the serial one's 10-23). G1's own
+# concurrent threads cost wake-ups on 2 cores; ZGC's cost session-service a third more CPU per message.
+CAPSULE_KAFKA_JVM_OPTS=${CAPSULE_KAFKA_JVM_OPTS:--XX:+UseParallelGC}
 CAPSULE_READY_TIMEOUT=${CAPSULE_READY_TIMEOUT:-180}
 CAPSULE_WARMUP_SECONDS=${CAPSULE_WARMUP_SECONDS:-60}
 CAPSULE_BENCH_WARMUP_SECONDS=${CAPSULE_BENCH_WARMUP_SECONDS:-360}
