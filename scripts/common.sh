@@ -28,7 +28,7 @@ CAPSULE_SERVICE_HEAP=${CAPSULE_SERVICE_HEAP:-384m}
 # The parallel collector: its young collections took 1-8 ms at 1,000-2,000 msg/s where the serial one's took 10-24 ms
 # in session-service, each a stall of every turn under way (docs/performance.md, 2026-12-01 (late morning)).
 CAPSULE_SERVICE_JVM_OPTS=${CAPSULE_SERVICE_JVM_OPTS:--XX:+UseParallelGC}
-# The broker's: the parallel collector too (its young collections: 3-7 ms against the serial one's 10-23). G1's own
+# The broker's: the parallel collector too (its young collections: mostly 3-8 ms against the serial one's 10-23). G1's own
 # concurrent threads cost wake-ups on 2 cores; ZGC's cost session-service a third more CPU per message.
 CAPSULE_KAFKA_JVM_OPTS=${CAPSULE_KAFKA_JVM_OPTS:--XX:+UseParallelGC}
 CAPSULE_READY_TIMEOUT=${CAPSULE_READY_TIMEOUT:-180}
